@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RuleParameter(models.Model):
+    """A rule number in force from a date, for a region (code prefix, '' = nationwide) and a unit level."""
+
+    KIND_DECIMAL = "decimal"
+    KIND_INT = "int"
+    KIND_TEXT = "text"
+    KINDS = [(KIND_DECIMAL, "数值"), (KIND_INT, "整数"), (KIND_TEXT, "文本")]
+
+    name = models.CharField("参数名", max_length=64)
+    label = models.CharField("参数说明", max_length=128)
+    region_code = models.CharField("适用区划", max_length=6, blank=True, default="",
+                                   help_text="空 = 全国；否则为行政区划代码，适用于该区划及其下级")
+    level = models.CharField("适用单位级次", max_length=8, blank=True, default="",
+                             help_text="空 = 所有级次")
+    effective_from = models.DateField("生效日期")
+    kind = models.CharField("类型", max_length=8, choices=KINDS, default=KIND_DECIMAL)
+    value = models.CharField("取值", max_length=200)
+    unit = models.CharField("单位", max_length=16, blank=True, default="")
+    source = models.CharField("依据", max_length=200, blank=True, default="")
+    confidence = models.CharField("可信度", max_length=1, blank=True, default="",
+                                  help_text="L 法规原文；P 官方公开文件；Q 现行实践；R 待确认；M 操作手册")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="录入人")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则参数"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "region_code", "level", "effective_from"],
+                                    name="rule_parameter_unique_version"),
+        ]
+        indexes = [models.Index(fields=["name", "effective_from"])]
+        ordering = ["name", "region_code", "level", "-effective_from"]
+
+    def __str__(self):
+        return f"{self.label} {self.region_code or '全国'} {self.level or ''} {self.effective_from}: {self.value}"
+
+
+class DocumentCounter(models.Model):
+    """Last number issued per (document type, region, year). Locked row: gap-free under concurrency."""
+
+    doc_type = models.CharField(max_length=32)
+    region_code = models.CharField(max_length=6)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "region_code", "year"], name="document_counter_unique"),
+        ]
+
+
+class WorkdayAdjustment(models.Model):
+    """An official adjustment the calendar package lacks: a holiday or a 调休 working weekend."""
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否工作日")
+    reason = models.CharField("说明", max_length=100)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="录入人")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日调整"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date} {'上班' if self.is_working_day else '休息'} {self.reason}"

@@ -1,0 +1,193 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from core.models import TimeStamped
+from workflow.models import Reviewable
+
+
+class Region(models.Model):
+    """行政区划 (GB/T 2260). `path` is the chain of codes from the province: '/350000/350100/'."""
+
+    LEVELS = [("province", "省"), ("city", "市"), ("county", "县")]
+
+    code = models.CharField("区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=8, choices=LEVELS)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="上级区划")
+    path = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent else "/") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    @property
+    def province_code(self):
+        return self.path.strip("/").split("/")[0]
+
+
+class Unit(TimeStamped):
+    """单位: purchaser, agency, regulator or supplier. `path` is the materialized competent-unit chain."""
+
+    KIND_PURCHASER = "purchaser"
+    KIND_AGENCY = "agency"
+    KIND_REGULATOR = "regulator"
+    KIND_SUPPLIER = "supplier"
+    KIND_EXPERT = "expert"
+    KINDS = [(KIND_PURCHASER, "采购单位"), (KIND_AGENCY, "代理机构"), (KIND_REGULATOR, "监管部门"),
+             (KIND_SUPPLIER, "供应商"), (KIND_EXPERT, "专家")]
+    LEVELS = [("province", "省级"), ("city", "市级"), ("county", "县级")]
+
+    name = models.CharField("单位名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, default="", db_index=True)
+    budget_code = models.CharField("单位预算编码", max_length=32, blank=True, default="", db_index=True)
+    kind = models.CharField("单位类型", max_length=10, choices=KINDS)
+    level = models.CharField("单位级次", max_length=8, choices=LEVELS)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units", verbose_name="所属区划")
+    region_path = models.CharField(max_length=64, db_index=True, editable=False)
+    competent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="subordinates", verbose_name="主管预算单位")
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    is_competent = models.BooleanField("是否主管预算单位", default=False)
+    is_member = models.BooleanField("正式库会员", default=False)
+    member_since = models.DateTimeField("入库时间", null=True, blank=True)
+    address = models.CharField("单位地址", max_length=200, blank=True, default="")
+    contact_name = models.CharField("联系人", max_length=30, blank=True, default="")
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True, default="")
+    legal_representative = models.CharField("法定代表人", max_length=30, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["region__code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.region_path = self.region.path
+        creating = self.pk is None
+        super().save(*args, **kwargs)
+        if creating or not self.path:
+            self.refresh_path()
+
+    def refresh_path(self):
+        """Recompute the materialized path of this unit and every unit below it."""
+        parent_path = self.competent.path if self.competent_id else "/"
+        new = f"{parent_path}{self.pk}/"
+        old = self.path
+        if old == new:
+            return
+        Unit.objects.filter(pk=self.pk).update(path=new)
+        self.path = new
+        if old:
+            for child in Unit.objects.filter(competent=self):
+                child.refresh_path()
+
+
+class User(AbstractUser):
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+                             verbose_name="所属单位")
+    full_name = models.CharField("姓名", max_length=30, blank=True, default="")
+    phone = models.CharField("手机号", max_length=20, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.role_assignments.values_list("role", flat=True)) if self.pk else frozenset()
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes.intersection(roles))
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", "采购单位经办岗"
+    REVIEWER = "reviewer", "采购单位审核岗"
+    LEADER = "leader", "需求领导"
+    COMPETENT = "competent", "主管预算单位"
+    REGULATOR = "regulator", "监管部门"
+    AGENCY = "agency", "代理机构"
+    SUPPLIER = "supplier", "供应商"
+    EXPERT = "expert", "评审专家"
+    ADMIN = "admin", "系统管理员"
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField("岗位", max_length=16, choices=Role.choices)
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "岗位授权"
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique")]
+
+    def __str__(self):
+        return f"{self.user} {self.get_role_display()}"
+
+
+class LoginAttempt(models.Model):
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True)
+    succeeded = models.BooleanField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class UnitRegistration(Reviewable):
+    """用户库基本信息: what a purchaser unit submits for the regulator of its region to review."""
+
+    doc_type = "registration"
+
+    name = models.CharField("单位名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    budget_code = models.CharField("单位预算编码", max_length=32)
+    level = models.CharField("单位级次", max_length=8, choices=Unit.LEVELS)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="所属区划")
+    address = models.CharField("单位地址", max_length=200)
+    legal_representative = models.CharField("法定代表人", max_length=30)
+    contact_name = models.CharField("联系人", max_length=30)
+    contact_phone = models.CharField("联系电话", max_length=30)
+    is_competent = models.BooleanField("是否主管预算单位", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购单位用户库基本信息"
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["status", "current_node"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.number}）"
+
+
+class Subordination(Reviewable):
+    """隶属关系: a unit chooses its competent unit; the competent unit confirms; a regulator may dissolve."""
+
+    doc_type = "subordination"
+
+    competent_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="subordination_requests",
+                                       verbose_name="主管预算单位")
+    note = models.CharField("说明", max_length=200, blank=True, default="")
+    dissolved_at = models.DateTimeField("解除时间", null=True, blank=True)
+    dissolved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="解除人")
+    dissolve_reason = models.CharField("解除原因", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "隶属关系"
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"{self.unit} → {self.competent_unit}"

@@ -1,0 +1,58 @@
+"""Reads of orgs, always scoped through access."""
+
+from django.db.models import QuerySet
+
+from access.scope import scoped, unit_q
+
+from .models import Region, Role, Subordination, Unit, UnitRegistration
+
+
+def responsible_regulator_region(unit: Unit) -> Region | None:
+    """The nearest region, from the unit's own up to the province, that has a regulator unit."""
+    codes = [c for c in unit.region_path.split("/") if c]
+    with_regulator = set(
+        Unit.objects.filter(kind=Unit.KIND_REGULATOR, region__code__in=codes).values_list("region__code", flat=True)
+    )
+    for code in reversed(codes):
+        if code in with_regulator:
+            return Region.objects.get(code=code)
+    return None
+
+
+def regions_reviewed_by(user) -> list[int]:
+    """Region ids a regulator user reviews: its own region and those below it without a regulator of their own."""
+    if not user.has_role(Role.REGULATOR) or user.unit is None:
+        return []
+    own = user.unit.region
+    regions = list(Region.objects.filter(path__startswith=own.path).values("id", "path"))
+    regulated_paths = set(
+        Unit.objects.filter(kind=Unit.KIND_REGULATOR, region__path__startswith=own.path)
+        .exclude(region=own).values_list("region__path", flat=True)
+    )
+    return [r["id"] for r in regions if not any(r["path"].startswith(p) for p in regulated_paths)]
+
+
+def visible_units(user) -> QuerySet:
+    return Unit.objects.filter(unit_q(user)).select_related("region", "competent")
+
+
+def member_units(user) -> QuerySet:
+    """查看采购单位信息: purchaser units of the user's scope that are 正式库会员."""
+    return visible_units(user).filter(kind=Unit.KIND_PURCHASER, is_member=True)
+
+
+def registrations(user) -> QuerySet:
+    return scoped(UnitRegistration.objects.all(), user).select_related("unit", "region", "submitted_by")
+
+
+def subordinations(user) -> QuerySet:
+    return scoped(Subordination.objects.all(), user, ("unit", "competent_unit")).select_related(
+        "unit", "competent_unit", "unit__region")
+
+
+def competent_candidates(unit: Unit) -> QuerySet:
+    """Units a subordinate may choose as its competent unit: member competent units of its province."""
+    province = unit.region_path.split("/")[1]
+    return (Unit.objects.filter(kind=Unit.KIND_PURCHASER, is_competent=True, is_member=True,
+                                region_path__startswith=f"/{province}/")
+            .exclude(pk=unit.pk).exclude(path__startswith=unit.path).order_by("region__code", "name"))

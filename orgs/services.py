@@ -1,0 +1,182 @@
+"""Writes of 主体管理: one function per business verb, atomic and audited."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from access.scope import in_jurisdiction
+from audit import services as audit
+from core import numbers, uscc
+from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
+from workflow import engine
+from workflow.models import Action, ReviewRecord, Status
+
+from .models import Region, Role, Subordination, Unit, UnitRegistration
+from .selectors import competent_candidates
+
+REGISTRATION_FIELDS = ["name", "credit_code", "budget_code", "level", "region", "address",
+                       "legal_representative", "contact_name", "contact_phone", "is_competent"]
+
+
+def validate_registration(data: dict, unit: Unit) -> dict:
+    """Field errors (Chinese) for a registration; empty when valid."""
+    errors = {}
+    for name in ["name", "credit_code", "budget_code", "level", "region", "address", "legal_representative",
+                 "contact_name", "contact_phone"]:
+        if data.get(name) in (None, ""):
+            errors[name] = "此项为必填项。"
+    if data.get("credit_code") and (msg := uscc.validate(data["credit_code"])):
+        errors["credit_code"] = msg
+    code = data.get("budget_code") or ""
+    if code and not (code.isdigit() and 6 <= len(code) <= 32):
+        errors["budget_code"] = "单位预算编码应为6至32位数字。"
+    region = data.get("region")
+    if isinstance(region, Region) and region.province_code != unit.region.province_code:
+        errors["region"] = "所属区划必须在本单位所在省份内。"
+    if data.get("level") and data["level"] not in dict(Unit.LEVELS):
+        errors["level"] = "单位级次不正确。"
+    phone = data.get("contact_phone") or ""
+    if phone and not all(c.isdigit() or c in "-+ " for c in phone):
+        errors["contact_phone"] = "联系电话只能包含数字和“-”。"
+    return errors
+
+
+def _clerk_of(actor, unit):
+    if not (actor.has_role(Role.CLERK) and actor.unit_id == unit.pk):
+        raise NotAllowed("只有本单位经办岗可以维护用户库基本信息。")
+
+
+@transaction.atomic
+def registration_save(*, actor, data: dict, registration: UnitRegistration | None = None,
+                      version: int | None = None) -> UnitRegistration:
+    unit = actor.unit
+    _clerk_of(actor, unit)
+    if unit.kind != Unit.KIND_PURCHASER:
+        raise BusinessError("只有采购单位需要提交用户库基本信息。")
+    data = {**data, "credit_code": (data.get("credit_code") or "").strip().upper()}
+    errors = validate_registration(data, unit)
+    if errors:
+        raise FieldErrors(errors)
+    if registration is None:
+        if UnitRegistration.objects.filter(unit=unit).exclude(status=Status.APPROVED).exists():
+            raise BusinessError("本单位已有未办结的用户库基本信息，请在原单据上修改。")
+        registration = UnitRegistration(
+            unit=unit, created_by=actor,
+            number=numbers.issue("registration", unit.region.code, timezone.localdate().year))
+        before = {}
+    else:
+        registration = UnitRegistration.objects.select_for_update().get(pk=registration.pk, unit=unit)
+        if version is not None and registration.version != int(version):
+            raise StaleError()
+        if not registration.is_editable:
+            raise BusinessError("单据已提交，不能修改；如需修改请先撤回。", code="not_editable")
+        before = audit.snapshot(registration, [f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS])
+        registration.version += 1
+    for f in REGISTRATION_FIELDS:
+        setattr(registration, f, data[f] if f in data else getattr(registration, f))
+    registration.save()
+    engine.saved(registration, actor, before=before,
+                 fields=[f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS])
+    return registration
+
+
+def registration_prefill(unit: Unit) -> dict:
+    return {"name": unit.name, "credit_code": unit.credit_code, "budget_code": unit.budget_code,
+            "level": unit.level, "region": unit.region, "address": unit.address,
+            "legal_representative": unit.legal_representative, "contact_name": unit.contact_name,
+            "contact_phone": unit.contact_phone, "is_competent": unit.is_competent}
+
+
+def registration_apply(reg: UnitRegistration, actor) -> None:
+    """Effect of final approval: the unit takes the reviewed information and becomes 正式库会员."""
+    unit = Unit.objects.select_for_update().get(pk=reg.unit_id)
+    before = audit.snapshot(unit)
+    for f in REGISTRATION_FIELDS:
+        setattr(unit, f, getattr(reg, f))
+    if not unit.is_member:
+        unit.is_member = True
+        unit.member_since = timezone.now()
+    unit.save()
+    audit.record(actor=actor, action="unit.member", obj=unit, before=before, after=audit.snapshot(unit))
+
+
+# ---- 隶属关系 -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subordination_request(*, actor, competent_unit: Unit, note: str = "") -> Subordination:
+    """A subordinate unit chooses its competent unit and submits it for confirmation."""
+    unit = actor.unit
+    if not (actor.has_role(Role.CLERK) and unit is not None):
+        raise NotAllowed("只有单位经办岗可以设置主管预算单位。")
+    if not competent_candidates(unit).filter(pk=competent_unit.pk).exists():
+        raise BusinessError("所选单位不是可选择的主管预算单位（须为本省已入库的主管预算单位，且不能是本单位或其下级）。",
+                            field="competent_unit")
+    if Subordination.objects.filter(unit=unit, status=Status.PENDING).exists():
+        raise BusinessError("已有待确认的隶属关系申请，请等待主管预算单位确认或先撤回。")
+    if unit.competent_id == competent_unit.pk:
+        raise BusinessError("该单位已经是本单位的主管预算单位。", field="competent_unit")
+    sub = Subordination.objects.create(
+        unit=unit, competent_unit=competent_unit, note=note, created_by=actor,
+        number=numbers.issue("subordination", unit.region.code, timezone.localdate().year))
+    engine.saved(sub, actor, fields=["unit_id", "competent_unit_id", "note"])
+    return engine.submit(sub, actor)
+
+
+def subordination_apply(sub: Subordination, actor) -> None:
+    """Effect of the competent unit's confirmation: link the unit, ending any earlier link."""
+    unit = Unit.objects.select_for_update().get(pk=sub.unit_id)
+    for old in Subordination.objects.select_for_update().filter(
+            unit=unit, status=Status.APPROVED, dissolved_at__isnull=True).exclude(pk=sub.pk):
+        _end_link(old, actor, "变更主管预算单位")
+    before = audit.snapshot(unit, ["competent_id", "path"])
+    unit.competent = sub.competent_unit
+    unit.save(update_fields=["competent", "updated_at"])
+    unit.refresh_path()
+    audit.record(actor=actor, action="unit.competent", obj=unit, before=before,
+                 after=audit.snapshot(unit, ["competent_id", "path"]))
+
+
+def _end_link(sub: Subordination, actor, reason: str):
+    before = audit.snapshot(sub, ["dissolved_at", "dissolved_by_id", "dissolve_reason"])
+    sub.dissolved_at = timezone.now()
+    sub.dissolved_by = actor
+    sub.dissolve_reason = reason
+    sub.version += 1
+    sub.save()
+    ReviewRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(Subordination), object_id=sub.pk,
+        doc_type=sub.doc_type, node="dissolve", node_label="解除隶属关系", action=Action.DISSOLVE, actor=actor,
+        actor_unit_id=actor.unit_id, opinion=reason, from_status=sub.status, to_status=sub.status)
+    audit.record(actor=actor, action="subordination.dissolve", obj=sub, before=before,
+                 after=audit.snapshot(sub, ["dissolved_at", "dissolved_by_id", "dissolve_reason"]))
+
+
+def can_dissolve(user, sub: Subordination) -> bool:
+    return (sub.status == Status.APPROVED and sub.dissolved_at is None and in_jurisdiction(user, sub.unit))
+
+
+@transaction.atomic
+def subordination_dissolve(*, actor, subordination: Subordination, reason: str,
+                           version: int | None = None) -> Subordination:
+    """The regulator dissolves a wrong link, with a reason; the unit is left without a competent unit."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BusinessError("请填写解除原因。", code="reason_required", field="reason")
+    sub = Subordination.objects.select_for_update().get(pk=subordination.pk)
+    if version is not None and sub.version != int(version):
+        raise StaleError()
+    if not in_jurisdiction(actor, sub.unit):
+        raise NotAllowed("只有该单位所在辖区的监管部门可以解除隶属关系。")
+    if sub.status != Status.APPROVED or sub.dissolved_at is not None:
+        raise BusinessError("只有已确认且未解除的隶属关系可以解除。", code="bad_state")
+    _end_link(sub, actor, reason)
+    unit = Unit.objects.select_for_update().get(pk=sub.unit_id)
+    if unit.competent_id == sub.competent_unit_id:
+        before = audit.snapshot(unit, ["competent_id", "path"])
+        unit.competent = None
+        unit.save(update_fields=["competent", "updated_at"])
+        unit.refresh_path()
+        audit.record(actor=actor, action="unit.competent", obj=unit, before=before,
+                     after=audit.snapshot(unit, ["competent_id", "path"]))
+    return sub
