@@ -191,3 +191,21 @@ class Subordination(Reviewable):
 
     def __str__(self):
         return f"{self.unit} → {self.competent_unit}"
+
+
+class ApiToken(models.Model):
+    """A machine client's bearer token. Only its SHA-256 is stored; the key is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name="用户")
+    name = models.CharField("用途", max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("前缀", max_length=8)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"
