@@ -180,3 +180,53 @@ def subordination_dissolve(*, actor, subordination: Subordination, reason: str,
         audit.record(actor=actor, action="unit.competent", obj=unit, before=before,
                      after=audit.snapshot(unit, ["competent_id", "path"]))
     return sub
+
+
+# ---- 登录 -----------------------------------------------------------------------------------------------
+
+
+def login_locked_until(username: str):
+    """When too many recent failures: the time the account unlocks; else None. Counts since the last success."""
+    from datetime import timedelta
+
+    from core import params
+
+    from .models import LoginAttempt
+
+    max_failures = params.value("login_max_failures")
+    window = timedelta(minutes=params.value("login_lock_minutes"))
+    since = timezone.now() - window
+    last_ok = (LoginAttempt.objects.filter(username=username, succeeded=True, at__gte=since)
+               .order_by("-at").values_list("at", flat=True).first())
+    failures = LoginAttempt.objects.filter(username=username, succeeded=False, at__gte=last_ok or since)
+    if failures.count() >= max_failures:
+        return failures.order_by("-at").values_list("at", flat=True).first() + window
+    return None
+
+
+def login_record(username: str, ip: str | None, succeeded: bool) -> None:
+    from .models import LoginAttempt
+
+    LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=succeeded)
+
+
+@transaction.atomic
+def password_change(*, actor, old: str, new: str, new2: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    errors = {}
+    if not actor.check_password(old):
+        errors["old"] = "原密码不正确。"
+    if new != new2:
+        errors["new2"] = "两次输入的新密码不一致。"
+    if not errors:
+        try:
+            validate_password(new, actor)
+        except ValidationError as exc:
+            errors["new"] = "；".join(exc.messages)
+    if errors:
+        raise FieldErrors(errors)
+    actor.set_password(new)
+    actor.save(update_fields=["password"])
+    audit.record(actor=actor, action="user.password_change", obj=actor)

@@ -1,4 +1,25 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-app_name = "orgs"
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
+]
+
+org_patterns = [
+    path("registration/", views.my_registration, name="my_registration"),
+    path("registrations/", views.registration_review_list, name="registration_review_list"),
+    path("registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("registrations/<int:pk>/<str:action>/", views.registration_action, name="registration_action"),
+    path("units/", views.member_list, name="member_list"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("subordination/", views.my_subordination, name="my_subordination"),
+    path("subordinations/confirm/", views.subordination_confirm_list, name="subordination_confirm_list"),
+    path("subordinations/", views.subordination_list, name="subordination_list"),
+    path("subordinations/<int:pk>/", views.subordination_detail, name="subordination_detail"),
+    path("subordinations/<int:pk>/dissolve/", views.subordination_dissolve, name="subordination_dissolve"),
+    path("subordinations/<int:pk>/<str:action>/", views.subordination_action, name="subordination_action"),
+]

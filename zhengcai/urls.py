@@ -1,10 +1,13 @@
 from django.urls import include, path
 
+from orgs.urls import org_patterns
+
 from .api import api
 
 urlpatterns = [
     path("api/", api.urls),
     path("", include("orgs.urls")),
+    path("orgs/", include((org_patterns, "orgs"))),
     path("attachments/", include("attachments.urls")),
     path("settings/", include("core.urls")),
     path("", include("portal.urls")),

@@ -1,0 +1,73 @@
+"""Writes of the kernel's own tables: rule parameters and working-day adjustments."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from audit import services as audit
+
+from .errors import FieldErrors, NotAllowed
+from .models import RuleParameter, WorkdayAdjustment
+
+
+def _may_set_region(actor, region_code: str) -> bool:
+    """A regulator sets parameters for its own region and those below it; an admin for any."""
+    if actor.has_role("admin"):
+        return True
+    if not actor.has_role("regulator") or actor.unit is None:
+        return False
+    if not region_code:
+        return False
+    from orgs.models import Region
+
+    region = Region.objects.filter(code=region_code).first()
+    return region is not None and region.path.startswith(actor.unit.region_path)
+
+
+@transaction.atomic
+def parameter_add(*, actor, data: dict) -> RuleParameter:
+    errors = {}
+    from orgs.models import Region
+
+    code = data.get("region_code") or ""
+    if code and not Region.objects.filter(code=code).exists():
+        errors["region_code"] = "没有该行政区划代码。"
+    kind, value = data["kind"], (data.get("value") or "").strip()
+    try:
+        if kind == RuleParameter.KIND_DECIMAL:
+            Decimal(value)
+        elif kind == RuleParameter.KIND_INT:
+            int(value)
+    except (InvalidOperation, ValueError):
+        errors["value"] = "取值与类型不符。"
+    if RuleParameter.objects.filter(name=data["name"], region_code=code, level=data.get("level") or "",
+                                    effective_from=data["effective_from"]).exists():
+        errors["effective_from"] = "该参数在此区划、级次和生效日期已有取值，请换一个生效日期。"
+    if errors:
+        raise FieldErrors(errors)
+    if not _may_set_region(actor, code):
+        raise NotAllowed("只能为本辖区及下级区划设置参数（全国参数由系统管理员设置）。")
+    param = RuleParameter.objects.create(
+        name=data["name"], label=data["label"], region_code=code, level=data.get("level") or "",
+        effective_from=data["effective_from"], kind=kind, value=value, unit=data.get("unit") or "",
+        source=data.get("source") or "", confidence="", created_by=actor)
+    audit.record(actor=actor, action="parameter.add", obj=param, after=audit.snapshot(param))
+    return param
+
+
+@transaction.atomic
+def workday_set(*, actor, date, is_working_day: bool, reason: str) -> WorkdayAdjustment:
+    if not actor.has_role("regulator", "admin"):
+        raise NotAllowed()
+    if not (reason or "").strip():
+        raise FieldErrors({"reason": "请填写说明。"})
+    row = WorkdayAdjustment.objects.select_for_update().filter(date=date).first()
+    before = audit.snapshot(row) if row else {}
+    if row is None:
+        row = WorkdayAdjustment(date=date)
+    row.is_working_day = is_working_day
+    row.reason = reason.strip()
+    row.created_by = actor
+    row.save()
+    audit.record(actor=actor, action="workday.set", obj=row, before=before, after=audit.snapshot(row))
+    return row

@@ -1,0 +1,341 @@
+"""主体管理 pages. Thin: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from access.scope import get_or_404
+from core.errors import BusinessError, FieldErrors
+from core.listing import Column, ListSpec, Tab, render_list
+from integration.selectors import platform_record_for
+from workflow import engine
+from workflow.models import Status
+from workflow.views import handle_action
+
+from . import selectors, services
+from .forms import (PasswordChangeForm, RegistrationFilterForm, RegistrationForm, SubordinationFilterForm,
+                    SubordinationRequestForm, UnitFilterForm)
+from .models import Role, Subordination, Unit, UnitRegistration
+
+
+def _require(user, *roles):
+    if not user.has_role(*roles):
+        raise PermissionDenied
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+# ---- 登录 / 退出 / 修改密码 ---------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "orgs/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = (request.POST.get("username") or "").strip()
+        until = services.login_locked_until(username) if username else None
+        if until:
+            form = self.get_form()
+            form.errors.clear()
+            return self.render_to_response(self.get_context_data(
+                form=form, locked=f"登录失败次数过多，账号已临时锁定，请于 {timezone.localtime(until):%H:%M} 后再试。"))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.login_record(form.get_user().username, _client_ip(self.request), True)
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        username = (self.request.POST.get("username") or "").strip()
+        if username:
+            services.login_record(username, _client_ip(self.request), False)
+        return super().form_invalid(form)
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(actor=request.user, **form.cleaned_data)
+        except FieldErrors as exc:
+            errors = exc.errors
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改。")
+            return redirect("portal:workbench")
+    return render(request, "orgs/password_change.html", {"form": form, "errors": errors})
+
+
+# ---- 用户库基本信息（采购单位） ------------------------------------------------------------------------------
+
+
+def _current_registration(unit):
+    return UnitRegistration.objects.filter(unit=unit).order_by("-id").first()
+
+
+@login_required
+def my_registration(request):
+    user = request.user
+    if user.unit is None or user.unit.kind != Unit.KIND_PURCHASER:
+        raise PermissionDenied
+    _require(user, Role.CLERK, Role.REVIEWER, Role.COMPETENT)
+    reg = _current_registration(user.unit)
+    editing = request.GET.get("edit") == "1" or request.method == "POST"
+    can_edit = user.has_role(Role.CLERK) and (reg is None or reg.is_editable or reg.status == Status.APPROVED)
+    if not editing and reg is not None:
+        return redirect("orgs:registration_detail", pk=reg.pk)
+    if not can_edit:
+        raise PermissionDenied
+    if reg is not None and reg.status == Status.APPROVED:
+        reg = None  # changing approved information starts a new registration
+    initial = services.registration_prefill(user.unit) if reg is None else {
+        f: getattr(reg, f) for f in services.REGISTRATION_FIELDS}
+    form = RegistrationForm(request.POST or None, initial=initial, unit=user.unit)
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.registration_save(actor=user, data=form.cleaned_data, registration=reg,
+                                               version=request.POST.get("version") or None)
+            if request.POST.get("submit"):
+                engine.submit(saved, user)
+                messages.success(request, "已提交，等待辖区监管部门审核。")
+            else:
+                messages.success(request, "已保存。")
+            return redirect("orgs:registration_detail", pk=saved.pk)
+        except FieldErrors as exc:
+            errors = exc.errors
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+    for name, msg in errors.items():
+        form.add_error(name if name in form.fields else None, msg)
+    return render(request, "orgs/registration_form.html", {"form": form, "reg": reg})
+
+
+REG_COLUMNS = [
+    Column("单据编号", "number", link=lambda r: reverse("orgs:registration_detail", args=[r.pk])),
+    Column("单位名称", "name"),
+    Column("统一社会信用代码", "credit_code"),
+    Column("单位预算编码", "budget_code"),
+    Column("所属区划", "region.name"),
+    Column("状态", "status_text", kind="status"),
+    Column("提交时间", "submitted_at", kind="datetime"),
+]
+
+
+def _filter_registrations(qs, data):
+    if data.get("name"):
+        qs = qs.filter(name__contains=data["name"])
+    if data.get("number"):
+        qs = qs.filter(number__contains=data["number"])
+    return qs
+
+
+@login_required
+def registration_review_list(request):
+    _require(request.user, Role.REGULATOR)
+    spec = ListSpec(
+        title="审核采购单位信息", breadcrumb=["主体管理", "招标人管理", "采购单位", "审核采购单位信息"],
+        columns=REG_COLUMNS, form_class=RegistrationFilterForm, apply_filters=_filter_registrations,
+        tabs=[Tab("todo", "待处理", Q(status=Status.PENDING)),
+              Tab("returned", "已退回", Q(status=Status.DRAFT, last_action="reject")),
+              Tab("done", "已办结", Q(status=Status.APPROVED))],
+        row_actions=lambda req, r: [("审核" if "approve" in engine.available_actions(req.user, r) else "查看",
+                                     reverse("orgs:registration_detail", args=[r.pk]))],
+        export_name="采购单位用户库基本信息",
+    )
+    return render_list(request, selectors.registrations(request.user).order_by("-submitted_at", "-id"), spec)
+
+
+@login_required
+def registration_detail(request, pk):
+    reg = get_or_404(UnitRegistration.objects.select_related("unit", "region"), request.user, pk=pk)
+    actions = engine.available_actions(request.user, reg)
+    platform = platform_record_for(reg.credit_code) if request.user.has_role(Role.REGULATOR) else None
+    can_change = (request.user.has_role(Role.CLERK) and request.user.unit_id == reg.unit_id
+                  and reg.status == Status.APPROVED and reg == _current_registration(reg.unit))
+    return render(request, "orgs/registration_detail.html", {
+        "doc": reg, "actions": actions, "timeline": engine.timeline(reg), "platform": platform,
+        "can_change": can_change,
+    })
+
+
+@login_required
+def registration_action(request, pk, action):
+    reg = get_or_404(UnitRegistration.objects.all(), request.user, pk=pk)
+    return handle_action(request, reg, action, reverse("orgs:registration_detail", args=[pk]))
+
+
+# ---- 查看采购单位信息 -----------------------------------------------------------------------------------
+
+
+def _filter_units(qs, data):
+    if data.get("name"):
+        qs = qs.filter(name__contains=data["name"])
+    if data.get("credit_code"):
+        qs = qs.filter(credit_code__startswith=data["credit_code"].upper())
+    if data.get("region"):
+        qs = qs.filter(region_path__startswith=data["region"].path)
+    if data.get("level"):
+        qs = qs.filter(level=data["level"])
+    return qs
+
+
+@login_required
+def member_list(request):
+    _require(request.user, Role.REGULATOR)
+    spec = ListSpec(
+        title="查看采购单位信息", breadcrumb=["主体管理", "招标人管理", "采购单位", "查看采购单位信息"],
+        columns=[
+            Column("单位名称", "name", link=lambda u: reverse("orgs:unit_detail", args=[u.pk])),
+            Column("统一社会信用代码", "credit_code"),
+            Column("单位预算编码", "budget_code"),
+            Column("单位级次", "get_level_display"),
+            Column("所属区划", "region.name"),
+            Column("主管预算单位", "competent.name"),
+            Column("入库时间", "member_since", kind="datetime"),
+        ],
+        form_class=UnitFilterForm, apply_filters=_filter_units, export_name="采购单位信息",
+        row_actions=lambda req, u: [("查看", reverse("orgs:unit_detail", args=[u.pk]))],
+    )
+    return render_list(request, selectors.member_units(request.user).order_by("region__code", "name"), spec)
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = _unit_or_404(request.user, pk)
+    return render(request, "orgs/unit_detail.html", {
+        "unit": unit,
+        "subordinates": unit.subordinates.order_by("name"),
+        "registrations": UnitRegistration.objects.filter(unit=unit).order_by("-id")[:10],
+    })
+
+
+def _unit_or_404(user, pk):
+    from django.http import Http404
+
+    unit = selectors.visible_units(user).filter(pk=pk).first()
+    if unit is None:
+        raise Http404("记录不存在或不在您的权限范围内")
+    return unit
+
+
+# ---- 隶属关系 -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_subordination(request):
+    user = request.user
+    if user.unit is None or user.unit.kind != Unit.KIND_PURCHASER:
+        raise PermissionDenied
+    _require(user, Role.CLERK)
+    candidates = selectors.competent_candidates(user.unit)
+    form = SubordinationRequestForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sub = services.subordination_request(actor=user, **form.cleaned_data)
+        except BusinessError as exc:
+            form.add_error("competent_unit" if exc.field == "competent_unit" else None, exc.message)
+        else:
+            messages.success(request, f"已提交，等待「{sub.competent_unit.name}」确认。")
+            return redirect("orgs:subordination_detail", pk=sub.pk)
+    history = Subordination.objects.filter(unit=user.unit).select_related("competent_unit").order_by("-id")
+    pending = history.filter(status=Status.PENDING).first()
+    return render(request, "orgs/my_subordination.html", {
+        "form": form, "history": history[:20], "pending": pending, "unit": user.unit,
+    })
+
+
+SUB_COLUMNS = [
+    Column("单据编号", "number", link=lambda s: reverse("orgs:subordination_detail", args=[s.pk])),
+    Column("下级单位", "unit.name"),
+    Column("所属区划", "unit.region.name"),
+    Column("主管预算单位", "competent_unit.name"),
+    Column("状态", lambda s: "已解除" if s.dissolved_at else s.status_text, kind="status"),
+    Column("申请时间", "submitted_at", kind="datetime"),
+    Column("确认时间", "approved_at", kind="datetime"),
+]
+
+
+def _filter_subs(qs, data):
+    if data.get("unit_name"):
+        qs = qs.filter(unit__name__contains=data["unit_name"])
+    if data.get("competent_name"):
+        qs = qs.filter(competent_unit__name__contains=data["competent_name"])
+    return qs
+
+
+@login_required
+def subordination_confirm_list(request):
+    _require(request.user, Role.COMPETENT)
+    spec = ListSpec(
+        title="下级单位隶属确认", breadcrumb=["单位管理", "下级单位隶属确认"], columns=SUB_COLUMNS,
+        form_class=SubordinationFilterForm, apply_filters=_filter_subs, export_name="隶属关系",
+        tabs=[Tab("todo", "待处理", Q(status=Status.PENDING)),
+              Tab("done", "已办结", Q(status=Status.APPROVED))],
+        row_actions=lambda req, s: [("确认" if "approve" in engine.available_actions(req.user, s) else "查看",
+                                     reverse("orgs:subordination_detail", args=[s.pk]))],
+    )
+    qs = selectors.subordinations(request.user).filter(competent_unit=request.user.unit).order_by("-id")
+    return render_list(request, qs, spec)
+
+
+@login_required
+def subordination_list(request):
+    _require(request.user, Role.REGULATOR)
+    spec = ListSpec(
+        title="查看/解除隶属关系", breadcrumb=["主体管理", "查看/解除隶属关系"], columns=SUB_COLUMNS,
+        form_class=SubordinationFilterForm, apply_filters=_filter_subs, export_name="隶属关系",
+        tabs=[Tab("active", "已确认", Q(status=Status.APPROVED, dissolved_at__isnull=True)),
+              Tab("pending", "待确认", Q(status=Status.PENDING)),
+              Tab("dissolved", "已解除", Q(dissolved_at__isnull=False))],
+        row_actions=lambda req, s: [("查看", reverse("orgs:subordination_detail", args=[s.pk]))]
+        + ([("解除", reverse("orgs:subordination_detail", args=[s.pk]) + "#dissolve", "danger")]
+           if services.can_dissolve(req.user, s) else []),
+    )
+    return render_list(request, selectors.subordinations(request.user).order_by("-id"), spec)
+
+
+@login_required
+def subordination_detail(request, pk):
+    sub = get_or_404(Subordination.objects.select_related("unit", "competent_unit"), request.user,
+                     unit_fields=("unit", "competent_unit"), pk=pk)
+    return render(request, "orgs/subordination_detail.html", {
+        "doc": sub, "actions": engine.available_actions(request.user, sub), "timeline": engine.timeline(sub),
+        "can_dissolve": services.can_dissolve(request.user, sub),
+    })
+
+
+@login_required
+def subordination_action(request, pk, action):
+    sub = get_or_404(Subordination.objects.all(), request.user, unit_fields=("unit", "competent_unit"), pk=pk)
+    return handle_action(request, sub, action, reverse("orgs:subordination_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def subordination_dissolve(request, pk):
+    sub = get_or_404(Subordination.objects.select_related("unit"), request.user,
+                     unit_fields=("unit", "competent_unit"), pk=pk)
+    if not services.can_dissolve(request.user, sub):
+        raise PermissionDenied
+    try:
+        services.subordination_dissolve(actor=request.user, subordination=sub, reason=request.POST.get("reason", ""),
+                                        version=request.POST.get("version") or None)
+    except BusinessError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "隶属关系已解除。")
+    return redirect("orgs:subordination_detail", pk=pk)

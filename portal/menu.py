@@ -1,0 +1,66 @@
+"""The left menu tree, laid out like the manuals. Only entries that are built and allowed are shown."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from orgs.models import Role, Unit
+
+
+def _purchaser(user):
+    return user.unit is not None and user.unit.kind == Unit.KIND_PURCHASER
+
+
+def _has(*roles):
+    return lambda user: user.has_role(*roles)
+
+
+@dataclass
+class Item:
+    label: str
+    url_name: str = ""
+    allowed: object = None
+    children: list = field(default_factory=list)
+
+
+MENU = [
+    Item("单位管理", children=[
+        Item("用户库基本信息", "orgs:my_registration",
+             lambda u: _purchaser(u) and u.has_role(Role.CLERK, Role.REVIEWER, Role.COMPETENT)),
+        Item("隶属关系设置", "orgs:my_subordination", lambda u: _purchaser(u) and u.has_role(Role.CLERK)),
+        Item("下级单位隶属确认", "orgs:subordination_confirm_list",
+             lambda u: _purchaser(u) and u.has_role(Role.COMPETENT)),
+    ]),
+    Item("主体管理", children=[
+        Item("招标人管理", children=[
+            Item("采购单位", children=[
+                Item("审核采购单位信息", "orgs:registration_review_list", _has(Role.REGULATOR)),
+                Item("查看采购单位信息", "orgs:member_list", _has(Role.REGULATOR)),
+            ]),
+        ]),
+        Item("查看/解除隶属关系", "orgs:subordination_list", _has(Role.REGULATOR)),
+    ]),
+    Item("系统管理", children=[
+        Item("通知公告", "portal:bulletin_list", _has(Role.REGULATOR)),
+        Item("规则参数", "core:parameter_list", _has(Role.REGULATOR, Role.ADMIN)),
+        Item("工作日调整", "core:workday_list", _has(Role.REGULATOR, Role.ADMIN)),
+        Item("修改密码", "password_change", lambda u: True),
+    ]),
+]
+
+
+def build(user, current_path: str):
+    def walk(items):
+        out = []
+        for item in items:
+            if item.children:
+                kids = walk(item.children)
+                if kids:
+                    out.append({"label": item.label, "children": kids,
+                                "open": any(k.get("active") or k.get("open") for k in kids)})
+            elif item.allowed is None or item.allowed(user):
+                url = reverse(item.url_name)
+                out.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+        return out
+
+    return walk(MENU)

@@ -1,0 +1,67 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from core.errors import FieldErrors
+from core.listing import Column, ListSpec, render_list
+from workflow.selectors import inbox_counts
+
+from . import selectors, services
+
+
+@login_required
+def workbench(request):
+    return render(request, "portal/workbench.html", {
+        "inbox": inbox_counts(request.user),
+        "todo": selectors.todo_items(request.user),
+        "bulletins": selectors.bulletins_for(request.user)[:8],
+    })
+
+
+@login_required
+def bulletin(request, pk):
+    item = selectors.bulletins_for(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404("记录不存在或不在您的权限范围内")
+    return render(request, "portal/bulletin.html", {"item": item})
+
+
+class BulletinForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=100)
+    body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
+
+
+@login_required
+def bulletin_list(request):
+    if not request.user.has_role("regulator"):
+        raise PermissionDenied
+    spec = ListSpec(
+        title="通知公告", breadcrumb=["系统管理", "通知公告"], export_name="通知公告",
+        columns=[Column("标题", "title", link=lambda b: reverse("portal:bulletin", args=[b.pk])),
+                 Column("发布范围", "region.name"), Column("发布人", "published_by"),
+                 Column("发布时间", "published_at", kind="datetime")],
+        toolbar=[("发布通知", reverse("portal:bulletin_new"))],
+    )
+    qs = selectors.bulletins_for(request.user).select_related("region")
+    return render_list(request, qs, spec)
+
+
+@login_required
+def bulletin_new(request):
+    if not request.user.has_role("regulator"):
+        raise PermissionDenied
+    form = BulletinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bulletin_publish(actor=request.user, **form.cleaned_data)
+        except FieldErrors as exc:
+            for k, v in exc.errors.items():
+                form.add_error(k, v)
+        else:
+            messages.success(request, "通知已发布。")
+            return redirect("portal:bulletin_list")
+    return render(request, "portal/bulletin_form.html", {"form": form})
