@@ -70,6 +70,11 @@ class Unit(TimeStamped):
     def __str__(self):
         return self.name
 
+    @property
+    def is_budget_unit(self) -> bool:
+        """A budget unit buys and registers: purchasers, and regulators' own departments (财政厅 buys too)."""
+        return self.kind in (self.KIND_PURCHASER, self.KIND_REGULATOR)
+
     def save(self, *args, **kwargs):
         self.region_path = self.region.path
         creating = self.pk is None

@@ -51,8 +51,8 @@ def registration_save(*, actor, data: dict, registration: UnitRegistration | Non
                       version: int | None = None) -> UnitRegistration:
     unit = actor.unit
     _clerk_of(actor, unit)
-    if unit.kind != Unit.KIND_PURCHASER:
-        raise BusinessError("只有采购单位需要提交用户库基本信息。")
+    if not unit.is_budget_unit:
+        raise BusinessError("只有预算单位需要提交用户库基本信息。")
     data = {**data, "credit_code": (data.get("credit_code") or "").strip().upper()}
     errors = validate_registration(data, unit)
     if errors:

@@ -89,7 +89,7 @@ def _current_registration(unit):
 @login_required
 def my_registration(request):
     user = request.user
-    if user.unit is None or user.unit.kind != Unit.KIND_PURCHASER:
+    if user.unit is None or not user.unit.is_budget_unit:
         raise PermissionDenied
     _require(user, Role.CLERK, Role.REVIEWER, Role.COMPETENT)
     reg = _current_registration(user.unit)

@@ -26,7 +26,8 @@ class Item:
 MENU = [
     Item("单位管理", children=[
         Item("用户库基本信息", "orgs:my_registration",
-             lambda u: _purchaser(u) and u.has_role(Role.CLERK, Role.REVIEWER, Role.COMPETENT)),
+             lambda u: u.unit is not None and u.unit.is_budget_unit
+             and u.has_role(Role.CLERK, Role.REVIEWER, Role.COMPETENT)),
         Item("隶属关系设置", "orgs:my_subordination", lambda u: _purchaser(u) and u.has_role(Role.CLERK)),
         Item("下级单位隶属确认", "orgs:subordination_confirm_list",
              lambda u: _purchaser(u) and u.has_role(Role.COMPETENT)),

@@ -1,0 +1,42 @@
+# Zhengcai 政采 — the two set-up commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install demo serve test test-pg browser-deps lint bench clean-demo
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+demo: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	@echo "政采已启动： http://$(HOST)/  （Ctrl-C 停止）"
+	$(PY) manage.py runserver $(HOST) --noreload
+
+browser-deps:
+	scripts/ensure_browser.sh
+
+test: install browser-deps
+	mkdir -p var
+	scripts/run_tests.sh
+
+test-pg: install browser-deps
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} scripts/run_tests.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/run.py
+
+clean-demo:
+	rm -f var/zhengcai.sqlite3 var/zhengcai.sqlite3-wal var/zhengcai.sqlite3-shm

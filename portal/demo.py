@@ -1,0 +1,99 @@
+"""Demo data: units and users for every role, loaded through the services like real work.
+
+Every demo account's password is DEMO_PASSWORD.
+"""
+
+from django.db import transaction
+
+from integration.models import PlatformUnit
+from orgs.models import Role, Unit, User
+from orgs.testing import credit_code, make_unit, make_user
+
+DEMO_PASSWORD = "Zc@123456"
+
+# username, full name, unit key, roles, what to try
+ACCOUNTS = [
+    ("admin", "系统管理员", "fj_reg", [Role.ADMIN], "规则参数、工作日调整（全部区划）"),
+    ("fj_reg", "林监管", "fj_reg", [Role.REGULATOR], "福建省级监管：审核省级及无采购办地区的单位信息、隶属关系"),
+    ("fz_reg", "陈监管", "fz_reg", [Role.REGULATOR], "福州市采购办：审核福州市单位信息"),
+    ("jx_reg", "赵监管", "jx_reg", [Role.REGULATOR], "江西省监管：只见江西的单位"),
+    ("fj_edu_clerk", "王经办", "fj_edu", [Role.CLERK], "省教育厅经办岗（主管预算单位）"),
+    ("fj_edu_reviewer", "李审核", "fj_edu", [Role.REVIEWER], "省教育厅审核岗"),
+    ("fj_edu_leader", "张领导", "fj_edu", [Role.LEADER], "省教育厅需求领导"),
+    ("fj_edu_competent", "刘主管", "fj_edu", [Role.COMPETENT], "省教育厅主管岗：确认下级单位隶属关系"),
+    ("fj_exam_clerk", "黄经办", "fj_exam", [Role.CLERK], "下级单位：省教育考试院经办岗"),
+    ("fj_exam_reviewer", "吴审核", "fj_exam", [Role.REVIEWER], "下级单位：省教育考试院审核岗"),
+    ("fj_av_clerk", "郑经办", "fj_av", [Role.CLERK], "下级单位：省电化教育馆经办岗（隶属关系待确认）"),
+    ("fz_clerk", "周经办", "fz_school", [Role.CLERK], "福州市第一中学经办岗：填报用户库基本信息"),
+    ("fz_reviewer", "徐审核", "fz_school", [Role.REVIEWER], "福州市第一中学审核岗"),
+    ("xm_clerk", "孙经办", "xm_unit", [Role.CLERK], "厦门市市政园林局经办岗（信息待审核）"),
+    ("jx_clerk", "马经办", "jx_unit", [Role.CLERK], "南昌市教育局经办岗"),
+    ("agency", "何代理", "agency", [Role.AGENCY], "代理机构"),
+    ("supplier", "罗供应", "supplier", [Role.SUPPLIER], "供应商"),
+    ("expert", "谢专家", "expert", [Role.EXPERT], "评审专家"),
+]
+
+
+@transaction.atomic
+def load() -> bool:
+    """Load once; returns False when the demo data is already there."""
+    if User.objects.filter(username="fj_reg").exists():
+        return False
+    from orgs import services as org_services
+    from portal.services import bulletin_publish
+    from workflow import engine
+
+    units = {
+        "fj_reg": make_unit("福建省财政厅政府采购监管处", region_code="350000", kind=Unit.KIND_REGULATOR),
+        "fz_reg": make_unit("福州市财政局政府采购监管科", region_code="350100", kind=Unit.KIND_REGULATOR),
+        "jx_reg": make_unit("江西省财政厅政府采购监督管理处", region_code="360000", kind=Unit.KIND_REGULATOR),
+        "fj_edu": make_unit("福建省教育厅", region_code="350000", is_competent=True, budget_code="350001001"),
+        "xm_unit": make_unit("厦门市市政园林局", region_code="350200", budget_code="350200301", is_member=False),
+        "jx_unit": make_unit("南昌市教育局", region_code="360100", budget_code="360100201", is_competent=True),
+        "fz_school": make_unit("福州市第一中学", region_code="350100", is_member=False),
+        "agency": make_unit("福建省招标采购集团有限公司", region_code="350000", kind=Unit.KIND_AGENCY),
+        "supplier": make_unit("福州榕城信息技术有限公司", region_code="350100", kind=Unit.KIND_SUPPLIER),
+        "expert": make_unit("福建省政府采购评审专家库", region_code="350000", kind=Unit.KIND_EXPERT),
+    }
+    units["fj_exam"] = make_unit("福建省教育考试院", region_code="350000", competent=units["fj_edu"],
+                                 budget_code="350001002")
+    units["fj_av"] = make_unit("福建省电化教育馆", region_code="350000", budget_code="350001003")
+    for u in units.values():
+        if u.kind == Unit.KIND_PURCHASER:
+            u.address = f"{u.region.name}{u.name}办公楼"
+            u.legal_representative = "示例法人"
+            u.save()
+    # the budget platform's unit records (the integration feed will keep this table current)
+    platform_codes = {"fz_school": "350100101"}
+    for key, u in units.items():
+        if u.kind == Unit.KIND_PURCHASER:
+            PlatformUnit.objects.create(agency_code=platform_codes.get(key, u.budget_code), agency_name=u.name,
+                                        credit_code=u.credit_code, mof_div_code=u.region.code, fiscal_year=2026)
+    users = {}
+    for username, name, unit_key, roles, _ in ACCOUNTS:
+        users[username] = make_user(username, units[unit_key], *roles, password=DEMO_PASSWORD, full_name=name)
+    admin = users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+
+    # a Fujian registration waiting for the provincial regulator (厦门 has no regulator of its own in the demo)
+    xm = units["xm_unit"]
+    reg = org_services.registration_save(actor=users["xm_clerk"], data={
+        **org_services.registration_prefill(xm), "contact_name": "孙经办", "contact_phone": "0592-5550101",
+        "address": "厦门市思明区湖滨北路", "legal_representative": "示例法人"})
+    engine.submit(reg, users["xm_clerk"])
+    # a subordinate unit has chosen its competent unit; the department still has to confirm
+    org_services.subordination_request(actor=users["fj_av_clerk"], competent_unit=units["fj_edu"],
+                                       note="根据机构编制文件，隶属省教育厅")
+    bulletin_publish(actor=users["fj_reg"], title="关于做好采购单位用户库基本信息核对工作的通知",
+                     body="各采购单位：\n请核对用户库基本信息中的单位预算编码，确保与预算管理一体化平台一致后提交审核。")
+    bulletin_publish(actor=users["fz_reg"], title="福州市2026年度政府采购分散采购限额标准提示",
+                     body="福州市货物、服务类项目分散采购限额标准为50万元，工程类为100万元。")
+    return True
+
+
+def accounts_table() -> str:
+    lines = [f"{'账号':<18}{'密码':<12}说明"]
+    for username, name, _, _, note in ACCOUNTS:
+        lines.append(f"{username:<18}{DEMO_PASSWORD:<12}{name}：{note}")
+    return "\n".join(lines)
