@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test test-pg browser-deps lint bench clean-demo
+.PHONY: install demo serve test test-pg browser-deps lint clean-demo
 
 install: $(VENV)/.installed
 
@@ -35,8 +35,6 @@ test-pg: install browser-deps
 lint: install
 	$(VENV)/bin/ruff check .
 
-bench: install
-	$(PY) bench/run.py
 
 clean-demo:
 	rm -f var/zhengcai.sqlite3 var/zhengcai.sqlite3-wal var/zhengcai.sqlite3-shm

@@ -14,10 +14,12 @@ def world(db):
 
     Every user's password is Zc@123456.
     """
+    from core.reference import ensure_reference_data
     from integration.models import PlatformUnit
     from orgs.models import Role, Unit
     from orgs.testing import make_unit, make_user
 
+    ensure_reference_data()  # a transactional test's flush removes what the migrations seeded
     w = SimpleNamespace()
     w.fj_reg_unit = make_unit("福建省财政厅政府采购监管处", region_code="350000", kind=Unit.KIND_REGULATOR)
     w.fz_reg_unit = make_unit("福州市财政局采购办", region_code="350100", kind=Unit.KIND_REGULATOR)

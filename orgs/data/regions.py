@@ -42,3 +42,13 @@ REGIONS = [
     ("360121", "南昌县", "county", "360100"),
     ("360702", "章贡区", "county", "360700"),
 ]
+
+
+def seed(Region) -> None:
+    """Create or update the seeded regions (used by the migration and to restore them after a flush)."""
+    by_code = {}
+    for code, name, level, parent in REGIONS:
+        parent_obj = by_code.get(parent)
+        path = (parent_obj.path if parent_obj else "/") + code + "/"
+        by_code[code] = Region.objects.update_or_create(
+            code=code, defaults={"name": name, "level": level, "parent": parent_obj, "path": path})[0]
