@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from orgs.urls import org_patterns
@@ -6,6 +7,7 @@ from .api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
     path("", include("orgs.urls")),
     path("orgs/", include((org_patterns, "orgs"))),
     path("attachments/", include("attachments.urls")),
