@@ -1,0 +1,255 @@
+"""Shared pieces of the JSON API: authentication, the error format, pagination.
+
+Every endpoint accepts either a bearer token (machine clients: the budget platform, agencies) or the
+browser's Django session (with CSRF on unsafe methods). Errors are always
+`{"code": ..., "message": <Chinese>, "errors": {field: <Chinese>}?}` with the status of the exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from audit import services as audit
+from core.errors import BusinessError, FieldErrors
+from orgs.models import ApiToken
+
+# ---- tokens ------------------------------------------------------------------------------------------
+
+TOUCH_EVERY = timedelta(seconds=60)  # last_used_at is written at most once a minute per token
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(user, name: str, *, actor=None) -> tuple[ApiToken, str]:
+    """Issue a bearer token for `user`. Returns (token, key); the key is not stored and cannot be shown again.
+
+    `actor` is who issued it (None from the command line)."""
+    name = (name or "").strip()
+    if not name:
+        raise FieldErrors({"name": "请填写令牌用途。"})
+    if not user.is_active:
+        raise BusinessError("停用的用户不能签发令牌。", code="user_inactive")
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:60], key_hash=hash_key(key), prefix=key[:8])
+    audit.record(actor=actor, action="api_token.create", obj=token,
+                 after={"user_id": user.pk, "name": token.name, "prefix": token.prefix})
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, actor=None) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="api_token.revoke", obj=token, before={"revoked_at": None},
+                     after={"revoked_at": token.revoked_at})
+    return token
+
+
+def user_for_key(key: str):
+    """The active user a live token belongs to, or None. Marks the token as used."""
+    if not key:
+        return None
+    token = (ApiToken.objects.select_related("user", "user__unit")
+             .filter(key_hash=hash_key(key), revoked_at__isnull=True).first())
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>` for machine clients; no CSRF (no cookies involved)."""
+
+    def authenticate(self, request, token):
+        user = user_for_key(token.strip())
+        if user is not None:
+            request.user = user  # code that reads request.user sees the token's user
+        return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """Django's session, as `ninja.security.django_auth`, CSRF-checked on unsafe methods.
+
+    Only a request that carries a session cookie is CSRF-checked: without one there is no session to ride
+    on, and the caller gets a plain 401 instead of a CSRF failure.
+    """
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+# token first: a machine client sending a bearer token is never asked for a CSRF token
+API_AUTH = [TokenAuth(), SessionAuth()]
+
+
+def actor(request):
+    """The authenticated user of an API request."""
+    return request.auth
+
+
+# ---- errors ------------------------------------------------------------------------------------------
+
+NOT_FOUND = "记录不存在或不在您的权限范围内"
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, str] | None = None
+    details: list[dict[str, Any]] | None = None
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def error_body(code: str, message: str, errors: dict | None = None, details: list | None = None) -> dict:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    if details is not None:
+        body["details"] = details
+    return body
+
+
+def _pydantic_message(err: dict) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "此项为必填项。"
+    if kind == "string_too_long":
+        return f"不能超过{ctx.get('max_length')}个字符。"
+    if kind == "string_too_short":
+        return f"不能少于{ctx.get('min_length')}个字符。"
+    if kind.startswith("int") or kind.startswith("float") or kind.startswith("decimal"):
+        return "应为数字。"
+    if kind.startswith("bool"):
+        return "应为是或否（true/false）。"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于{ctx.get('ge', ctx.get('gt'))}。"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于{ctx.get('le', ctx.get('lt'))}。"
+    if kind in ("enum", "literal_error"):
+        return f"取值不正确，应为：{ctx.get('expected', '')}。"
+    if kind == "json_invalid":
+        return "请求体不是合法的 JSON。"
+    return "格式不正确。"
+
+
+def _validation_fields(errors: list[dict]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "data")]
+        name = ".".join(loc) or "__all__"
+        fields.setdefault(name, _pydantic_message(err))
+    return fields
+
+
+def install_error_handlers(api) -> None:
+    """Turn every refusal into the one JSON error shape, with Chinese messages."""
+
+    def respond(request, status: int, body: dict, **headers):
+        response = api.create_response(request, body, status=status)
+        for k, v in headers.items():
+            response[k.replace("_", "-")] = v
+        return response
+
+    @api.exception_handler(BusinessError)
+    def business_error(request, exc: BusinessError):
+        errors = dict(getattr(exc, "errors", None) or {})
+        if exc.field and exc.field not in errors:
+            errors[exc.field] = exc.message
+        return respond(request, exc.status, error_body(exc.code, exc.message, errors))
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        return respond(request, 422, error_body("invalid", "请求参数不正确。", _validation_fields(exc.errors),
+                                                details=exc.errors))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return respond(request, 404, error_body("not_found", NOT_FOUND))
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def does_not_exist(request, exc):
+        return respond(request, 404, error_body("not_found", NOT_FOUND))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request, exc):
+        return respond(request, 401, error_body("unauthorized", "未登录或令牌无效。"),
+                       WWW_Authenticate='Bearer realm="zhengcai"')
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        if exc.status_code == 403 and "CSRF" in str(exc):
+            return respond(request, 403, error_body("csrf_failed", "CSRF 校验失败，请刷新页面后重试。"))
+        if exc.status_code == 400 and "parse request body" in str(exc):
+            return respond(request, 400, error_body("bad_request", "请求体不是合法的 JSON。"))
+        if exc.status_code == 429:
+            return respond(request, 429, error_body("throttled", "请求过于频繁，请稍后再试。"))
+        if exc.status_code == 403:
+            return respond(request, 403, error_body("forbidden", "您没有执行此操作的权限。"))
+        return respond(request, exc.status_code, error_body("http_error", str(exc)))
+
+
+@contextmanager
+def api_fields(**names: str):
+    """Report a service's field errors under the API's field names, e.g. `api_fields(region="region_code")`."""
+    try:
+        yield
+    except BusinessError as exc:
+        if isinstance(getattr(exc, "errors", None), dict):
+            exc.errors = {names.get(k, k): v for k, v in exc.errors.items()}
+        if exc.field:
+            exc.field = names.get(exc.field, exc.field)
+        raise
+
+
+# ---- pagination --------------------------------------------------------------------------------------
+
+
+class Paged(LimitOffsetPagination):
+    """`?limit=&offset=` → `{"items": [...], "total": n, "limit": l, "offset": o}`."""
+
+    MAX = 500
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500, description="每页条数（1–500）")
+        offset: int = Field(0, ge=0, description="跳过条数")
+
+    class Output(Schema):
+        items: list[Any]
+        total: int
+        limit: int
+        offset: int
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=self.MAX, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        limit = min(pagination.limit, self.max_limit)
+        offset = pagination.offset
+        return {"items": queryset[offset:offset + limit], "total": self._items_count(queryset),
+                "limit": limit, "offset": offset}

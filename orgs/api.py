@@ -1,0 +1,441 @@
+"""主体管理 over JSON: who am I, units, 用户库基本信息 (registrations) and 隶属关系 (subordinations).
+
+Thin: parse, call a selector or a service (or the approval engine), render. Rows outside the caller's
+scope are 404; visible rows the caller may not act on are 403 (NotAllowed from the service or engine).
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from access.scope import get_or_404
+from core.api import ERRORS, NOT_FOUND, ErrorOut, Paged, actor, api_fields
+from core.errors import BusinessError, FieldErrors
+from workflow import engine
+from workflow.models import Action
+from workflow.models import Status as DocStatus
+
+from . import selectors, services
+from .models import Region, Role
+
+router = Router(tags=["主体管理"])
+
+UnitKind = Literal["purchaser", "agency", "regulator", "supplier", "expert"]
+SUBORDINATION_UNITS = ("unit", "competent_unit")
+
+
+# ---- schemas -----------------------------------------------------------------------------------------
+
+
+class RoleOut(Schema):
+    code: str
+    label: str
+
+
+class UnitBrief(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    region_code: str
+    region_name: str
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    unit: UnitBrief | None
+    roles: list[RoleOut]
+
+    @staticmethod
+    def resolve_roles(obj):
+        return [{"code": r.value, "label": r.label} for r in Role if r.value in obj.role_codes]
+
+
+class UnitOut(UnitBrief):
+    credit_code: str
+    budget_code: str
+    level: str
+    level_label: str
+    competent_id: int | None
+    competent_name: str | None
+    is_competent: bool
+    is_member: bool
+    member_since: datetime | None
+    address: str
+    legal_representative: str
+    contact_name: str
+    contact_phone: str
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_competent_name(obj):
+        return obj.competent.name if obj.competent_id else None
+
+
+class ReviewOut(Schema):
+    id: int
+    node: str
+    node_label: str
+    action: str
+    action_label: str
+    actor: str
+    actor_unit: str | None
+    opinion: str
+    from_status: str
+    to_status: str
+    at: datetime
+
+    @staticmethod
+    def resolve_action_label(obj):
+        return obj.get_action_display()
+
+    @staticmethod
+    def resolve_actor(obj):
+        return str(obj.actor)
+
+    @staticmethod
+    def resolve_actor_unit(obj):
+        return obj.actor_unit.name if obj.actor_unit_id else None
+
+
+class DocOut(Schema):
+    """Fields every engine document has."""
+
+    id: int
+    number: str
+    unit_id: int
+    unit_name: str
+    status: str
+    status_text: str
+    current_node: str
+    version: int
+    submitted_by: str | None
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_submitted_by(obj):
+        return str(obj.submitted_by) if obj.submitted_by_id else None
+
+
+class RegistrationOut(DocOut):
+    name: str
+    credit_code: str
+    budget_code: str
+    level: str
+    level_label: str
+    region_code: str
+    region_name: str
+    address: str
+    legal_representative: str
+    contact_name: str
+    contact_phone: str
+    is_competent: bool
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class RegistrationDetail(RegistrationOut):
+    timeline: list[ReviewOut]
+    actions: list[str] = Field(description="当前用户可执行的操作：edit、submit、withdraw、approve、reject")
+
+
+class RegistrationIn(Schema):
+    name: str = Field(max_length=100, description="单位名称")
+    credit_code: str = Field(max_length=40, description="统一社会信用代码（18位）")
+    budget_code: str = Field(max_length=64, description="单位预算编码（6至32位数字）")
+    level: str = Field(max_length=16, description="单位级次：province/city/county")
+    region_code: str = Field(max_length=12, description="所属区划代码（本省内）")
+    address: str = Field(max_length=200, description="单位地址")
+    legal_representative: str = Field(max_length=30, description="法定代表人")
+    contact_name: str = Field(max_length=30, description="联系人")
+    contact_phone: str = Field(max_length=30, description="联系电话")
+    is_competent: bool = Field(False, description="是否主管预算单位")
+
+
+class RegistrationUpdateIn(RegistrationIn):
+    version: int = Field(description="读取时的版本号；他人已修改时返回 409")
+
+
+class ActionIn(Schema):
+    version: int | None = Field(None, description="读取时的版本号；单据已被他人处理时返回 409")
+    opinion: str = Field("", max_length=500, description="审核意见（审核不通过时必填）")
+
+
+class SubordinationOut(DocOut):
+    competent_unit_id: int
+    competent_unit_name: str
+    note: str
+    dissolved_at: datetime | None
+    dissolved_by: str | None
+    dissolve_reason: str
+
+    @staticmethod
+    def resolve_competent_unit_name(obj):
+        return obj.competent_unit.name
+
+    @staticmethod
+    def resolve_dissolved_by(obj):
+        return str(obj.dissolved_by) if obj.dissolved_by_id else None
+
+
+class SubordinationDetail(SubordinationOut):
+    timeline: list[ReviewOut]
+    actions: list[str] = Field(description="当前用户可执行的操作：withdraw、confirm、reject、dissolve")
+
+
+class SubordinationIn(Schema):
+    competent_unit_id: int = Field(description="主管预算单位 id（见 /subordinations/candidates）")
+    note: str = Field("", max_length=200, description="说明")
+
+
+class DissolveIn(Schema):
+    reason: str = Field("", max_length=200, description="解除原因（必填）")
+    version: int | None = None
+
+
+# ---- helpers -----------------------------------------------------------------------------------------
+
+
+def _with_history(doc, actions):
+    doc.timeline = list(engine.timeline(doc))
+    doc.actions = sorted(actions)
+    return doc
+
+
+def _registration(user, id: int):
+    return get_or_404(selectors.registrations(user), user, pk=id)
+
+
+def _registration_detail(user, reg):
+    return _with_history(reg, engine.available_actions(user, reg))
+
+
+def _subordination(user, id: int):
+    return get_or_404(selectors.subordinations(user), user, SUBORDINATION_UNITS, pk=id)
+
+
+def _subordination_detail(user, sub):
+    actions = {"confirm" if a == Action.APPROVE else a for a in engine.available_actions(user, sub)}
+    actions &= {"withdraw", "confirm", "reject"}
+    if services.can_dissolve(user, sub):
+        actions.add("dissolve")
+    return _with_history(sub, actions)
+
+
+def _registration_data(payload: RegistrationIn) -> tuple[dict, bool]:
+    data = payload.dict(exclude={"region_code", "version"})
+    code = payload.region_code.strip()
+    data["region"] = Region.objects.filter(code=code).first() if code else None
+    return data, bool(code) and data["region"] is None
+
+
+@api_fields(region="region_code")
+def _save_registration(user, payload, registration=None, version=None):
+    data, unknown_region = _registration_data(payload)
+    try:
+        return services.registration_save(actor=user, data=data, registration=registration, version=version)
+    except FieldErrors as exc:
+        if unknown_region and "region" in exc.errors:
+            exc.errors["region"] = "所属区划代码不存在。"
+        raise
+
+
+# ---- me and units ------------------------------------------------------------------------------------
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="当前用户（单位、岗位）")
+def me(request):
+    return actor(request)
+
+
+@router.get("/units", response={200: list[UnitOut], 401: ErrorOut, 422: ErrorOut}, summary="可见单位列表")
+@paginate(Paged)
+def unit_list(request, name: str | None = None, kind: UnitKind | None = None, is_member: bool | None = None):
+    qs = selectors.visible_units(actor(request))
+    if name:
+        qs = qs.filter(name__icontains=name.strip())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if is_member is not None:
+        qs = qs.filter(is_member=is_member)
+    return qs.order_by("region__code", "name", "id")
+
+
+@router.get("/units/{id}", response={200: UnitOut, 401: ErrorOut, 404: ErrorOut}, summary="单位详情")
+def unit_detail(request, id: int):
+    unit = selectors.visible_units(actor(request)).filter(pk=id).first()
+    if unit is None:
+        raise Http404(NOT_FOUND)
+    return unit
+
+
+# ---- 用户库基本信息 ------------------------------------------------------------------------------------
+
+
+@router.get("/registrations", response={200: list[RegistrationOut], 401: ErrorOut, 422: ErrorOut},
+            summary="用户库基本信息列表")
+@paginate(Paged)
+def registration_list(request, status: DocStatus | None = None):
+    qs = selectors.registrations(actor(request))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-updated_at", "-id")
+
+
+@router.post("/registrations", response={201: RegistrationDetail, **ERRORS}, summary="新增用户库基本信息（保存）")
+def registration_create(request, payload: RegistrationIn):
+    user = actor(request)
+    reg = _save_registration(user, payload)
+    return Status(201, _registration_detail(user, reg))
+
+
+@router.get("/registrations/{id}", response={200: RegistrationDetail, **ERRORS}, summary="用户库基本信息详情")
+def registration_detail(request, id: int):
+    user = actor(request)
+    return _registration_detail(user, _registration(user, id))
+
+
+@router.put("/registrations/{id}", response={200: RegistrationDetail, **ERRORS}, summary="修改用户库基本信息（保存）")
+def registration_update(request, id: int, payload: RegistrationUpdateIn):
+    user = actor(request)
+    reg = _save_registration(user, payload, registration=_registration(user, id), version=payload.version)
+    return _registration_detail(user, reg)
+
+
+@router.post("/registrations/{id}/submit", response={200: RegistrationDetail, **ERRORS}, summary="提交")
+def registration_submit(request, id: int, payload: ActionIn | None = None):
+    user, payload = actor(request), payload or ActionIn()
+    reg = engine.submit(_registration(user, id), user, version=payload.version)
+    return _registration_detail(user, reg)
+
+
+@router.post("/registrations/{id}/withdraw", response={200: RegistrationDetail, **ERRORS}, summary="撤回")
+def registration_withdraw(request, id: int, payload: ActionIn | None = None):
+    user, payload = actor(request), payload or ActionIn()
+    reg = engine.withdraw(_registration(user, id), user, version=payload.version)
+    return _registration_detail(user, reg)
+
+
+@router.post("/registrations/{id}/approve", response={200: RegistrationDetail, **ERRORS}, summary="审核通过")
+def registration_approve(request, id: int, payload: ActionIn | None = None):
+    user, payload = actor(request), payload or ActionIn()
+    reg = engine.approve(_registration(user, id), user, opinion=payload.opinion, version=payload.version)
+    return _registration_detail(user, reg)
+
+
+@router.post("/registrations/{id}/reject", response={200: RegistrationDetail, **ERRORS},
+             summary="审核不通过（退回，须填写意见）")
+def registration_reject(request, id: int, payload: ActionIn | None = None):
+    user, payload = actor(request), payload or ActionIn()
+    reg = engine.reject(_registration(user, id), user, opinion=payload.opinion, version=payload.version)
+    return _registration_detail(user, reg)
+
+
+# ---- 隶属关系 -----------------------------------------------------------------------------------------
+
+
+@router.get("/subordinations", response={200: list[SubordinationOut], 401: ErrorOut, 422: ErrorOut},
+            summary="隶属关系列表")
+@paginate(Paged)
+def subordination_list(request, status: DocStatus | None = None):
+    qs = selectors.subordinations(actor(request))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-updated_at", "-id")
+
+
+@router.get("/subordinations/candidates", response={200: list[UnitBrief], 401: ErrorOut},
+            summary="可选择的主管预算单位")
+def subordination_candidates(request):
+    user = actor(request)
+    if user.unit is None:
+        return []
+    return selectors.competent_candidates(user.unit).select_related("region")
+
+
+@router.post("/subordinations", response={201: SubordinationDetail, **ERRORS}, summary="设置主管预算单位（提交确认）")
+def subordination_create(request, payload: SubordinationIn):
+    user = actor(request)
+    competent = (selectors.competent_candidates(user.unit).filter(pk=payload.competent_unit_id).first()
+                 if user.unit is not None else None)
+    if competent is None:
+        raise BusinessError("所选单位不是可选择的主管预算单位（须为本省已入库的主管预算单位，且不能是本单位或其下级）。",
+                            field="competent_unit_id")
+    with api_fields(competent_unit="competent_unit_id"):
+        sub = services.subordination_request(actor=user, competent_unit=competent, note=payload.note)
+    return Status(201, _subordination_detail(user, sub))
+
+
+@router.get("/subordinations/{id}", response={200: SubordinationDetail, **ERRORS}, summary="隶属关系详情")
+def subordination_detail(request, id: int):
+    user = actor(request)
+    return _subordination_detail(user, _subordination(user, id))
+
+
+@router.post("/subordinations/{id}/withdraw", response={200: SubordinationDetail, **ERRORS}, summary="撤回申请")
+def subordination_withdraw(request, id: int, payload: ActionIn | None = None):
+    user, payload = actor(request), payload or ActionIn()
+    sub = engine.withdraw(_subordination(user, id), user, version=payload.version)
+    return _subordination_detail(user, sub)
+
+
+@router.post("/subordinations/{id}/confirm", response={200: SubordinationDetail, **ERRORS},
+             summary="主管预算单位确认")
+def subordination_confirm(request, id: int, payload: ActionIn | None = None):
+    user, payload = actor(request), payload or ActionIn()
+    sub = engine.approve(_subordination(user, id), user, opinion=payload.opinion, version=payload.version)
+    return _subordination_detail(user, sub)
+
+
+@router.post("/subordinations/{id}/reject", response={200: SubordinationDetail, **ERRORS},
+             summary="主管预算单位不予确认（须填写意见）")
+def subordination_reject(request, id: int, payload: ActionIn | None = None):
+    user, payload = actor(request), payload or ActionIn()
+    sub = engine.reject(_subordination(user, id), user, opinion=payload.opinion, version=payload.version)
+    return _subordination_detail(user, sub)
+
+
+@router.post("/subordinations/{id}/dissolve", response={200: SubordinationDetail, **ERRORS},
+             summary="监管部门解除隶属关系")
+def subordination_dissolve(request, id: int, payload: DissolveIn):
+    user = actor(request)
+    sub = services.subordination_dissolve(actor=user, subordination=_subordination(user, id),
+                                          reason=payload.reason, version=payload.version)
+    return _subordination_detail(user, sub)
