@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "attachments"
-urlpatterns = []
+urlpatterns = [
+    path("upload/", views.upload, name="upload"),
+    path("<int:pk>/download/", views.download, name="download"),
+]

@@ -1,0 +1,25 @@
+"""Reads of 附件, always scoped: an attachment is visible when its unit is in the user's scope."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from access.scope import get_or_404, scoped
+
+from .models import Attachment
+
+
+def _live() -> QuerySet:
+    return Attachment.objects.filter(is_deleted=False)
+
+
+def attachments_for(user, target: models.Model) -> QuerySet:
+    """The live attachments of a document that the user may see, in upload order."""
+    ct = ContentType.objects.get_for_model(target)
+    qs = _live().filter(content_type=ct, object_id=target.pk).select_related("uploaded_by")
+    return scoped(qs, user).order_by("uploaded_at", "id")
+
+
+def get_for_download(user, pk) -> Attachment:
+    """A live attachment in the user's scope, or Http404 (missing, deleted and out of scope look alike)."""
+    return get_or_404(_live(), user, pk=pk)

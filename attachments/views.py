@@ -1,0 +1,49 @@
+"""附件 upload (JSON for the upload widget) and scoped download."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import BusinessError
+
+from . import selectors, services
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "zip": "application/zip",
+}
+
+
+@login_required
+@require_POST
+def upload(request):
+    try:
+        att = services.attachment_upload(actor=request.user, file=request.FILES.get("file"),
+                                         purpose=request.POST.get("purpose", ""))
+    except BusinessError as exc:
+        return JsonResponse({"code": exc.code, "message": exc.message}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"id": att.pk, "name": att.original_name, "size": att.size, "sha256": att.sha256,
+                         "url": reverse("attachments:download", args=[att.pk])},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def download(request, pk: int):
+    att = selectors.get_for_download(request.user, pk)
+    try:
+        fh = att.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件不存在") from exc
+    resp = FileResponse(fh, as_attachment=True, filename=att.original_name,
+                        content_type=CONTENT_TYPES.get(att.kind, "application/octet-stream"))
+    resp["Cache-Control"] = "private, no-store"
+    return resp
