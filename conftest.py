@@ -8,6 +8,12 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # the default PBKDF2 costs ~0.3 s per user; tests create many
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """A small province: regulators (Fujian, 福州, Jiangxi), purchaser units and their staff.

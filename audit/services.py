@@ -5,7 +5,7 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from .models import AuditLog
@@ -16,6 +16,8 @@ def object_key(obj: models.Model) -> str:
 
 
 def _plain(value):
+    if isinstance(value, float):
+        return repr(value)  # JSON storage may read floats back differently; the hash must not change
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):
@@ -46,6 +48,10 @@ def row_hash(*, object_key: str, action: str, actor_id, at: str, before: dict, a
 def record(*, actor, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None) -> AuditLog:
     """Write one audit row. Call inside the transaction that changed `obj` (which holds its row lock)."""
     key = object_key(obj)
+    if connection.vendor == "postgresql":
+        # one writer per chain even when the caller holds no row lock on obj
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
     before = _plain(before or {})
     after = _plain(after or {})
     prev = AuditLog.objects.filter(object_key=key).order_by("-id").values_list("hash", flat=True).first() or ""

@@ -19,7 +19,7 @@ from workflow.models import Action
 from workflow.models import Status as DocStatus
 
 from . import selectors, services
-from .models import Region, Role
+from .models import Role
 
 router = Router(tags=["主体管理"])
 
@@ -262,7 +262,7 @@ def _subordination_detail(user, sub):
 def _registration_data(payload: RegistrationIn) -> tuple[dict, bool]:
     data = payload.dict(exclude={"region_code", "version"})
     code = payload.region_code.strip()
-    data["region"] = Region.objects.filter(code=code).first() if code else None
+    data["region"] = selectors.region_by_code(code) if code else None
     return data, bool(code) and data["region"] is None
 
 

@@ -32,6 +32,11 @@ def regions_reviewed_by(user) -> list[int]:
     return [r["id"] for r in regions if not any(r["path"].startswith(p) for p in regulated_paths)]
 
 
+def region_by_code(code: str) -> Region | None:
+    """Regions are public reference data: no scope."""
+    return Region.objects.filter(code=code).first()
+
+
 def visible_units(user) -> QuerySet:
     return Unit.objects.filter(unit_q(user)).select_related("region", "competent")
 

@@ -42,7 +42,7 @@ def validate_registration(data: dict, unit: Unit) -> dict:
 
 
 def _clerk_of(actor, unit):
-    if not (actor.has_role(Role.CLERK) and actor.unit_id == unit.pk):
+    if not (actor.has_role(Role.CLERK) and unit is not None and actor.unit_id == unit.pk):
         raise NotAllowed("只有本单位经办岗可以维护用户库基本信息。")
 
 
@@ -65,7 +65,9 @@ def registration_save(*, actor, data: dict, registration: UnitRegistration | Non
             number=numbers.issue("registration", unit.region.code, timezone.localdate().year))
         before = {}
     else:
-        registration = UnitRegistration.objects.select_for_update().get(pk=registration.pk, unit=unit)
+        if registration.unit_id != unit.pk:
+            raise NotAllowed("只能修改本单位的用户库基本信息。")
+        registration = UnitRegistration.objects.select_for_update().get(pk=registration.pk)
         if version is not None and registration.version != int(version):
             raise StaleError()
         if not registration.is_editable:

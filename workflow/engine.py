@@ -49,6 +49,10 @@ class Flow:
     submit_role: str = "clerk"
     submit_label: str = "经办"
     on_approve: Callable | None = None
+    # run inside the transition: on_submit when it enters review (e.g. reserve money); on_return when it
+    # leaves review back to the clerk, by 撤回 or by 审核不通过 at the first node (e.g. release the money)
+    on_submit: Callable | None = None
+    on_return: Callable | None = None
     url_name: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -170,7 +174,10 @@ def submit(doc, actor, version: int | None = None):
         doc.submitted_by = actor
         doc.submitted_at = timezone.now()
 
-    return _transition(doc, actor, Action.SUBMIT, None, "", change)
+    _transition(doc, actor, Action.SUBMIT, None, "", change)
+    if flow_for(doc).on_submit:
+        flow_for(doc).on_submit(doc, actor)
+    return doc
 
 
 @transaction.atomic
@@ -187,7 +194,10 @@ def withdraw(doc, actor, version: int | None = None):
         doc.status = Status.WITHDRAWN
         doc.current_node = ""
 
-    return _transition(doc, actor, Action.WITHDRAW, None, "", change)
+    _transition(doc, actor, Action.WITHDRAW, None, "", change)
+    if flow_for(doc).on_return:
+        flow_for(doc).on_return(doc, actor)
+    return doc
 
 
 def _check_reviewer(doc, actor) -> Node:
@@ -243,7 +253,10 @@ def reject(doc, actor, opinion: str, version: int | None = None):
         else:
             doc.current_node = nodes[index - 1].code
 
-    return _transition(doc, actor, Action.REJECT, node, opinion, change)
+    _transition(doc, actor, Action.REJECT, node, opinion, change)
+    if index == 0 and flow_for(doc).on_return:
+        flow_for(doc).on_return(doc, actor)
+    return doc
 
 
 def timeline(doc):

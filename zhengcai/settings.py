@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves /api/docs assets locally (no CDN)
     "core",
     "orgs",
     "access",
@@ -76,6 +77,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # a file per test process, so parallel runs (and the live server thread) never share one
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_zhengcai_{os.getpid()}"}
 
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
