@@ -38,6 +38,9 @@ def test_registration_reviewed_by_regulator(world, new_page):
 
     # the regulator of 福州 sees it in 审核采购单位信息 and rejects it with an opinion
     reg_page = new_page("fz_reg")
+    assert "采购单位用户库基本信息" in reg_page.locator(".cards").inner_text()  # the 待处理 count on the 工作台
+    assert reg.number in reg_page.locator("main").inner_text()
+    shot(reg_page, "02_workbench_regulator")
     reg_page.click("nav >> text=审核采购单位信息")
     assert "福州市第一中学" in reg_page.locator("table.grid").inner_text()
     shot(reg_page, "03_list_review")
