@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -80,10 +81,12 @@ def render_list(request, qs: QuerySet, spec: ListSpec, template: str = "partials
         qs = spec.apply_filters(qs, form.cleaned_data)
     tabs = []
     active = request.GET.get("tab") or (spec.tabs[0].key if spec.tabs else "")
+    base = qs
     for tab in spec.tabs:
-        tabs.append({"key": tab.key, "label": tab.label, "count": qs.filter(tab.q).count(), "active": tab.key == active})
+        tabs.append({"key": tab.key, "label": tab.label, "count": base.filter(tab.q).count(),
+                     "active": tab.key == active})
         if tab.key == active:
-            qs = qs.filter(tab.q)
+            qs = base.filter(tab.q)
     if request.GET.get("export") == "xlsx":
         return export_xlsx(qs, spec)
     page = Paginator(qs, spec.per_page).get_page(request.GET.get("page"))
@@ -110,7 +113,7 @@ def export_xlsx(qs: QuerySet, spec: ListSpec) -> HttpResponse:
     """All filtered rows (not just the page), constant memory, Chinese headers."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
-    ws = wb.add_worksheet(spec.title[:31])
+    ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", spec.title)[:31] or "Sheet1")
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
     money = wb.add_format({"num_format": "#,##0.00"})
     for c, col in enumerate(spec.columns):

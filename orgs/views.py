@@ -19,8 +19,14 @@ from workflow.models import Status
 from workflow.views import handle_action
 
 from . import selectors, services
-from .forms import (PasswordChangeForm, RegistrationFilterForm, RegistrationForm, SubordinationFilterForm,
-                    SubordinationRequestForm, UnitFilterForm)
+from .forms import (
+    PasswordChangeForm,
+    RegistrationFilterForm,
+    RegistrationForm,
+    SubordinationFilterForm,
+    SubordinationRequestForm,
+    UnitFilterForm,
+)
 from .models import Role, Subordination, Unit, UnitRegistration
 
 
@@ -98,6 +104,8 @@ def my_registration(request):
     if not editing and reg is not None:
         return redirect("orgs:registration_detail", pk=reg.pk)
     if not can_edit:
+        if reg is None:  # a reviewer or competent user before the clerk has filled anything in
+            return render(request, "orgs/registration_none.html", {"unit": user.unit})
         raise PermissionDenied
     if reg is not None and reg.status == Status.APPROVED:
         reg = None  # changing approved information starts a new registration
@@ -218,7 +226,7 @@ def unit_detail(request, pk):
     unit = _unit_or_404(request.user, pk)
     return render(request, "orgs/unit_detail.html", {
         "unit": unit,
-        "subordinates": unit.subordinates.order_by("name"),
+        "subordinates": selectors.visible_units(request.user).filter(competent=unit).order_by("name"),
         "registrations": UnitRegistration.objects.filter(unit=unit).order_by("-id")[:10],
     })
 
@@ -247,7 +255,10 @@ def my_subordination(request):
         try:
             sub = services.subordination_request(actor=user, **form.cleaned_data)
         except BusinessError as exc:
-            form.add_error("competent_unit" if exc.field == "competent_unit" else None, exc.message)
+            if exc.field == "competent_unit":
+                form.add_error("competent_unit", exc.message)
+            else:
+                messages.error(request, exc.message)
         else:
             messages.success(request, f"已提交，等待「{sub.competent_unit.name}」确认。")
             return redirect("orgs:subordination_detail", pk=sub.pk)

@@ -440,12 +440,6 @@ def three_registrations(world):
     return {"pending": pending, "returned": returned, "done": done, "jx": jx}
 
 
-TAB_COUNT_BUG = ("bug: core/listing.py render_list (line 83-86) reassigns qs = qs.filter(tab.q) for the active "
-                 "tab inside the loop, so every tab after the active one is counted on the already-filtered "
-                 "queryset (已退回/已办结 show 0 while 待处理 is active)")
-
-
-@pytest.mark.xfail(strict=True, reason=TAB_COUNT_BUG)
 def test_review_list_tab_counts_are_independent_of_the_active_tab(world, three_registrations):
     for tab in ["todo", "returned", "done"]:
         page = html(get(world.fj_reg, f"/orgs/registrations/?tab={tab}"))
@@ -737,10 +731,6 @@ def test_unit_detail_lists_subordinates_and_registrations(world):
     assert get(world.fj_reg, "/orgs/units/999999/").status_code == 404
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: orgs/views.py unit_detail (line 221) lists unit.subordinates unscoped; a viewer whose scope does not "
-    "cover them (here the competent unit's own clerk, scope = own unit) sees their names and codes and gets "
-    "links that answer 404. Fix: subordinates = selectors.visible_units(request.user).filter(competent=unit)"))
 def test_unit_detail_links_open_for_the_viewer(world):
     c = client(world.dept_clerk)
     page = html(c.get(f"/orgs/units/{world.dept.pk}/"))
@@ -909,9 +899,6 @@ def test_subordination_list_pending_tab(world):
     assert tab_count(page, "待确认") == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: core/listing.py export_xlsx (line 113) passes spec.title[:31] as the worksheet name; "
-    "xlsxwriter refuses '[]:*?/\\', so exporting 查看/解除隶属关系 raises InvalidWorksheetName (HTTP 500)"))
 def test_subordination_list_export(world):
     sub = approved_subordination(world)
     header, rows = read_xlsx(get(world.fj_reg, "/orgs/subordinations/?export=xlsx"))

@@ -354,16 +354,7 @@ def _check_links(user):
     return dead
 
 
-DEAD_LINK_BUG = ("bug: portal/menu.py shows 用户库基本信息 to reviewer/competent roles of a budget unit, but "
-                 "orgs/views.py my_registration (lines 100-101) raises PermissionDenied when the unit has no "
-                 "registration yet and the user is not a clerk, so the menu link is a 403")
-
-
-@pytest.mark.parametrize("who", [
-    pytest.param(u, marks=pytest.mark.xfail(strict=True, reason=DEAD_LINK_BUG))
-    if u in ("dept_reviewer", "dept_competent", "fz_reviewer") else u
-    for u in WORLD_USERS
-])
+@pytest.mark.parametrize("who", WORLD_USERS)
 def test_every_menu_link_opens_for_the_user(world, who):
     assert _check_links(getattr(world, who)) == {}
 
