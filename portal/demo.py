@@ -7,7 +7,7 @@ from django.db import transaction
 
 from integration.models import PlatformUnit
 from orgs.models import Role, Unit, User
-from orgs.testing import credit_code, make_unit, make_user
+from orgs.testing import make_unit, make_user
 
 DEMO_PASSWORD = "Zc@123456"
 

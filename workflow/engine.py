@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit import services as audit
 from core.errors import BusinessError, NotAllowed, StaleError
 
-from .models import EDITABLE, Action, ReviewRecord, Reviewable, Status
+from .models import EDITABLE, Action, Reviewable, ReviewRecord, Status
 
 # where the acting role sits, relative to the document
 OWN_UNIT = "own_unit"          # staff of the unit named by `unit_field`
