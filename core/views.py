@@ -37,6 +37,7 @@ def parameter_list(request):
                  Column("依据", "source"), Column("可信度", "confidence")],
         form_class=ParameterFilterForm, apply_filters=_filter_params,
         toolbar=[("新增参数版本", reverse("core:parameter_new"))],
+        row_actions=lambda req, p: [("新增版本", reverse("core:parameter_new") + f"?from={p.pk}")],
     )
     return render_list(request, RuleParameter.objects.all(), spec)
 
