@@ -55,8 +55,7 @@ def load() -> bool:
         "supplier": make_unit("福州榕城信息技术有限公司", region_code="350100", kind=Unit.KIND_SUPPLIER),
         "expert": make_unit("福建省政府采购评审专家库", region_code="350000", kind=Unit.KIND_EXPERT),
     }
-    units["fj_exam"] = make_unit("福建省教育考试院", region_code="350000", competent=units["fj_edu"],
-                                 budget_code="350001002")
+    units["fj_exam"] = make_unit("福建省教育考试院", region_code="350000", budget_code="350001002")
     units["fj_av"] = make_unit("福建省电化教育馆", region_code="350000", budget_code="350001003")
     for u in units.values():
         if u.kind == Unit.KIND_PURCHASER:
@@ -82,7 +81,11 @@ def load() -> bool:
         **org_services.registration_prefill(xm), "contact_name": "孙经办", "contact_phone": "0592-5550101",
         "address": "厦门市思明区湖滨北路", "legal_representative": "示例法人"})
     engine.submit(reg, users["xm_clerk"])
-    # a subordinate unit has chosen its competent unit; the department still has to confirm
+    # one subordinate unit chose its competent unit and the department confirmed it ...
+    link = org_services.subordination_request(actor=users["fj_exam_clerk"], competent_unit=units["fj_edu"],
+                                              note="省教育厅直属事业单位")
+    engine.approve(link, users["fj_edu_competent"], opinion="确认隶属")
+    # ... another has chosen it; the department still has to confirm
     org_services.subordination_request(actor=users["fj_av_clerk"], competent_unit=units["fj_edu"],
                                        note="根据机构编制文件，隶属省教育厅")
     bulletin_publish(actor=users["fj_reg"], title="关于做好采购单位用户库基本信息核对工作的通知",
