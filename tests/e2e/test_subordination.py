@@ -44,8 +44,8 @@ def test_subordination_chosen_confirmed_and_dissolved(world, new_page):
     table = reg.locator("table.grid").inner_text()
     assert "福州市第一中学" in table and "福建省教育厅" in table
     shot(reg, "05_list_subordination")
-    reg.click(f"a[href='/orgs/subordinations/{sub.pk}/#dissolve']")
-    reg.click("button:text-is('解除隶属关系')")
+    reg.click(f"a[href='/orgs/subordinations/{sub.pk}/#dissolve']")  # the 解除 link opens the dialog
+    assert reg.locator("#dissolve-dialog").is_visible()
     reg.fill("textarea[name=reason]", "该校为福州市属学校，误选省教育厅为主管单位")
     reg.click("button:text-is('确定解除')")
     assert "已解除" in reg.locator(".messages").inner_text()
