@@ -1,5 +1,7 @@
 """The approval engine on a three-node flow: reviewer → leader (conditional) → responsible regulator."""
 
+import dataclasses
+
 import pytest
 
 from audit import services as audit_services
@@ -432,3 +434,57 @@ def test_timeline_is_in_order_of_action(staff):
     # another document's records are not mixed in
     other = new_registration(staff.other_clerk)
     assert [r.action for r in engine.timeline(other)] == ["save"]
+
+
+# ---- hooks -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hooked(monkeypatch, flow):
+    calls = []
+
+    def hook(name):
+        def run(doc, actor):
+            calls.append((name, doc.status, doc.current_node, actor.username))
+            if doc.address == f"refuse {name}":
+                raise BusinessError(f"{name} refused", code=f"{name}_refused")
+        return run
+
+    f = dataclasses.replace(flow, on_submit=hook("submit"), on_return=hook("return"), on_approve=hook("approve"))
+    monkeypatch.setitem(engine.FLOWS, "registration", f)
+    return calls
+
+
+def test_hooks_run_inside_the_transitions(staff, hooked):
+    doc = new_registration(staff.clerk1, is_competent=True)
+    engine.submit(doc, staff.clerk1)
+    engine.withdraw(doc, staff.clerk1)
+    engine.submit(doc, staff.clerk1)
+    engine.approve(doc, staff.reviewer1)
+    engine.reject(doc, staff.leader, "退回")        # back to the reviewer: not a return to the clerk
+    engine.reject(doc, staff.reviewer1, "退回")     # back to the clerk
+    engine.submit(doc, staff.clerk2)
+    for user in (staff.reviewer2, staff.leader):
+        engine.approve(doc, user)
+    assert hooked == [
+        ("submit", "pending", "reviewer", "fz_clerk"),
+        ("return", "withdrawn", "", "fz_clerk"),
+        ("submit", "pending", "reviewer", "fz_clerk"),
+        ("return", "draft", "", "fz_reviewer"),
+        ("submit", "pending", "reviewer", "fz_clerk2"),
+    ]
+    engine.approve(doc, staff.fz_reg)
+    assert hooked[-1] == ("approve", "approved", "", "fz_reg")
+
+
+@pytest.mark.parametrize("hook", ["submit", "approve"])
+def test_a_refusing_hook_rolls_the_whole_transition_back(staff, hooked, hook):
+    doc = new_registration(staff.clerk1, address=f"refuse {hook}")
+    if hook == "approve":
+        engine.submit(doc, staff.clerk1)
+        engine.approve(doc, staff.reviewer1)
+    before, n = state(doc), counts()
+    call = (lambda: engine.submit(doc, staff.clerk1)) if hook == "submit" else (
+        lambda: engine.approve(doc, staff.fz_reg))
+    refused(call, code=f"{hook}_refused")
+    assert state(doc) == before and counts() == n
