@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from access.scope import in_jurisdiction
 from audit import services as audit_services
 from audit.models import AuditLog
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
@@ -290,6 +291,24 @@ def test_a_purchaser_colleague_with_regulator_role_is_not_the_regulator(world):
     reg = submitted(world.fz_clerk)
     with pytest.raises(NotAllowed):
         engine.approve(reg, colleague)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: registration_apply copies `region` onto a regulator unit (now a budget "
+                   "unit that registers), so a 市 regulator whose colleague approves its registration with the "
+                   "province as region takes over the whole province's jurisdiction")
+def test_a_regulator_unit_cannot_widen_its_jurisdiction_by_registration(world):
+    pingtan = make_unit("平潭综合实验区实验小学", region_code="350128")
+    clerk = make_user("fz_reg_clerk", world.fz_reg_unit, Role.CLERK)
+    platform(world.fz_reg_unit, code="350100001")
+    assert not in_jurisdiction(world.fz_reg, pingtan)
+    try:
+        reg = submitted(clerk, budget_code="350100001", level="province", region=Region.objects.get(code="350000"))
+        engine.approve(reg, world.fz_reg)     # a colleague, not the submitter
+    except BusinessError:
+        pass                                  # refusing the change is one acceptable fix
+    fz_reg = type(world.fz_reg).objects.get(pk=world.fz_reg.pk)
+    assert fz_reg.unit.region.code == "350100"
+    assert not in_jurisdiction(fz_reg, pingtan)
 
 
 # ---- 隶属关系 ------------------------------------------------------------------------------------------------

@@ -11,12 +11,6 @@ from workflow import engine
 from .support import make_flow
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The world fixture creates a dozen users; PBKDF2 at full strength makes that seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def flow(monkeypatch):
     f = make_flow()
