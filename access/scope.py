@@ -23,7 +23,7 @@ def unit_q(user, prefix: str = "") -> Q:
     q = Q(**{f"{prefix}id" if prefix else "id": unit.pk})
     if user.has_role(Role.COMPETENT):
         q |= Q(**{f"{prefix}path__startswith": unit.path})
-    if user.has_role(Role.REGULATOR):
+    if user.is_regulator:
         q |= Q(**{f"{prefix}region_path__startswith": unit.region_path})
     return q
 
@@ -58,5 +58,4 @@ def covers(user, unit) -> bool:
 
 def in_jurisdiction(user, unit) -> bool:
     """Is `unit` inside the region this regulator supervises?"""
-    return (user.has_role(Role.REGULATOR) and user.unit is not None
-            and unit.region_path.startswith(user.unit.region_path))
+    return user.is_regulator and unit.region_path.startswith(user.unit.region_path)

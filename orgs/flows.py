@@ -24,6 +24,18 @@ def _apply_registration(reg, actor):
     registration_apply(reg, actor)
 
 
+def _resubmit_subordination(sub, actor):
+    from .services import subordination_resubmitted
+
+    subordination_resubmitted(sub, actor)
+
+
+def _check_subordination(sub):
+    from .services import subordination_confirmable
+
+    subordination_confirmable(sub)
+
+
 def _apply_subordination(sub, actor):
     from .services import subordination_apply
 
@@ -38,6 +50,7 @@ REGISTRATION = register(Flow(
 
 SUBORDINATION = register(Flow(
     doc_type=Subordination.doc_type, label="隶属关系", model=Subordination,
-    nodes=(Node("competent", "主管预算单位确认", Role.COMPETENT, where=OWN_UNIT, unit_field="competent_unit"),),
-    on_approve=_apply_subordination, url_name="orgs:subordination_detail",
+    nodes=(Node("competent", "主管预算单位确认", Role.COMPETENT, where=OWN_UNIT, unit_field="competent_unit",
+                check=_check_subordination),),
+    on_submit=_resubmit_subordination, on_approve=_apply_subordination, url_name="orgs:subordination_detail",
 ))

@@ -119,6 +119,11 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_codes.intersection(roles))
 
+    @property
+    def is_regulator(self) -> bool:
+        """The regulator role counts only for staff of a regulator unit (a purchaser cannot supervise itself)."""
+        return self.has_role("regulator") and self.unit is not None and self.unit.kind == "regulator"
+
 
 class Role(models.TextChoices):
     CLERK = "clerk", "采购单位经办岗"

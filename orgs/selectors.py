@@ -21,7 +21,7 @@ def responsible_regulator_region(unit: Unit) -> Region | None:
 
 def regions_reviewed_by(user) -> list[int]:
     """Region ids a regulator user reviews: its own region and those below it without a regulator of their own."""
-    if not user.has_role(Role.REGULATOR) or user.unit is None:
+    if not user.is_regulator:
         return []
     own = user.unit.region
     regions = list(Region.objects.filter(path__startswith=own.path).values("id", "path"))

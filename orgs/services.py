@@ -35,6 +35,12 @@ def validate_registration(data: dict, unit: Unit) -> dict:
         errors["region"] = "所属区划必须在本单位所在省份内。"
     if data.get("level") and data["level"] not in dict(Unit.LEVELS):
         errors["level"] = "单位级次不正确。"
+    if unit.kind == Unit.KIND_REGULATOR:
+        # a regulator's region is its jurisdiction: never changed through its own registration
+        if isinstance(region, Region) and region.pk != unit.region_id:
+            errors["region"] = "监管部门的所属区划即其辖区，不能通过用户库基本信息修改。"
+        if data.get("level") and data["level"] != unit.level:
+            errors["level"] = "监管部门的单位级次不能通过用户库基本信息修改。"
     phone = data.get("contact_phone") or ""
     if phone and not all(c.isdigit() or c in "-+ " for c in phone):
         errors["contact_phone"] = "联系电话只能包含数字和“-”。"
@@ -49,8 +55,8 @@ def _clerk_of(actor, unit):
 @transaction.atomic
 def registration_save(*, actor, data: dict, registration: UnitRegistration | None = None,
                       version: int | None = None) -> UnitRegistration:
-    unit = actor.unit
-    _clerk_of(actor, unit)
+    _clerk_of(actor, actor.unit)
+    unit = Unit.objects.select_for_update().get(pk=actor.unit_id)  # one open registration per unit
     if not unit.is_budget_unit:
         raise BusinessError("只有预算单位需要提交用户库基本信息。")
     data = {**data, "credit_code": (data.get("credit_code") or "").strip().upper()}
@@ -108,21 +114,41 @@ def registration_apply(reg: UnitRegistration, actor) -> None:
 @transaction.atomic
 def subordination_request(*, actor, competent_unit: Unit, note: str = "") -> Subordination:
     """A subordinate unit chooses its competent unit and submits it for confirmation."""
-    unit = actor.unit
-    if not (actor.has_role(Role.CLERK) and unit is not None):
+    if not (actor.has_role(Role.CLERK) and actor.unit is not None):
         raise NotAllowed("只有单位经办岗可以设置主管预算单位。")
-    if not competent_candidates(unit).filter(pk=competent_unit.pk).exists():
-        raise BusinessError("所选单位不是可选择的主管预算单位（须为本省已入库的主管预算单位，且不能是本单位或其下级）。",
-                            field="competent_unit")
-    if Subordination.objects.filter(unit=unit, status=Status.PENDING).exists():
-        raise BusinessError("已有待确认的隶属关系申请，请等待主管预算单位确认或先撤回。")
-    if unit.competent_id == competent_unit.pk:
-        raise BusinessError("该单位已经是本单位的主管预算单位。", field="competent_unit")
+    unit = Unit.objects.select_for_update().get(pk=actor.unit_id)  # one pending request per unit
+    check_subordination(unit, competent_unit)
     sub = Subordination.objects.create(
         unit=unit, competent_unit=competent_unit, note=note, created_by=actor,
         number=numbers.issue("subordination", unit.region.code, timezone.localdate().year))
     engine.saved(sub, actor, fields=["unit_id", "competent_unit_id", "note"])
     return engine.submit(sub, actor)
+
+
+def check_subordination(unit: Unit, competent_unit: Unit, exclude_pk: int | None = None) -> None:
+    """The rules of a link, checked on request, on resubmission and again on confirmation."""
+    if not competent_candidates(unit).filter(pk=competent_unit.pk).exists():
+        raise BusinessError("所选单位不是可选择的主管预算单位（须为本省已入库的主管预算单位，且不能是本单位或其下级）。",
+                            field="competent_unit")
+    if Subordination.objects.filter(unit=unit, status=Status.PENDING).exclude(pk=exclude_pk).exists():
+        raise BusinessError("已有待确认的隶属关系申请，请等待主管预算单位确认或先撤回。")
+    if unit.competent_id == competent_unit.pk:
+        raise BusinessError("该单位已经是本单位的主管预算单位。", field="competent_unit")
+
+
+def subordination_resubmitted(sub: Subordination, actor) -> None:
+    """A withdrawn or returned request submitted again through the engine: the same rules as a new one."""
+    unit = Unit.objects.select_for_update().get(pk=sub.unit_id)
+    check_subordination(unit, sub.competent_unit, exclude_pk=sub.pk)
+
+
+def subordination_confirmable(sub: Subordination) -> None:
+    """Node check on confirmation: the tree may have changed since the request (no cycles)."""
+    units = list(Unit.objects.select_for_update().filter(pk__in=[sub.unit_id, sub.competent_unit_id]).order_by("pk"))
+    unit = next(u for u in units if u.pk == sub.unit_id)
+    if not competent_candidates(unit).filter(pk=sub.competent_unit_id).exists():
+        raise BusinessError("所选主管预算单位已不可选（可能已成为本单位的下级或已失去主管资格），请退回。",
+                            code="subordination_invalid")
 
 
 def subordination_apply(sub: Subordination, actor) -> None:

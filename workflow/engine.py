@@ -89,6 +89,8 @@ def can_act_at(user, doc, node: Node) -> bool:
     if node.where == REGULATOR:
         from orgs.selectors import responsible_regulator_region
 
+        if not user.is_regulator:
+            return False
         region = responsible_regulator_region(getattr(doc, node.unit_field))
         return region is not None and user.unit.region_id == region.pk
     return False

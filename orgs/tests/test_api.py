@@ -292,8 +292,9 @@ def test_registration_approve_stale_version_is_409(world):
 
 
 def test_self_approval_is_403(world):
-    boss = make_user("dept_boss", world.dept, Role.CLERK, Role.REGULATOR)
-    reg = submitted_registration(boss)
+    # the 财政厅 is a budget unit too: its regulator, also its clerk, submits its own registration
+    boss = make_user("fin_boss", world.fj_reg_unit, Role.CLERK, Role.REGULATOR)
+    reg = submitted_registration(boss, budget_code="350000001")
     r = call(boss, "post", f"/api/registrations/{reg['id']}/approve")
     assert r.status_code == 403
     assert r.json() == {"code": "forbidden", "message": "不能审核本人提交的单据。"}

@@ -276,16 +276,17 @@ def test_regulator_cannot_approve_their_own_submission(world):
     assert fresh(reg).status == Status.APPROVED
 
 
-def test_purchaser_user_with_regulator_role_cannot_approve_own_submission(world):
-    both = make_user("fz_clerk_reg", world.fz_unit, Role.CLERK, Role.REGULATOR)
-    reg = submitted(both)
+def test_regulator_who_is_also_its_units_clerk_cannot_approve_own_submission(world):
+    """The 财政厅 is a budget unit too: its regulator, also its clerk, submits; only a colleague approves."""
+    both = make_user("fin_clerk_reg", world.fj_reg_unit, Role.CLERK, Role.REGULATOR)
+    platform(world.fj_reg_unit, code="350000001")
+    reg = submitted(both, budget_code="350000001")
     with pytest.raises(NotAllowed, match="本人"):
         engine.approve(reg, both)
+    engine.approve(reg, world.fj_reg2)
+    assert fresh(reg).status == Status.APPROVED
 
 
-@pytest.mark.xfail(strict=True, reason="bug: workflow.engine.can_act_at (REGULATOR node) checks only the role and "
-                   "the region of the user's unit, not that the unit is a regulator unit, so a purchaser's own "
-                   "staff holding the 'regulator' role approve their own unit's registration")
 def test_a_purchaser_colleague_with_regulator_role_is_not_the_regulator(world):
     colleague = make_user("fz_unit_reg", world.fz_unit, Role.REGULATOR)
     reg = submitted(world.fz_clerk)
@@ -293,9 +294,6 @@ def test_a_purchaser_colleague_with_regulator_role_is_not_the_regulator(world):
         engine.approve(reg, colleague)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: registration_apply copies `region` onto a regulator unit (now a budget "
-                   "unit that registers), so a 市 regulator whose colleague approves its registration with the "
-                   "province as region takes over the whole province's jurisdiction")
 def test_a_regulator_unit_cannot_widen_its_jurisdiction_by_registration(world):
     pingtan = make_unit("平潭综合实验区实验小学", region_code="350128")
     clerk = make_user("fz_reg_clerk", world.fz_reg_unit, Role.CLERK)
@@ -496,8 +494,6 @@ def test_confirming_a_new_competent_ends_the_old_link(world, units, linked):
     assert covers(units.health_competent, units.orphan_child)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the competent node has no check, so a confirmation re-validates "
-                   "nothing: two crossed requests (A→B, B→A) both confirmed make a cycle and refresh_path recurses")
 def test_crossed_requests_cannot_make_a_cycle(world, units):
     a_to_b = request(units.orphan_clerk, units.health)        # orphan chooses health
     b_to_a = request(units.health_clerk, units.orphan)        # health chooses orphan (both valid now)
@@ -507,8 +503,6 @@ def test_crossed_requests_cannot_make_a_cycle(world, units):
     assert fresh(units.orphan).competent is None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: resubmitting a withdrawn Subordination through engine.submit (the "
-                   "generic 提交 button) skips subordination_request's checks, so a unit gets two pending requests")
 def test_resubmitting_a_withdrawn_request_keeps_one_pending(world, units):
     first = request(units.orphan_clerk, world.dept)
     engine.withdraw(first, units.orphan_clerk)
@@ -521,8 +515,6 @@ def test_resubmitting_a_withdrawn_request_keeps_one_pending(world, units):
 
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, reason="bug: registration_save checks 'no open registration' before taking any "
-                   "lock, so two clerks saving at once both create one (same in subordination_request)")
 def test_concurrent_first_saves_leave_one_open_registration(world):
     """Clerk A has saved but not committed; clerk B saves meanwhile. Deterministic: B is seen waiting on a lock."""
     if connection.vendor != "postgresql":
