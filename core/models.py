@@ -78,3 +78,26 @@ class WorkdayAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_working_day else '休息'} {self.reason}"
+
+
+class Category(models.Model):
+    """政府采购品目分类目录 (财库〔2022〕31号): A 货物, B 工程, C 服务; codes nest by prefix."""
+
+    KIND_GOODS = "goods"
+    KIND_WORKS = "works"
+    KIND_SERVICES = "services"
+    KINDS = [(KIND_GOODS, "货物"), (KIND_WORKS, "工程"), (KIND_SERVICES, "服务")]
+
+    code = models.CharField("品目编码", max_length=20, unique=True)
+    name = models.CharField("品目名称", max_length=100)
+    kind = models.CharField("品目类型", max_length=10, choices=KINDS)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="上级品目")
+    is_leaf = models.BooleanField("末级", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府采购品目"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from orgs.models import Role, Unit
 
@@ -23,7 +23,19 @@ class Item:
     children: list = field(default_factory=list)
 
 
+def _unit_staff(user):
+    return _purchaser(user) and user.has_role(Role.CLERK, Role.REVIEWER, Role.LEADER, Role.COMPETENT)
+
+
 MENU = [
+    Item("采购预算管理", children=[
+        Item("指标预算查询", "budgets:indicator_list", _unit_staff),
+        Item("采购预算查询", "budgets:budget_list", _unit_staff),
+    ]),
+    Item("采购项目管理", children=[
+        Item("采购项目立项", "projects:list", _unit_staff),
+        Item("实施形式变更", "projects:form_change_list", lambda u: _purchaser(u) and u.has_role(Role.CLERK)),
+    ]),
     Item("单位管理", children=[
         Item("用户库基本信息", "orgs:my_registration",
              lambda u: u.unit is not None and u.unit.is_budget_unit
@@ -40,6 +52,18 @@ MENU = [
             ]),
         ]),
         Item("查看/解除隶属关系", "orgs:subordination_list", _has(Role.REGULATOR)),
+    ]),
+    Item("一体化", children=[
+        Item("一体化预算管理", "integration:indicator_messages", _has(Role.REGULATOR)),
+        Item("一体化单位基本信息", "integration:unit_list", _has(Role.REGULATOR)),
+        Item("重置预算匹配", "integration:rematch", _has(Role.REGULATOR)),
+        Item("接收消息日志", "integration:message_list", _has(Role.REGULATOR)),
+    ]),
+    Item("政府采购", children=[
+        Item("计划管理", children=[
+            Item("预算管理", "budgets:virtual_list", _has(Role.REGULATOR)),
+            Item("项目查询", "projects:regulator_list", _has(Role.REGULATOR)),
+        ]),
     ]),
     Item("系统管理", children=[
         Item("通知公告", "portal:bulletin_list", _has(Role.REGULATOR)),
@@ -60,7 +84,10 @@ def build(user, current_path: str):
                     out.append({"label": item.label, "children": kids,
                                 "open": any(k.get("active") or k.get("open") for k in kids)})
             elif item.allowed is None or item.allowed(user):
-                url = reverse(item.url_name)
+                try:
+                    url = reverse(item.url_name)
+                except NoReverseMatch:  # not built yet: never a dead link
+                    continue
                 out.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
         return out
 

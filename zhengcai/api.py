@@ -17,3 +17,6 @@ install_error_handlers(api)
 
 api.add_router("", "orgs.api.router")
 api.add_router("", "workflow.api.router")
+api.add_router("", "budgets.api.router")
+api.add_router("", "projects.api.router")
+api.add_router("", "integration.api.router")

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "audit",
     "attachments",
     "integration",
+    "budgets",
+    "projects",
+    "supervision",
     "portal",
 ]
 

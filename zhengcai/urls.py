@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("orgs.urls")),
     path("orgs/", include((org_patterns, "orgs"))),
     path("attachments/", include("attachments.urls")),
+    path("budgets/", include("budgets.urls")),
+    path("projects/", include("projects.urls")),
+    path("integration/", include("integration.urls")),
     path("settings/", include("core.urls")),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,138 @@
+from decimal import Decimal
+
+from django.db import models
+
+from core.models import Category, TimeStamped
+from workflow.models import Reviewable
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class ImplementationForm(models.TextChoices):
+    GENERAL = "general", "一般项目采购"
+    MALL = "mall", "网上超市"
+    RENEWAL = "renewal", "合同续签"
+    SELF = "self", "自行采购"
+    JOINT_RESPONSE = "joint_response", "统招分签采购"
+
+
+class Project(Reviewable):
+    """采购项目立项. Usage and contract filing are facts set by the plan / intention / contract modules."""
+
+    doc_type = "project"
+
+    name = models.CharField("项目名称", max_length=200)
+    fiscal_year = models.PositiveIntegerField("预算年度")
+    implementation_form = models.CharField("实施形式", max_length=20, choices=ImplementationForm.choices)
+    procurement_kind = models.CharField("采购类别", max_length=10, choices=Category.KINDS)
+    summary = models.TextField("项目概况", blank=True, default="")
+    total_amount = models.DecimalField("项目金额", **MONEY, default=Decimal("0"))
+    is_gov_procurement = models.BooleanField("是否政府采购", default=False)
+    cumulative_reason = models.TextField("累计达到限额标准相关说明", blank=True, default="")
+    contact_name = models.CharField("联系人", max_length=30, blank=True, default="")
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True, default="")
+    # facts from later modules
+    used_by = models.CharField("使用单据", max_length=60, blank=True, default="")  # plan / intention / joint use
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    contract_filed_at = models.DateTimeField("合同备案时间", null=True, blank=True)
+    # results of approved requests
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结项时间", null=True, blank=True)
+    # denormalized for scope filters at a million rows (kept by the services)
+    unit_path = models.CharField(max_length=255, db_index=True, default="")
+    region_path = models.CharField(max_length=64, db_index=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购项目"
+        indexes = [
+            models.Index(fields=["unit", "status", "-id"], name="project_unit_status"),
+            models.Index(fields=["region_path", "status", "-id"], name="project_region_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.number}）"
+
+    @property
+    def is_used(self) -> bool:
+        return bool(self.used_by)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == "approved" and self.revoked_at is None
+
+
+class ContentLine(models.Model):
+    """采购内容清单."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="content_lines")
+    seq = models.PositiveIntegerField("序号")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name="政府采购品目")
+    item_name = models.CharField("标的名称", max_length=200)
+    quantity = models.DecimalField("数量", max_digits=18, decimal_places=4)
+    measure_unit = models.CharField("计量单位", max_length=20)
+    unit_price = models.DecimalField("单价", **MONEY)
+    amount = models.DecimalField("金额", **MONEY)
+    is_active = models.BooleanField(default=True)  # superseded lines are kept, never deleted
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购内容清单"
+        ordering = ["seq"]
+
+
+class FundLine(models.Model):
+    """项目资金构成: how much of which indicator the project uses."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="fund_lines")
+    indicator = models.ForeignKey("budgets.BudgetIndicator", on_delete=models.PROTECT, related_name="fund_lines",
+                                  verbose_name="指标")
+    amount = models.DecimalField("本次使用金额", **MONEY)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目资金构成"
+        ordering = ["id"]
+
+
+class ProjectRequest(Reviewable):
+    """A request acting on an approved project once approved (DESIGN §5): 撤销, 变更, 资金替换/追加/回收, 结项."""
+
+    KIND_REVOKE = "revoke"
+    KIND_CHANGE = "change"
+    KIND_FUND_REPLACE = "fund_replace"
+    KIND_FUND_ADD = "fund_add"
+    KIND_FUND_RECLAIM = "fund_reclaim"
+    KIND_CLOSE = "close"
+    KINDS = [(KIND_REVOKE, "撤销"), (KIND_CHANGE, "变更"), (KIND_FUND_REPLACE, "资金替换"),
+             (KIND_FUND_ADD, "资金追加"), (KIND_FUND_RECLAIM, "资金回收"), (KIND_CLOSE, "结项")]
+
+    doc_type = "project_request"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="requests", verbose_name="采购项目")
+    kind = models.CharField("申请类型", max_length=20, choices=KINDS)
+    reason = models.TextField("原因")
+    budget_office = models.CharField("指标管理处室", max_length=60, blank=True, default="")
+    # 变更: the proposed values {field: new}; lines as lists of dicts. Old values are read from the project.
+    proposed = models.JSONField("变更内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目申请"
+        indexes = [models.Index(fields=["project", "status"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.project.name}"
+
+
+class FundMove(models.Model):
+    """A line of a fund request: for 替换 the indicator given up (from_indicator) and the one taken;
+    for 追加 the indicator and amount added; for 回收 the indicator and amount given back."""
+
+    request = models.ForeignKey(ProjectRequest, on_delete=models.PROTECT, related_name="fund_moves")
+    from_indicator = models.ForeignKey("budgets.BudgetIndicator", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name="原指标")
+    indicator = models.ForeignKey("budgets.BudgetIndicator", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="指标")
+    amount = models.DecimalField("金额", **MONEY)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "资金调整明细"
+        ordering = ["id"]
