@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "budgets"
-urlpatterns = []
+urlpatterns = [
+    path("", views.budget_list, name="budget_list"),
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("virtual/", views.virtual_list, name="virtual_list"),
+    path("virtual/new/", views.virtual_new, name="virtual_new"),
+]

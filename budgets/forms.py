@@ -1,0 +1,150 @@
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from orgs.models import Unit
+
+from .models import BudgetIndicator
+from .selectors import FUND_TYPES, VIRTUAL_SCENARIOS
+
+YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
+SMALL = {"style": "min-width:90px;width:90px"}
+
+
+class DefaultCheckbox(forms.CheckboxInput):
+    """A checkbox of a GET query form whose "not sent" differs from "unchecked".
+
+    A hidden "0" goes before the box, so a submitted form always carries the field: absent means the
+    page's default (e.g. 包含下级单位 on for 采购预算查询), "0" alone means unchecked.
+    """
+
+    def __init__(self, default: bool, attrs=None):
+        super().__init__({"style": "min-width:0;width:16px;height:16px", **(attrs or {})})
+        self.default = default
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return any(v not in (None, "", "0", "false", "False") for v in values)
+
+    def format_value(self, value):
+        return "1"
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, self.default if value is None else value, attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        hidden = format_html('<input type="hidden" name="{}" value="0">', name)
+        return mark_safe(hidden + super().render(name, value, attrs, renderer))
+
+
+def include_subordinates(form_class, data) -> bool:
+    """The 包含下级单位 choice of a query string (the form's default when it was not sent)."""
+    widget = form_class.base_fields["include_sub"].widget
+    value = widget.value_from_datadict(data, {}, "include_sub")
+    return widget.default if value is None else value
+
+
+class _QueryForm(forms.Form):
+    advanced: tuple[str, ...] = ()
+
+    def basic_fields(self):
+        return [f for f in self if f.name not in self.advanced]
+
+    def advanced_fields(self):
+        return [f for f in self if f.name in self.advanced]
+
+    def advanced_used(self) -> bool:
+        return self.is_bound and any(self.data.get(n) not in (None, "") for n in self.advanced)
+
+
+class IndicatorFilterForm(_QueryForm):
+    fiscal_year = forms.IntegerField(label="预算年度", required=False, min_value=2000, max_value=2100,
+                                     widget=forms.NumberInput(attrs=SMALL))
+    unit_name = forms.CharField(label="单位", required=False, max_length=100)
+    pro_code = forms.CharField(label="预算项目编码", required=False, max_length=40)
+    fund_type = forms.ChoiceField(label="资金性质", required=False, choices=[("", "全部")] + FUND_TYPES)
+    is_gov_pur = forms.ChoiceField(label="是否政府采购", required=False, choices=YES_NO)
+    include_sub = forms.NullBooleanField(label="包含下级单位", required=False, widget=DefaultCheckbox(default=False))
+
+
+class BudgetFilterForm(IndicatorFilterForm):
+    advanced = ("exp_func_code", "eco_code", "source_type_code", "source", "amount_min", "amount_max")
+
+    include_sub = forms.NullBooleanField(label="包含下级单位", required=False, widget=DefaultCheckbox(default=True))
+    exp_func_code = forms.CharField(label="功能分类", required=False, max_length=20,
+                                    widget=forms.TextInput(attrs={"placeholder": "如 205 教育"}))
+    eco_code = forms.CharField(label="经济分类", required=False, max_length=20,
+                               widget=forms.TextInput(attrs={"placeholder": "政府或部门经济分类编码"}))
+    source_type_code = forms.CharField(label="指标来源", required=False, max_length=10)
+    source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部")] + BudgetIndicator.SOURCES)
+    amount_min = forms.DecimalField(label="金额从", required=False, min_value=0, max_digits=18, decimal_places=2,
+                                    widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
+    amount_max = forms.DecimalField(label="至", required=False, min_value=0, max_digits=18, decimal_places=2,
+                                    widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("amount_min"), data.get("amount_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("amount_max", "金额上限不能小于下限。")
+        return data
+
+
+class VirtualFilterForm(_QueryForm):
+    fiscal_year = forms.IntegerField(label="预算年度", required=False, min_value=2000, max_value=2100,
+                                     widget=forms.NumberInput(attrs=SMALL))
+    unit_name = forms.CharField(label="单位", required=False, max_length=100)
+    scenario = forms.ChoiceField(label="场景", required=False, choices=[("", "全部")] + VIRTUAL_SCENARIOS)
+
+
+def unit_option(unit: Unit) -> str:
+    """How a unit is written in the picker: 单位名称（单位预算编码）."""
+    return f"{unit.name}（{unit.budget_code}）" if unit.budget_code else unit.name
+
+
+_OPTION = re.compile(r"^(?P<name>.+)（(?P<code>[0-9A-Za-z]+)）$")
+
+
+class VirtualBudgetForm(forms.Form):
+    """新增预算 (虚拟预算). The unit is typed into a searchable field listing the region's registered units;
+    the service decides whether the unit may be chosen."""
+
+    unit = forms.CharField(label="采购单位", max_length=140, widget=forms.TextInput(
+        attrs={"list": "unit-options", "autocomplete": "off", "placeholder": "输入单位名称或单位预算编码搜索"}))
+    scenario = forms.ChoiceField(label="虚拟预算场景", choices=[("", "请选择")] + VIRTUAL_SCENARIOS)
+    fiscal_year = forms.IntegerField(label="预算年度", min_value=2000, max_value=2100)
+    pro_name = forms.CharField(label="预算项目名称", max_length=200)
+    pro_code = forms.CharField(label="预算项目编码", max_length=40, required=False)
+    amount = forms.DecimalField(label="金额（元）", max_digits=18, decimal_places=2,
+                                widget=forms.NumberInput(attrs={"step": "0.01"}))
+    fund_type_code = forms.ChoiceField(label="资金性质", choices=[("", "请选择")] + FUND_TYPES)
+    is_gov_pur = forms.TypedChoiceField(label="是否政府采购", choices=[("1", "是"), ("0", "否")], initial="1",
+                                        coerce=lambda v: v == "1",
+                                        widget=forms.RadioSelect(attrs={"style": "width:auto;height:auto"}))
+    note = forms.CharField(label="备注", max_length=200, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("fiscal_year", timezone.localdate().year)
+        super().__init__(*args, **kwargs)
+
+    def clean_unit(self) -> Unit:
+        """Resolve the typed text to a purchaser unit (anywhere: the service says why it may not be chosen)."""
+        text = self.cleaned_data["unit"].strip()
+        purchasers = Unit.objects.filter(kind=Unit.KIND_PURCHASER).select_related("region")
+        m = _OPTION.match(text)
+        found = []
+        if m:
+            found = list(purchasers.filter(name=m["name"].strip(), budget_code=m["code"])[:2])
+        if not found:
+            found = list(purchasers.filter(name=text)[:2]) or list(purchasers.filter(budget_code=text)[:2])
+        if not found:
+            raise forms.ValidationError("未找到该采购单位，请从列表中选择。")
+        if len(found) > 1:
+            raise forms.ValidationError("有多个同名单位，请从列表中选择带单位预算编码的一项。")
+        return found[0]

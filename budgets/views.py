@@ -1,0 +1,222 @@
+"""采购预算管理 pages: 指标预算查询, 采购预算查询, the regulator's 预算管理 (虚拟预算). Thin: parse, call a
+selector or a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from core.errors import FieldErrors, NotAllowed
+from core.listing import Column, ListSpec, Tab, render_list
+from orgs.models import Role, Unit
+
+from . import selectors, services
+from .forms import (
+    BudgetFilterForm,
+    IndicatorFilterForm,
+    VirtualBudgetForm,
+    VirtualFilterForm,
+    include_subordinates,
+    unit_option,
+)
+from .models import BudgetIndicator
+
+LIST_TEMPLATE = "budgets/list.html"
+
+
+def _unit_staff(user) -> bool:
+    """Purchaser staff: the users the 采购预算管理 menu is for."""
+    return (user.unit is not None and user.unit.kind == Unit.KIND_PURCHASER
+            and user.has_role(Role.CLERK, Role.REVIEWER, Role.LEADER, Role.COMPETENT))
+
+
+def _require_unit_staff(user):
+    if not _unit_staff(user):
+        raise PermissionDenied
+
+
+def _require_regulator(user):
+    if not user.is_regulator:
+        raise PermissionDenied
+
+
+def _detail_url(ind):
+    return reverse("budgets:indicator_detail", args=[ind.pk])
+
+
+def _status(ind) -> str:
+    return "有效" if ind.is_valid else "无效"
+
+
+INDICATOR_COLUMNS = [
+    Column("指标ID", "bgt_id", link=_detail_url),
+    Column("预算年度", "fiscal_year"),
+    Column("预算单位", lambda i: i.unit.name if i.unit_id else f"（未匹配）{i.agency_code}"),
+    Column("预算项目", lambda i: " ".join(p for p in (i.pro_code, i.pro_name) if p)),
+    Column("指标文号", "cor_bgt_doc_no"),
+    Column("资金性质", lambda i: selectors.fund_type_label(i.fund_type_code)),
+    Column("是否政府采购", "is_gov_pur"),
+    Column("可执行", "is_executable"),
+    Column("指标金额", "amount", kind="money"),
+    Column("已占用", "reserved", kind="money"),
+    Column("可用金额", "available", kind="money"),
+    Column("状态", _status, kind="status"),
+]
+
+BUDGET_COLUMNS = INDICATOR_COLUMNS[:1] + [Column("来源", "get_source_display")] + INDICATOR_COLUMNS[1:]
+
+VALID_TABS = [Tab("valid", "有效", Q(is_valid=True)), Tab("invalid", "无效", Q(is_valid=False))]
+
+
+def _filter(qs, data):
+    if data.get("fiscal_year"):
+        qs = qs.filter(fiscal_year=data["fiscal_year"])
+    if data.get("unit_name"):
+        qs = qs.filter(unit__name__contains=data["unit_name"].strip())
+    if data.get("pro_code"):
+        qs = qs.filter(pro_code__startswith=data["pro_code"].strip())
+    if data.get("fund_type"):
+        qs = qs.filter(fund_type_code__startswith=data["fund_type"])
+    if data.get("is_gov_pur"):
+        qs = qs.filter(is_gov_pur=data["is_gov_pur"] == "1")
+    if data.get("exp_func_code"):
+        qs = qs.filter(exp_func_code__startswith=data["exp_func_code"].strip())
+    if data.get("eco_code"):
+        code = data["eco_code"].strip()
+        qs = qs.filter(Q(gov_bgt_eco_code__startswith=code) | Q(dep_bgt_eco_code__startswith=code))
+    if data.get("source_type_code"):
+        qs = qs.filter(source_type_code=data["source_type_code"].strip())
+    if data.get("source"):
+        qs = qs.filter(source=data["source"])
+    if data.get("amount_min") is not None:
+        qs = qs.filter(amount__gte=data["amount_min"])
+    if data.get("amount_max") is not None:
+        qs = qs.filter(amount__lte=data["amount_max"])
+    if data.get("scenario"):
+        qs = qs.filter(virtual_scenario=data["scenario"])
+    return qs
+
+
+def _ordered(qs):
+    return qs.order_by("-fiscal_year", "agency_code", "bgt_id")
+
+
+def _row_actions(request, ind):
+    return [("查看", _detail_url(ind))]
+
+
+@login_required
+def indicator_list(request):
+    _require_unit_staff(request.user)
+    include = include_subordinates(IndicatorFilterForm, request.GET)
+    spec = ListSpec(
+        title="指标预算查询", breadcrumb=["采购预算管理", "指标预算查询"], columns=INDICATOR_COLUMNS,
+        tabs=VALID_TABS, form_class=IndicatorFilterForm, apply_filters=_filter, row_actions=_row_actions,
+        export_name="指标预算",
+    )
+    qs = selectors.indicators(request.user, include_subordinates=include)
+    return render_list(request, _ordered(qs), spec, template=LIST_TEMPLATE, extra={
+        "help": "一体化平台同步到本系统的预算指标；可用金额 = 指标金额 − 已被采购项目占用的金额。"})
+
+
+@login_required
+def budget_list(request):
+    _require_unit_staff(request.user)
+    include = include_subordinates(BudgetFilterForm, request.GET)
+    spec = ListSpec(
+        title="采购预算查询", breadcrumb=["采购预算管理", "采购预算查询"], columns=BUDGET_COLUMNS,
+        tabs=VALID_TABS, form_class=BudgetFilterForm, apply_filters=_filter, row_actions=_row_actions,
+        export_name="采购预算",
+    )
+    qs = selectors.procurement_budgets(request.user, include_subordinates=include)
+    return render_list(request, _ordered(qs), spec, template=LIST_TEMPLATE, extra={
+        "help": "系统中的全部采购预算：一体化同步的指标和监管部门录入的虚拟预算；默认包含下级单位。"})
+
+
+def _field_rows(ind):
+    rows = []
+    for name, wire in selectors.PLATFORM_FIELDS:
+        field = BudgetIndicator._meta.get_field(name)
+        value = getattr(ind, name)
+        kind = "money" if name in ("amount", "cur_amt") else ""
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif name == "fund_type_code" and value:
+            value = f"{value} {selectors.fund_type_label(value)}"
+        rows.append({"label": field.verbose_name, "wire": wire, "value": value, "kind": kind})
+    return rows
+
+
+@login_required
+def indicator_detail(request, pk):
+    user = request.user
+    if not (_unit_staff(user) or user.is_regulator):
+        raise PermissionDenied
+    ind = selectors.indicator_for(user, pk)
+    if ind is None:
+        raise Http404("记录不存在或不在您的权限范围内")
+    holders = selectors.holders(ind)
+    ledger = selectors.ledger_rows(ind)
+    return render(request, "budgets/indicator_detail.html", {
+        "ind": ind, "fields": _field_rows(ind), "holders": holders, "ledger": ledger,
+        "ledger_total": selectors.ledger_total(ind),
+        "fund_type_label": selectors.fund_type_label(ind.fund_type_code),
+        "scenario_label": selectors.VIRTUAL_SCENARIO_LABELS.get(ind.virtual_scenario, ""),
+        "overdrawn": -ind.available if ind.available < 0 else None,
+        "back": reverse("budgets:virtual_list") if user.is_regulator else reverse("budgets:indicator_list"),
+    })
+
+
+VIRTUAL_COLUMNS = [
+    Column("指标ID", "bgt_id", link=_detail_url),
+    Column("预算年度", "fiscal_year"),
+    Column("预算单位", "unit.name"),
+    Column("预算项目名称", "pro_name"),
+    Column("场景", lambda i: selectors.VIRTUAL_SCENARIO_LABELS.get(i.virtual_scenario, i.virtual_scenario)),
+    Column("资金性质", lambda i: selectors.fund_type_label(i.fund_type_code)),
+    Column("是否政府采购", "is_gov_pur"),
+    Column("金额", "amount", kind="money"),
+    Column("已占用", "reserved", kind="money"),
+    Column("可用金额", "available", kind="money"),
+    Column("录入人", "created_by"),
+    Column("录入时间", "created_at", kind="datetime"),
+    Column("状态", _status, kind="status"),
+]
+
+
+@login_required
+def virtual_list(request):
+    _require_regulator(request.user)
+    spec = ListSpec(
+        title="预算管理", breadcrumb=["政府采购", "计划管理", "预算管理"], columns=VIRTUAL_COLUMNS,
+        tabs=VALID_TABS, form_class=VirtualFilterForm, apply_filters=_filter, row_actions=_row_actions,
+        toolbar=[("新增预算", reverse("budgets:virtual_new"))], export_name="虚拟预算",
+    )
+    qs = selectors.virtual_budgets(request.user).order_by("-created_at", "-id")
+    return render_list(request, qs, spec, template=LIST_TEMPLATE, extra={
+        "help": "监管部门为本辖区已入库的采购单位新增的虚拟预算（一体化平台尚未下达等场景）。"})
+
+
+@login_required
+def virtual_new(request):
+    user = request.user
+    _require_regulator(user)
+    form = VirtualBudgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ind = services.virtual_budget_create(actor=user, data=form.cleaned_data)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except FieldErrors as exc:
+            for name, msg in exc.errors.items():
+                form.add_error(name if name in form.fields else None, msg)
+        else:
+            messages.success(request, f"已新增预算 {ind.bgt_id}。")
+            return redirect("budgets:indicator_detail", pk=ind.pk)
+    units = selectors.virtual_budget_units(user)
+    return render(request, "budgets/virtual_form.html", {
+        "form": form, "unit_options": [unit_option(u) for u in units], "scenarios": selectors.VIRTUAL_SCENARIOS,
+    })
