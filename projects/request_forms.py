@@ -1,0 +1,97 @@
+"""Forms of the requests on a project and of 实施形式变更. They only parse: every rule lives in
+projects.requests (and projects.services for the line rules), whose FieldErrors come back beside the fields."""
+
+from django import forms
+
+from .models import ImplementationForm, ProjectRequest
+
+KINDS = dict(ProjectRequest.KINDS)
+
+# 指标管理处室: the offices of a finance department that manage indicators (选择指标管理处室 in FJ 2.2.4)
+BUDGET_OFFICES = ["预算处", "国库处", "行政政法处", "教科文处", "经济建设处", "农业农村处", "社会保障处",
+                  "资源环境处", "企业处", "债务管理处"]
+
+MOVE_FIELDS = ("from_indicator", "indicator", "amount")
+LINE_FIELDS = ("category", "item_name", "quantity", "measure_unit", "unit_price")
+FUND_FIELDS = ("indicator", "amount")
+
+
+class RequestForm(forms.Form):
+    reason = forms.CharField(label="原因", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    budget_office = forms.ChoiceField(label="指标管理处室", required=False,
+                                      choices=[("", "请选择")] + [(o, o) for o in BUDGET_OFFICES])
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = f"{KINDS[kind]}原因"
+        if kind != ProjectRequest.KIND_FUND_ADD:
+            del self.fields["budget_office"]
+
+
+class ChangeForm(forms.Form):
+    """The plain fields of a 变更 (the lines are inline tables)."""
+
+    name = forms.CharField(label="项目名称", required=False, max_length=200)
+    summary = forms.CharField(label="项目概况", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    contact_name = forms.CharField(label="联系人", required=False, max_length=30)
+    contact_phone = forms.CharField(label="联系电话", required=False, max_length=30)
+
+
+def _columns(post, prefix: str, names: tuple[str, ...]) -> list[dict]:
+    """An inline table posted as parallel lists `<prefix>-<field>`, one dict per row."""
+    columns = {n: post.getlist(f"{prefix}-{n}") for n in names}
+    count = max((len(v) for v in columns.values()), default=0)
+    return [{n: (columns[n][i] if i < len(columns[n]) else "").strip() for n in names} for i in range(count)]
+
+
+def lines_from(post) -> list[dict]:
+    """采购内容清单 rows of a 变更 (`line-*`, as on the 立项 form); fully empty rows dropped."""
+    return [row for row in _columns(post, "line", LINE_FIELDS) if any(row.values())]
+
+
+def funds_from(post) -> list[dict]:
+    """项目资金构成 rows of a 变更 (`fund-*`); fully empty rows dropped."""
+    return [row for row in _columns(post, "fund", FUND_FIELDS) if any(row.values())]
+
+
+def moves_from(post, kind: str) -> list[dict]:
+    """The fund table as posted (`move-<field>` parallel lists). Rows with nothing to move are dropped: fully
+    empty ones, and for 回收 / 替换 (whose rows are prefilled with the project's indicators) rows without an amount
+    or a target. The page shows back exactly these rows, so errors keyed by row number land on the right row."""
+    rows = []
+    for row in _columns(post, "move", MOVE_FIELDS):
+        if kind == ProjectRequest.KIND_FUND_RECLAIM and not row["amount"]:
+            continue
+        if kind == ProjectRequest.KIND_FUND_REPLACE and not (row["indicator"] or row["amount"]):
+            continue
+        if kind != ProjectRequest.KIND_FUND_REPLACE:
+            row["from_indicator"] = ""
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def row_errors(errors: dict, prefix: str, count: int) -> list[dict]:
+    """{'content_lines.1.quantity': msg} → one dict per row ({'quantity': msg}); a plain 'prefix.N' → {'row': msg}."""
+    rows = [{} for _ in range(count)]
+    for key, msg in (errors or {}).items():
+        parts = key.split(".")
+        if parts[0] != prefix or len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= count:
+            continue
+        rows[int(parts[1])][parts[2] if len(parts) > 2 else "row"] = msg
+    return rows
+
+
+class FormChangeForm(forms.Form):
+    implementation_form = forms.ChoiceField(
+        label="实施形式", choices=[(v, label) for v, label in ImplementationForm.choices
+                                   if v != ImplementationForm.JOINT_RESPONSE])
+
+
+class FormChangeFilterForm(forms.Form):
+    name = forms.CharField(label="项目名称", required=False, max_length=200)
+    number = forms.CharField(label="项目编号", required=False, max_length=40)
+    implementation_form = forms.ChoiceField(label="实施形式", required=False,
+                                            choices=[("", "全部")] + ImplementationForm.choices)

@@ -1,0 +1,404 @@
+"""Pages of the requests on a project and of 实施形式变更, through django.test.Client: the right role gets each page
+and action, a wrong role 403, another unit 404, anonymous the login page; forms show errors beside the fields
+and save nothing."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from budgets import ledger
+from projects.models import ProjectRequest
+from workflow.models import Status
+
+from .test_request_support import D, approved_project, indicator, leader, mark_contract_filed, mark_used
+
+pytestmark = pytest.mark.django_db
+
+REVOKE, CHANGE, CLOSE = ProjectRequest.KIND_REVOKE, ProjectRequest.KIND_CHANGE, ProjectRequest.KIND_CLOSE
+ADD, RECLAIM, REPLACE = ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM, ProjectRequest.KIND_FUND_REPLACE
+
+
+@pytest.fixture
+def env(world):
+    w = world
+    w.leader = leader(w.dept)
+    w.ind1 = indicator(w.dept, "500000", name="办公设备购置")
+    w.ind2 = indicator(w.dept, "300000", name="信息化建设")
+    w.ind3 = indicator(w.dept, "100000", name="专项经费")
+    w.project = approved_project(w.dept_clerk, {w.ind1: "200000", w.ind2: "100000"}, name="教育厅办公设备采购")
+    return w
+
+
+def client(user=None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def get(user, url):
+    return client(user).get(url)
+
+
+def post(user, url, data=None):
+    return client(user).post(url, data or {})
+
+
+def html(resp) -> str:
+    return resp.content.decode()
+
+
+def main(resp) -> str:
+    """The page's content area (the top bar and menu name the user's own unit)."""
+    m = re.search(r'<main class="content">(.*)</main>', html(resp), re.S)
+    assert m, "no main content"
+    return m.group(1)
+
+
+def rows(page: str, css: str) -> int:
+    """Rows of an inline table (not counting the <template> row used by 新增一行)."""
+    return re.sub(r"<template.*?</template>", "", page, flags=re.S).count(f'class="{css}"')
+
+
+def flashed(resp) -> list[str]:
+    return [str(m) for m in get_messages(resp.wsgi_request)]
+
+
+def assert_login_redirect(resp):
+    assert resp.status_code == 302 and resp["Location"].startswith("/login/?next=")
+
+
+def new_url(project, kind):
+    return f"/projects/requests/new/{project.pk}/{kind}/"
+
+
+def detail_url(req):
+    return f"/projects/requests/{req.pk}/"
+
+
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def make_request(w, kind=REVOKE, **kw):
+    from projects import requests as rq
+
+    kw.setdefault("reason", "测试原因")
+    return rq.request_create(actor=w.dept_clerk, project=kw.pop("project", w.project), kind=kind, **kw)
+
+
+# ---- 新增 -------------------------------------------------------------------------------------------------
+
+
+def test_new_request_page_scope(env):
+    url = new_url(env.project, REVOKE)
+    assert get(env.dept_clerk, url).status_code == 200
+    for user in (env.dept_reviewer, env.leader, env.fj_reg):  # sees the project, may not ask
+        assert get(user, url).status_code == 403, user
+    for user in (env.fz_clerk, env.jx_reg, env.sub1_clerk):  # the project is outside their scope
+        assert get(user, url).status_code == 404, user
+    assert_login_redirect(get(None, url))
+    assert get(env.dept_clerk, new_url(env.project, "delete")).status_code == 404
+
+
+def test_revoke_saved_then_submitted_from_the_form(env):
+    resp = get(env.dept_clerk, new_url(env.project, REVOKE))
+    page = main(resp)
+    assert "撤销原因" in page and env.project.number in page and "未使用" in page
+    resp = post(env.dept_clerk, new_url(env.project, REVOKE), {"reason": "项目取消", "save": "1"})
+    req = ProjectRequest.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == detail_url(req)
+    assert req.status == Status.DRAFT and req.kind == REVOKE
+    page = main(get(env.dept_clerk, detail_url(req)))
+    assert "项目取消" in page and "提交</button>" in page and "放弃申请" in page
+
+
+def test_a_refused_kind_shows_why_and_no_form(env):
+    mark_used(env.project)
+    resp = get(env.dept_clerk, new_url(env.project, REVOKE))
+    assert resp.status_code == 200
+    page = main(resp)
+    assert "项目已被使用，不能撤销" in page and "<form method=\"post\" class=\"form" not in page
+    resp = post(env.dept_clerk, new_url(env.project, REVOKE), {"reason": "x", "submit": "1"})
+    assert resp.status_code == 200 and not ProjectRequest.objects.exists()
+
+
+def test_reason_error_is_shown_beside_the_field(env):
+    resp = post(env.dept_clerk, new_url(env.project, REVOKE), {"reason": "", "save": "1"})
+    assert resp.status_code == 200
+    assert re.search(r'has-error">\s*<span><i class="req">\*</i>撤销原因|has-error">\s*<span>撤销原因', html(resp))
+    assert "请填写撤销原因。" in html(resp)
+    assert not ProjectRequest.objects.exists()
+
+
+def test_fund_add_without_budget_office_keeps_the_rows_and_saves_nothing(env):
+    mark_used(env.project)
+    resp = post(env.dept_clerk, new_url(env.project, ADD), {
+        "reason": "追加", "budget_office": "", "move-indicator": [str(env.ind3.pk)], "move-amount": ["50000"],
+        "submit": "1"})
+    assert resp.status_code == 200
+    page = main(resp)
+    assert "资金追加须选择指标管理处室。" in page
+    assert f'<option value="{env.ind3.pk}" data-room="100000.00" selected' in page
+    assert 'value="50000"' in page
+    assert not ProjectRequest.objects.exists()
+
+
+def test_fund_add_over_available_is_refused_at_submit_and_nothing_is_saved(env):
+    mark_used(env.project)
+    # 保存 alone would pass (the amount is available); the money goes before 提交
+    data = {"reason": "追加", "budget_office": "教科文处", "move-indicator": [str(env.ind3.pk)],
+            "move-amount": ["80000"], "submit": "1"}
+    approved_project(env.dept_clerk, {env.ind3: "50000"})
+    resp = post(env.dept_clerk, new_url(env.project, ADD), data)
+    assert resp.status_code == 200
+    assert "可用金额 50,000.00 元，不足 80,000.00 元" in main(resp)
+    assert not ProjectRequest.objects.exists()
+
+
+def test_reclaim_more_than_held_shows_the_row_error(env):
+    mark_used(env.project)
+    page = main(get(env.dept_clerk, new_url(env.project, RECLAIM)))
+    assert rows(page, "move-row") == 2  # prefilled with the project's indicators
+    resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {
+        "reason": "结余回收", "move-indicator": [str(env.ind1.pk), str(env.ind2.pk)], "move-amount": ["", "100000.01"],
+        "save": "1"})
+    assert resp.status_code == 200
+    assert "第1行：回收金额不能超过项目在该指标上的占用金额 100,000.00 元。" in main(resp)
+    assert not ProjectRequest.objects.exists()
+    resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {
+        "reason": "结余回收", "move-indicator": [str(env.ind1.pk), str(env.ind2.pk)], "move-amount": ["", "30000"],
+        "submit": "1"})
+    req = ProjectRequest.objects.get()
+    assert resp.status_code == 302 and req.status == Status.PENDING
+    assert [(m.indicator_id, m.amount) for m in req.fund_moves.all()] == [(env.ind2.pk, D("30000"))]
+
+
+def test_change_form_is_prefilled_and_its_detail_shows_old_to_new(env):
+    page = main(get(env.dept_clerk, new_url(env.project, CHANGE)))
+    assert 'value="教育厅办公设备采购"' in page and 'value="台式计算机"' in page
+    assert rows(page, "fund-row") == 2
+    line = env.project.content_lines.get()
+    data = {"reason": "需求调整", "name": "教育厅办公设备采购（二期）", "summary": env.project.summary,
+            "contact_name": "张三", "contact_phone": "0591-88888888",
+            "line-category": [str(line.category_id), str(line.category_id)],
+            "line-item_name": ["台式计算机", "便携式计算机"], "line-quantity": ["40", "20"],
+            "line-measure_unit": ["台", "台"], "line-unit_price": ["5000", "5000"],
+            "fund-indicator": [str(env.ind1.pk), str(env.ind2.pk)], "fund-amount": ["200000.00", "100000.00"],
+            "submit": "1"}
+    resp = post(env.dept_clerk, new_url(env.project, CHANGE), data)
+    req = ProjectRequest.objects.get()
+    assert resp.status_code == 302, main(resp)
+    assert set(req.proposed) == {"name", "content_lines", "is_gov_procurement"}  # only what changes
+    page = main(get(env.leader, detail_url(req)))
+    assert "<del>教育厅办公设备采购</del>" in page and "<ins>教育厅办公设备采购（二期）</ins>" in page
+    assert "便携式计算机" in page and "原清单（合计 300,000.00 元）" in page
+    assert "审核</button>" in page
+
+
+def test_change_mismatched_total_is_shown_and_nothing_saved(env):
+    line = env.project.content_lines.get()
+    resp = post(env.dept_clerk, new_url(env.project, CHANGE), {
+        "reason": "调整", "name": env.project.name, "line-category": [str(line.category_id)],
+        "line-item_name": ["台式计算机"], "line-quantity": ["10"], "line-measure_unit": ["台"],
+        "line-unit_price": ["5000"], "fund-indicator": [str(env.ind1.pk), str(env.ind2.pk)],
+        "fund-amount": ["200000", "100000"], "save": "1"})
+    assert resp.status_code == 200
+    assert "不一致" in main(resp) and 'value="10"' in main(resp)
+    assert not ProjectRequest.objects.exists()
+
+
+# ---- detail, actions, edit, discard ---------------------------------------------------------------------
+
+
+def test_request_detail_scope(env):
+    req = make_request(env)
+    url = detail_url(req)
+    for user in (env.dept_clerk, env.dept_reviewer, env.leader, env.dept_competent, env.fj_reg):
+        assert get(user, url).status_code == 200, user
+    for user in (env.fz_clerk, env.sub1_clerk, env.jx_reg, env.fz_reg):
+        assert get(user, url).status_code == 404, user
+    assert_login_redirect(get(None, url))
+    assert get(env.dept_clerk, "/projects/requests/999999/").status_code == 404
+
+
+def test_revoke_through_the_leader_releases_the_money(env):
+    req = make_request(env)
+    assert post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version}).status_code == 302
+    req = fresh(req)
+    assert req.status == Status.PENDING
+    # the clerk's 工作台 shows it with 撤回
+    work = main(get(env.dept_clerk, "/"))
+    assert req.number in work and "撤回" in work
+    # the reviewer is not the 需求领导; another unit does not see it; GET is not an action
+    assert post(env.dept_reviewer, detail_url(req) + "approve/", {"version": req.version}).status_code == 403
+    assert post(env.fz_clerk, detail_url(req) + "approve/", {"version": req.version}).status_code == 404
+    assert get(env.leader, detail_url(req) + "approve/").status_code == 405
+    assert post(env.leader, detail_url(req) + "publish/", {"version": req.version}).status_code == 403
+    assert req.number in main(get(env.leader, "/"))  # in the leader's 待处理
+    resp = post(env.leader, detail_url(req) + "approve/", {"version": req.version, "opinion": "同意撤销"})
+    assert resp.status_code == 302 and "审核通过。" in flashed(resp)
+    project = fresh(env.project)
+    assert project.revoked_at is not None and ledger.held(ledger.holder_key(project)) == {}
+    assert fresh(env.ind1).available == D("500000")
+    page = main(get(env.dept_clerk, detail_url(req)))
+    assert "同意撤销" in page and "已办结" in page
+
+
+def test_withdraw_a_pending_revoke(env):
+    req = make_request(env)
+    post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
+    req = fresh(req)
+    assert post(env.leader, detail_url(req) + "withdraw/", {"version": req.version}).status_code == 403
+    resp = post(env.dept_clerk, detail_url(req) + "withdraw/", {"version": req.version})
+    assert resp.status_code == 302 and fresh(req).status == Status.WITHDRAWN
+    project = fresh(env.project)
+    assert project.revoked_at is None and fresh(env.ind1).reserved == D("200000")
+
+
+def test_self_approval_button_is_not_shown_and_the_url_is_forbidden(env):
+    from orgs.models import Role
+    from orgs.testing import make_user
+    from projects import requests as rq
+
+    both = make_user("dept_clerk_leader", env.dept, Role.CLERK, Role.LEADER)
+    req = rq.request_create(actor=both, project=env.project, kind=REVOKE, reason="撤销")
+    post(both, detail_url(req) + "submit/", {"version": req.version})
+    req = fresh(req)
+    page = main(get(both, detail_url(req)))
+    assert "审核</button>" not in page and "撤回" in page
+    assert post(both, detail_url(req) + "approve/", {"version": req.version}).status_code == 403
+    assert fresh(env.project).revoked_at is None
+
+
+def test_edit_and_discard(env):
+    req = make_request(env)
+    edit = detail_url(req) + "edit/"
+    assert get(env.dept_clerk, edit).status_code == 200
+    assert get(env.leader, edit).status_code == 403
+    assert get(env.fz_clerk, edit).status_code == 404
+    resp = post(env.dept_clerk, edit, {"reason": "改写的原因", "version": req.version, "save": "1"})
+    assert resp.status_code == 302 and fresh(req).reason == "改写的原因"
+    # a stale form is refused with a message
+    resp = post(env.dept_clerk, edit, {"reason": "再改", "version": req.version, "save": "1"})
+    assert resp.status_code == 200 and "单据已被他人处理" in main(resp)
+    assert post(env.leader, detail_url(req) + "discard/").status_code == 403
+    assert get(env.dept_clerk, detail_url(req) + "discard/").status_code == 405
+    resp = post(env.dept_clerk, detail_url(req) + "discard/", {"version": fresh(req).version})
+    assert resp.status_code == 302 and fresh(req).status == Status.WITHDRAWN
+    assert "申请已放弃。" in flashed(resp)
+
+
+def test_fund_add_through_the_leader_on_a_used_project(env):
+    mark_used(env.project)
+    resp = post(env.dept_clerk, new_url(env.project, ADD), {
+        "reason": "追加采购数量", "budget_office": "教科文处", "move-indicator": [str(env.ind3.pk)],
+        "move-amount": ["60000"], "submit": "1"})
+    req = ProjectRequest.objects.get()
+    assert resp.status_code == 302 and req.status == Status.PENDING
+    page = main(get(env.leader, detail_url(req)))
+    assert "教科文处" in page and "60,000.00" in page
+    post(env.leader, detail_url(req) + "approve/", {"version": req.version})
+    assert ledger.held(ledger.holder_key(env.project))[env.ind3.pk] == D("60000")
+
+
+# ---- the buttons on the project page ---------------------------------------------------------------------
+
+
+def buttons(user, project):
+    return get(user, f"/projects/requests/buttons/{project.pk}/")
+
+
+def test_project_detail_loads_the_request_panel(env):
+    page = html(get(env.dept_clerk, f"/projects/{env.project.pk}/"))
+    assert f'hx-get="/projects/requests/buttons/{env.project.pk}/"' in page
+
+
+def test_buttons_follow_the_rules(env):
+    p = env.project
+    page = html(buttons(env.dept_clerk, p))
+    assert ">撤销</a>" in page and ">变更</a>" in page and ">资金追加</a>" not in page and ">结项</a>" not in page
+    assert "变更实施形式" in page
+    mark_used(p)
+    page = html(buttons(env.dept_clerk, p))
+    assert ">撤销</a>" not in page and ">变更</a>" not in page
+    assert ">资金替换</a>" in page and ">资金追加</a>" in page and ">资金回收</a>" in page and ">结项</a>" not in page
+    mark_contract_filed(p)
+    assert ">结项</a>" in html(buttons(env.dept_clerk, p))
+    req = make_request(env, CLOSE, project=fresh(p))
+    page = html(buttons(env.dept_clerk, p))
+    assert "<a class=\"btn" not in page and req.number in page and "未办结的结项申请" in page
+    # other roles see the requests, never the buttons
+    page = html(buttons(env.leader, p))
+    assert req.number in page and 'class="actions request-buttons"' not in page
+    assert buttons(env.fz_clerk, p).status_code == 404
+    assert_login_redirect(buttons(None, p))
+
+
+def test_closed_project_shows_no_fund_buttons(env):
+    from projects import requests as rq
+    from workflow import engine
+
+    mark_contract_filed(mark_used(env.project))
+    req = make_request(env, CLOSE)
+    engine.submit(req, env.dept_clerk)
+    engine.approve(fresh(req), env.leader)
+    assert rq.allowed_requests(env.dept_clerk, fresh(env.project)) == []
+    page = html(buttons(env.dept_clerk, env.project))
+    assert "已结项" in page and ">资金追加</a>" not in page
+
+
+# ---- 实施形式变更 -----------------------------------------------------------------------------------------
+
+
+def test_form_change_list_scope_and_rows(env):
+    other = approved_project(env.sub1_clerk, {indicator(env.sub1, "100000"): "50000"}, name="考试院项目")
+    resp = get(env.dept_clerk, "/projects/form-change/")
+    assert resp.status_code == 200
+    page = main(resp)
+    assert "教育厅办公设备采购" in page and "一般项目采购" in page and "变更实施形式" in page
+    assert "考试院项目" not in page and other.number not in page
+    for user in (env.dept_reviewer, env.leader, env.fj_reg):
+        assert get(user, "/projects/form-change/").status_code == 403, user
+    assert_login_redirect(get(None, "/projects/form-change/"))
+    mark_used(env.project)
+    page = main(get(env.dept_clerk, "/projects/form-change/?tab=all"))
+    assert "教育厅办公设备采购" in page and "已使用" in page and "变更实施形式</a>" not in page
+
+
+def test_form_change_refused_shows_the_reason_and_keeps_the_choice(env):
+    big = approved_project(env.dept_clerk, {indicator(env.dept, "2000000"): "1200000"}, name="大额设备采购")
+    url = f"/projects/form-change/{big.pk}/"
+    assert get(env.dept_clerk, url).status_code == 200
+    resp = post(env.dept_clerk, url, {"implementation_form": "self"})
+    assert resp.status_code == 200
+    page = main(resp)
+    assert "自行采购仅适用于未达到分散采购限额的项目" in page
+    assert re.search(r'<option value="self" selected>自行采购</option>', page)
+    assert fresh(big).implementation_form == "general"
+
+
+def test_form_change_allowed_is_saved(env):
+    url = f"/projects/form-change/{env.project.pk}/"
+    resp = post(env.dept_clerk, url, {"implementation_form": "mall"})
+    assert resp.status_code == 302 and resp["Location"] == "/projects/form-change/"
+    assert fresh(env.project).implementation_form == "mall"
+    assert "实施形式已变更为「网上超市」。" in flashed(resp)
+    assert "网上超市" in main(get(env.dept_clerk, url))  # the history
+
+
+def test_form_change_scope(env):
+    url = f"/projects/form-change/{env.project.pk}/"
+    for user in (env.dept_reviewer, env.leader, env.fj_reg):
+        assert get(user, url).status_code == 403, user
+        assert post(user, url, {"implementation_form": "self"}).status_code == 403, user
+    for user in (env.fz_clerk, env.jx_reg):
+        assert get(user, url).status_code == 404, user
+    assert_login_redirect(get(None, url))
+    assert fresh(env.project).implementation_form == "general"
+    mark_used(env.project)
+    resp = post(env.dept_clerk, url, {"implementation_form": "self"})
+    assert resp.status_code == 200 and "项目已被使用，不能变更实施形式。" in main(resp)
+    assert fresh(env.project).implementation_form == "general"
