@@ -58,9 +58,16 @@ def reserve(*, actor, holder: str, amounts: dict[int, Decimal], reason: str) -> 
 
 def release(*, actor, holder: str, amounts: dict[int, Decimal] | None = None, reason: str) -> None:
     """Give back what `holder` holds (all of it when `amounts` is None)."""
-    holding = held(holder)
-    amounts = holding if amounts is None else amounts
-    rows = _locked(amounts)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger writes run inside the business transaction")
+    ids = list(amounts) if amounts is not None else list(held(holder))
+    rows = _locked(ids)
+    holding = held(holder)  # read under the lock: two releases of one holding never both pass
+    if amounts is None:
+        amounts = {k: v for k, v in holding.items() if k in rows}
+    for indicator_id in amounts:
+        if indicator_id not in rows:
+            raise BusinessError("指标不存在。", code="indicator_missing")
     for indicator_id, amount in amounts.items():
         amount = Decimal(amount)
         if amount <= 0:

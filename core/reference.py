@@ -16,3 +16,9 @@ def ensure_reference_data() -> None:
         for row in parameters():
             RuleParameter.objects.update_or_create(
                 **{k: row[k] for k in KEY}, defaults={k: v for k, v in row.items() if k not in KEY})
+    # seeds that later migrations add: categories and their parameters, the integration parameters
+    from core.data.categories import ensure_seeded as ensure_categories
+    from integration.params import ensure as ensure_integration_params
+
+    ensure_categories()
+    ensure_integration_params()

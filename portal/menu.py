@@ -75,6 +75,23 @@ MENU = [
 
 
 def build(user, current_path: str):
+    # only the longest menu URL that prefixes the path is active (/budgets/ vs /budgets/indicators/)
+    urls = []
+
+    def collect(items):
+        for item in items:
+            if item.children:
+                collect(item.children)
+            elif item.url_name:
+                try:
+                    urls.append(reverse(item.url_name))
+                except NoReverseMatch:
+                    pass
+
+    collect(MENU)
+    matching = [u for u in urls if current_path.startswith(u)]
+    active_url = max(matching, key=len) if matching else None
+
     def walk(items):
         out = []
         for item in items:
@@ -88,7 +105,7 @@ def build(user, current_path: str):
                     url = reverse(item.url_name)
                 except NoReverseMatch:  # not built yet: never a dead link
                     continue
-                out.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+                out.append({"label": item.label, "url": url, "active": url == active_url})
         return out
 
     return walk(MENU)

@@ -197,18 +197,12 @@ def test_release_amount_must_be_positive(clerk, ind, amount):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, raises=KeyError,
-                   reason="ledger.release builds its refusal message from rows[indicator_id], which is missing "
-                          "for an id that is not an indicator: KeyError instead of a BusinessError")
 def test_releasing_from_a_missing_indicator_is_a_business_refusal(clerk, ind):
     with pytest.raises(BusinessError):
         release(clerk, P1, {ind.pk + 999: D("1")})
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, reason="ledger.release does not check that it runs inside the business "
-                                       "transaction as reserve does (SQLite: writes in autocommit; PostgreSQL: "
-                                       "TransactionManagementError from select_for_update)")
 def test_release_refuses_to_run_outside_a_transaction(world):
     ind = make_indicator(world.dept)
     reserve(world.dept_clerk, P1, {ind.pk: D("5")})
@@ -364,8 +358,6 @@ def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_dead
 
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, reason="ledger.release reads what the holder holds before it locks the "
-                                       "indicator: two concurrent full releases of one document both pass")
 def test_concurrent_releases_of_one_document_release_its_money_once(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
