@@ -15,12 +15,19 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
 
+# The server starts in the background, the budget platform simulator pushes its year of indicators to it
+# over HTTP (signed; a second `make demo` only gets "duplicate" acknowledgements), then the server stays
+# in the foreground until Ctrl-C.
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
-	@echo "政采已启动： http://$(HOST)/  （Ctrl-C 停止）"
-	$(PY) manage.py runserver $(HOST) --noreload
+	@$(PY) manage.py runserver $(HOST) --noreload & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 0' INT TERM; \
+	if ! $(PY) manage.py simulate_budget_platform --url http://$(HOST) --wait 60; then \
+		kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 1; fi; \
+	echo "政采已启动： http://$(HOST)/  （Ctrl-C 停止；演示账号见上表，密码均为 Zc@123456）"; \
+	wait $$pid
 
 browser-deps:
 	scripts/ensure_browser.sh

@@ -1,3 +1,85 @@
-from ninja import Router
+"""The budget platform's inbound feed (预算管理一体化 → 政采): three signed JSON endpoints.
 
-router = Router(tags=["integration"])
+These operations do their own authentication (per-client HMAC signature, integration/signing.py) instead of
+the API's token/session auth; every message, refused ones too, is kept (integration.InboundMessage).
+"""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from ninja import Router, Schema
+
+from core.api import ErrorOut
+
+from . import services
+from .models import InboundMessage
+
+router = Router(tags=["一体化接入"])
+
+HEADERS_DOC = (
+    "请求头：`X-Client-Id`（客户端标识）、`X-Message-Id`（消息ID，重复的消息ID只确认、不重复处理）、"
+    "`X-Timestamp`（Unix 秒，与服务器时间相差不得超过规则参数 integration_max_skew_seconds）、"
+    "`X-Signature` = 十六进制 HMAC-SHA256(客户端密钥, `时间戳\\n消息ID\\n原始报文`)。"
+    "报文为单条记录 `{...}` 或批量 `{\"records\": [...]}`（批量整体处理，一条失败则全部不处理）。"
+    "金额为字符串（元，两位小数）。"
+)
+
+
+class AckOut(Schema):
+    status: str
+    message_id: str
+    id: int
+    records: list[dict] | None = None
+    original_id: int | None = None
+
+
+RESPONSES = {200: AckOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 500: ErrorOut,
+             503: ErrorOut}
+
+
+def _body_doc(example: dict) -> dict:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"type": "object", "additionalProperties": True}, "example": example}}}}
+
+
+def _receive(request, kind: str):
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        reply = services.refuse_too_large(kind=kind, headers=request.headers)
+    else:
+        reply = services.receive(kind=kind, headers=request.headers, raw=raw)
+    return JsonResponse(reply.body, status=reply.status, json_dumps_params={"ensure_ascii": False})
+
+
+@router.post("/integration/budget-platform/indicators", auth=None, response=RESPONSES,
+             summary="接收一体化预算指标（新增、调整、结转、删除）",
+             description=HEADERS_DOC + " 每条记录含 `ACTION`：new | adjust（`ADJ_AMT` 正负调整额、`ADJ_BATCH_NO`）| "
+                                       "carry_over（新年度指标，`ORI_BGT_ID` 为原指标）| delete（指标失效，不物理删除）。",
+             openapi_extra=_body_doc({"records": [{
+                 "ACTION": "new", "BGT_ID": "BGT2026350001001001", "MOF_DIV_CODE": "350000", "FISCAL_YEAR": 2026,
+                 "AGENCY_CODE": "350001001", "PRO_CODE": "35002635000100001", "PRO_NAME": "教学设备购置",
+                 "COR_BGT_DOC_NO": "闽财教指〔2026〕1号", "BGT_TYPE_CODE": "1", "SOURCE_TYPE_CODE": "1",
+                 "FUND_TYPE_CODE": "111", "EXP_FUNC_CODE": "2050204", "GOV_BGT_ECO_CODE": "50601",
+                 "DEP_BGT_ECO_CODE": "31002", "PAY_TYPE_CODE": "11", "IS_GOV_PUR": "1", "AMOUNT": "1250000.00",
+                 "CUR_AMT": "1250000.00", "BGT_EXE_FLAG": "1"},
+                 {"ACTION": "adjust", "BGT_ID": "BGT2026350001001001", "ADJ_AMT": "-200000.00",
+                  "ADJ_BATCH_NO": "TZ20260001"}]}))
+def indicators(request):
+    return _receive(request, InboundMessage.KIND_INDICATOR)
+
+
+@router.post("/integration/budget-platform/units", auth=None, response=RESPONSES,
+             summary="接收一体化单位基本信息", description=HEADERS_DOC + " 按 USCC + FISCAL_YEAR 新增或更新。",
+             openapi_extra=_body_doc({"AGENCY_CODE": "350001001", "AGENCY_NAME": "福建省教育厅",
+                                      "USCC": "12350000003591177X", "MOF_DIV_CODE": "350000",
+                                      "FISCAL_YEAR": 2026, "IS_VALID": "1"}))
+def units(request):
+    return _receive(request, InboundMessage.KIND_UNIT)
+
+
+@router.post("/integration/budget-platform/subordinations", auth=None, response=RESPONSES,
+             summary="接收一体化隶属关系",
+             description=HEADERS_DOC + " 只记录并在「一体化隶属关系」页与本系统隶属关系比对，不自动修改本系统的隶属关系。",
+             openapi_extra=_body_doc({"AGENCY_CODE": "350001002", "SUPER_AGENCY_CODE": "350001001"}))
+def subordinations(request):
+    return _receive(request, InboundMessage.KIND_SUBORDINATION)

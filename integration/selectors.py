@@ -1,7 +1,130 @@
-from .models import PlatformUnit
+"""Reads of the integration data, always scoped.
+
+A regulator sees the messages, platform units and 隶属关系 whose 财政区划 lies in its region (the region path
+stored on each row, a prefix filter like access.scope's `region_path`); units for 重置预算匹配 come from
+access.scope. The system administrator sees everything; everyone else nothing.
+"""
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from access import scope
+from budgets.models import BudgetIndicator
+from orgs.models import Role, Unit
+
+from .models import InboundMessage, PlatformSubordination, PlatformUnit, region_path_for
 
 
 def platform_record_for(credit_code: str) -> PlatformUnit | None:
     """The budget platform's newest valid record for a unit, matched by 统一社会信用代码."""
     return (PlatformUnit.objects.filter(credit_code=credit_code, is_valid=True)
             .order_by("-fiscal_year", "-id").first())
+
+
+def region_prefix(user) -> str | None:
+    """'' = everything (administrator); a region path for a regulator; None = nothing."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser or user.has_role(Role.ADMIN):
+        return ""
+    if user.is_regulator:
+        return user.unit.region_path
+    return None
+
+
+def in_region(qs: QuerySet, user, field: str = "region_path") -> QuerySet:
+    prefix = region_prefix(user)
+    if prefix is None:
+        return qs.none()
+    return qs.filter(**{f"{field}__startswith": prefix}) if prefix else qs
+
+
+def messages(user, kind: str | None = None) -> QuerySet:
+    qs = InboundMessage.objects.select_related("client")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return in_region(qs, user)
+
+
+def message_or_404(user, pk: int) -> InboundMessage:
+    msg = messages(user).filter(pk=pk).first()
+    if msg is None:
+        raise Http404("记录不存在或不在您的权限范围内")
+    return msg
+
+
+def _zc_unit_by_credit_code():
+    return Unit.objects.filter(credit_code=OuterRef("credit_code")).exclude(credit_code="").order_by("pk")
+
+
+def platform_units(user) -> QuerySet:
+    """一体化单位基本信息 with the matching 政采 unit (by USCC) and its 单位预算编码."""
+    qs = PlatformUnit.objects.annotate(
+        zc_unit_id=Subquery(_zc_unit_by_credit_code().values("pk")[:1]),
+        zc_unit_name=Subquery(_zc_unit_by_credit_code().values("name")[:1]),
+        zc_budget_code=Coalesce(Subquery(_zc_unit_by_credit_code().values("budget_code")[:1]), Value("")),
+    )
+    return in_region(qs, user)
+
+
+def platform_subordinations(user) -> QuerySet:
+    """一体化隶属关系 next to 政采's own link of the same unit (matched by 单位预算编码)."""
+    from orgs.models import Subordination
+    from workflow.models import Status
+
+    zc = Unit.objects.filter(budget_code=OuterRef("agency_code")).exclude(budget_code="").order_by("pk")
+    names = PlatformUnit.objects.order_by("-fiscal_year", "-id")
+    pending = Subordination.objects.filter(unit__budget_code=OuterRef("agency_code"),
+                                           status=Status.PENDING).order_by("-id")
+    qs = PlatformSubordination.objects.annotate(
+        agency_name=Subquery(names.filter(agency_code=OuterRef("agency_code")).values("agency_name")[:1]),
+        super_agency_name=Subquery(names.filter(agency_code=OuterRef("super_agency_code")).values("agency_name")[:1]),
+        zc_unit_id=Subquery(zc.values("pk")[:1]),
+        zc_unit_name=Subquery(zc.values("name")[:1]),
+        zc_competent_code=Coalesce(Subquery(zc.values("competent__budget_code")[:1]), Value("")),
+        zc_competent_name=Subquery(zc.values("competent__name")[:1]),
+        zc_pending_code=Subquery(pending.values("competent_unit__budget_code")[:1]),
+    )
+    return in_region(qs, user)
+
+
+def rematch_candidates(user, q: str = "") -> QuerySet:
+    """Purchaser units of the regulator's region, searched by name, 单位预算编码 or 统一社会信用代码."""
+    from django.db.models import Q
+
+    qs = scope.units(user).filter(kind=Unit.KIND_PURCHASER).select_related("region")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(budget_code__startswith=q) | Q(credit_code__startswith=q.upper()))
+    return qs.order_by("region__code", "name")
+
+
+def rematch_unit_or_404(user, pk) -> Unit:
+    unit = rematch_candidates(user).filter(pk=pk).first() if str(pk or "").isdigit() else None
+    if unit is None:
+        raise Http404("记录不存在或不在您的权限范围内")
+    return unit
+
+
+def unmatched_indicators(user, limit: int = 50) -> list[dict]:
+    """Valid platform indicators that no unit holds yet, per (财政区划, 单位预算编码), inside the user's region,
+    with the unit that their code would match now (if any)."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return []
+    rows = (BudgetIndicator.objects.filter(source=BudgetIndicator.SOURCE_PLATFORM, unit__isnull=True, is_valid=True)
+            .values("mof_div_code", "agency_code").annotate(count=Count("id"), total=Sum("amount"))
+            .order_by("agency_code", "mof_div_code"))
+    paths: dict[str, str] = {}
+    out = []
+    for row in rows:
+        code = row["mof_div_code"]
+        if code not in paths:
+            paths[code] = region_path_for(code)
+        if paths[code] and paths[code].startswith(prefix):
+            row["unit"] = Unit.objects.filter(kind=Unit.KIND_PURCHASER, budget_code=row["agency_code"]).first()
+            out.append(row)
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,18 @@
+"""The integration's rule parameters. Seeded by core/migrations/0006_integration_params.py; `ensure` puts them
+back after a test flush (core.reference re-seeds only core's own list)."""
+
+KEY = ("name", "region_code", "level", "effective_from")
+
+PARAMETERS = [
+    {"name": "integration_max_skew_seconds", "label": "一体化接口消息时间戳允许偏差", "region_code": "", "level": "",
+     "effective_from": "2020-01-01", "kind": "int", "value": "300", "unit": "秒",
+     "source": "DESIGN.md §6：重放与过期消息拒收", "confidence": ""},
+]
+
+
+def ensure(RuleParameter=None) -> None:
+    if RuleParameter is None:
+        from core.models import RuleParameter
+    for row in PARAMETERS:
+        RuleParameter.objects.get_or_create(**{k: row[k] for k in KEY},
+                                            defaults={k: v for k, v in row.items() if k not in KEY})
