@@ -1,0 +1,75 @@
+"""Builders for the project tests (also usable by the lifecycle tests): indicators, lines, a saved project."""
+
+import itertools
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from attachments import services as attachment_services
+from budgets.models import BudgetIndicator
+from core.models import Category
+from projects import services
+from projects.models import Project
+from workflow import engine
+
+_seq = itertools.count(1)
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def year() -> int:
+    return timezone.localdate().year
+
+
+def make_indicator(unit, amount, *, fiscal_year=None, pro_name=None, **kw) -> BudgetIndicator:
+    n = next(_seq)
+    return BudgetIndicator.objects.create(
+        bgt_id=kw.pop("bgt_id", f"BGT-{unit.pk}-{n:05d}"), unit=unit, agency_code=unit.budget_code or "000000",
+        mof_div_code=unit.region.code, fiscal_year=fiscal_year or year(),
+        pro_code=f"PRO{n:04d}", pro_name=pro_name or f"公用经费{n}", amount=Decimal(str(amount)),
+        cur_amt=Decimal(str(amount)), **kw)
+
+
+def cat(code: str) -> Category:
+    return Category.objects.get(code=code)
+
+
+def line(code="A02010104", quantity="1", unit_price="1000", item_name="台式计算机", measure_unit="台") -> dict:
+    return {"category": cat(code).pk, "item_name": item_name, "quantity": quantity, "measure_unit": measure_unit,
+            "unit_price": unit_price}
+
+
+def fund(indicator, amount) -> dict:
+    return {"indicator": indicator.pk, "amount": str(amount)}
+
+
+def data(**kw) -> dict:
+    base = {"name": "教学用计算机采购", "fiscal_year": year(), "implementation_form": "general",
+            "procurement_kind": "goods", "summary": "更新机房计算机", "contact_name": "周经办",
+            "contact_phone": "0591-87654321", "is_gov_procurement": False, "cumulative_reason": ""}
+    base.update(kw)
+    return base
+
+
+def save(actor, *, indicator=None, amount="1000", lines=None, funds=None, project=None, version=None,
+         **fields) -> Project:
+    """A draft whose single line (or `lines`) is paid from `indicator` (or `funds`)."""
+    if lines is None:
+        lines = [line(unit_price=amount)]
+    if funds is None:
+        funds = [fund(indicator, amount)]
+    return services.project_save(actor=actor, data=data(**fields), content_lines=lines, fund_lines=funds,
+                                 project=project, version=version)
+
+
+def submitted(actor, **kw) -> Project:
+    return engine.submit(save(actor, **kw), actor)
+
+
+def upload(actor, purpose=services.CUMULATIVE_PURPOSE, name="累计说明.pdf"):
+    return attachment_services.attachment_upload(
+        actor=actor, file=SimpleUploadedFile(name, PDF, content_type="application/pdf"), purpose=purpose)
+
+
+def reload(obj):
+    return type(obj).objects.get(pk=obj.pk)

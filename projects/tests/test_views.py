@@ -1,0 +1,365 @@
+"""采购项目立项 pages through django.test.Client. For every page and action: the right role gets it, a wrong
+role gets 403, a user outside the record's scope gets 404, anonymous goes to /login/."""
+
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from budgets.models import LedgerEntry
+from projects.models import Project
+from workflow import engine
+from workflow.models import Status
+
+from .support import cat, reload, save, submitted, upload, year
+
+pytestmark = pytest.mark.django_db
+
+
+def client(user=None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def get(user, url, **kw):
+    return client(user).get(url, **kw)
+
+
+def post(user, url, data=None, **kw):
+    return client(user).post(url, data or {}, **kw)
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def flashed(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def table(page: str) -> str:
+    m = re.search(r'<table class="grid" id="project-list">.*?</table>', page, re.S)
+    assert m, "no project table on the page"
+    return m.group(0)
+
+
+def row(page: str, project) -> str:
+    m = re.search(rf'<tr data-project-id="{project.pk}">.*?</tr>', page, re.S)
+    assert m, f"no row for {project.number}"
+    return m.group(0)
+
+
+def ops(page: str, project) -> str:
+    """The 操作 cell of a project's row: link and button texts only."""
+    cell = re.search(r'<td class="ops">(.*?)</td>', row(page, project), re.S).group(1)
+    return " ".join(re.findall(r">([^<>]+)</(?:a|button)>", cell))
+
+
+def form_post(proj, **over) -> dict:
+    """What the form page posts for a one-line goods project of 1 000 元 paid from proj.ind."""
+    data = {"name": "办公家具采购", "fiscal_year": str(year()), "procurement_kind": "goods", "summary": "会议室桌椅",
+            "contact_name": "周经办", "contact_phone": "0591-1234567", "is_gov_procurement": "0",
+            "cumulative_reason": "",
+            "line-category": [str(cat("A05010300").pk)], "line-item_name": ["会议椅"], "line-quantity": ["10"],
+            "line-measure_unit": ["把"], "line-unit_price": ["100"],
+            "fund-indicator": [str(proj.ind.pk)], "fund-amount": ["1000"], "save": "1"}
+    data.update(over)
+    return data
+
+
+# ---- anonymous -------------------------------------------------------------------------------------------------
+
+
+def test_anonymous_goes_to_login(proj):
+    p = save(proj.clerk, indicator=proj.ind)
+    for url in ["/projects/", "/projects/region/", "/projects/new/", "/projects/new/general/",
+                f"/projects/{p.pk}/", f"/projects/{p.pk}/edit/"]:
+        r = get(None, url)
+        assert r.status_code == 302 and r["Location"].startswith("/login/"), url
+    r = post(None, f"/projects/{p.pk}/submit/")
+    assert r.status_code == 302 and r["Location"].startswith("/login/")
+    assert reload(p).status == Status.DRAFT
+
+
+# ---- 采购项目立项 list ---------------------------------------------------------------------------------------------
+
+
+def test_list_tabs_counts_and_allowed_operations(proj):
+    draft = save(proj.clerk, indicator=proj.ind, name="草稿项目")
+    pending = submitted(proj.clerk, indicator=proj.ind, name="待审项目")
+    done = engine.approve(submitted(proj.clerk, indicator=proj.ind, name="已办项目"), proj.reviewer)
+    page = html(get(proj.clerk, "/projects/"))
+    assert re.search(r'待处理<span class="count">2</span>', page)
+    assert re.search(r'已办结<span class="count">1</span>', page)
+    assert draft.number in table(page) and pending.number in table(page) and done.number not in table(page)
+    assert "新增" in page and "导出为Excel" in page
+    assert ops(page, draft) == "查看 编辑 提交"
+    assert ops(page, pending) == "查看 撤回"
+    # the reviewer sees 审核 on the pending one and no 新增
+    page = html(get(proj.reviewer, "/projects/"))
+    assert ops(page, pending) == "查看 审核" and ops(page, draft) == "查看"
+    assert 'href="/projects/new/"' not in page
+    page = html(get(proj.clerk, "/projects/?tab=done"))
+    assert done.number in table(page) and draft.number not in table(page)
+    assert ops(page, done) == "查看 更多"
+
+
+def test_list_query_form_and_paging(proj):
+    a = save(proj.clerk, indicator=proj.ind, name="图书采购")
+    b = save(proj.clerk, indicator=proj.ind, name="计算机采购", implementation_form="mall")
+    page = html(get(proj.clerk, "/projects/?name=图书"))
+    assert a.number in table(page) and b.number not in table(page)
+    page = html(get(proj.clerk, f"/projects/?number={b.number}"))
+    assert b.number in table(page) and a.number not in table(page)
+    page = html(get(proj.clerk, "/projects/?implementation_form=mall"))
+    assert b.number in table(page) and a.number not in table(page)
+    page = html(get(proj.clerk, f"/projects/?fiscal_year={year() + 1}"))
+    assert "暂无数据" in page
+    page = html(get(proj.clerk, f"/projects/?after={b.pk}"))
+    assert a.number in table(page) and b.number not in table(page)
+    for _ in range(20):
+        save(proj.clerk, indicator=proj.ind)
+    page = html(get(proj.clerk, "/projects/"))
+    assert "共 22 条，第 1/2 页" in page and "page=2" in page
+    page = html(get(proj.clerk, "/projects/?page=2"))
+    assert a.number in table(page) and "第 2/2 页" in page
+
+
+def test_list_scope_and_roles(proj):
+    w = proj.w
+    mine = save(proj.clerk, indicator=proj.ind)
+    theirs = save(w.sub1_clerk, indicator=proj.sub_ind)
+    assert theirs.number not in table(html(get(proj.clerk, "/projects/")))
+    assert mine.number not in table(html(get(w.sub1_clerk, "/projects/")))
+    competent = html(get(w.dept_competent, "/projects/"))
+    assert theirs.number in table(competent) and "福建省教育考试院" in table(competent)
+    for user in (w.fj_reg, w.jx_reg):
+        assert get(user, "/projects/").status_code == 403
+
+
+def test_export_is_the_filtered_tab(proj):
+    a = save(proj.clerk, indicator=proj.ind, name="导出项目甲")
+    save(proj.clerk, indicator=proj.ind, name="其他项目")
+    r = get(proj.clerk, "/projects/?name=导出&export=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.values)
+    assert rows[0][:3] == ("项目编号", "项目名称", "采购单位")
+    assert len(rows) == 2 and rows[1][0] == a.number and rows[1][6] == 1000
+
+
+# ---- 新增 ------------------------------------------------------------------------------------------------------
+
+
+def test_new_asks_the_implementation_form_first(proj):
+    page = html(get(proj.clerk, "/projects/new/"))
+    for label in ("一般项目采购", "网上超市", "合同续签", "自行采购", "统招分签采购"):
+        assert label in page
+    assert 'href="/projects/new/general/"' in page and 'href="/projects/new/joint_response/"' not in page
+    r = get(proj.clerk, "/projects/new/joint_response/")
+    assert r.status_code == 302 and "统招分签" in flashed(r)[0]
+    assert get(proj.clerk, "/projects/new/bogus/").status_code == 404
+    for user in (proj.reviewer, proj.w.fj_reg, proj.leader):
+        assert get(user, "/projects/new/").status_code == 403
+        assert get(user, "/projects/new/general/").status_code == 403
+
+
+def test_unregistered_unit_is_told_before_typing(proj):
+    w = proj.w
+    page = html(get(w.fz_clerk, "/projects/new/"))
+    assert "本单位尚未通过用户库基本信息审核，不能立项。" in page and 'href="/projects/new/general/"' not in page
+    r = get(w.fz_clerk, "/projects/new/general/")
+    assert r.status_code == 302 and "尚未通过" in flashed(r)[0]
+    r = post(w.fz_clerk, "/projects/new/general/", form_post(proj))
+    assert r.status_code == 302 and not Project.objects.exists()
+
+
+def test_form_page_sections_and_indicators(proj):
+    page = html(get(proj.clerk, "/projects/new/general/"))
+    positions = [page.index(f"<h2>{s}</h2>") for s in ("基本信息", "采购内容清单", "项目资金构成", "项目安排", "项目相关附件")]
+    assert positions == sorted(positions)
+    assert "教育厅公用经费" in page and "可用 1,000,000.00 元" in page and 'data-available="1000000.00"' in page
+    assert "考试院公用经费" not in page   # a subordinate's indicator is not offered
+    assert 'data-limit-goods="1000000"' in page and 'data-limit-works="1000000"' in page
+    assert "累计达到限额标准相关说明材料" in page
+    for button in ("保存", "提交", "返回", "新增一行"):
+        assert button in page
+
+
+def test_save_from_the_form(proj):
+    r = post(proj.clerk, "/projects/new/general/", form_post(proj))
+    p = Project.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/projects/{p.pk}/"
+    assert p.total_amount == Decimal("1000") and p.status == Status.DRAFT and p.implementation_form == "general"
+    assert p.content_lines.get().item_name == "会议椅"
+
+
+def test_save_and_submit_from_the_form(proj):
+    r = post(proj.clerk, "/projects/new/mall/", form_post(proj, save="", submit="1"))
+    p = Project.objects.get()
+    assert r.status_code == 302 and p.status == Status.PENDING and p.implementation_form == "mall"
+    assert reload(proj.ind).reserved == Decimal("1000")
+    assert "已提交" in flashed(r)[0]
+
+
+def test_errors_beside_the_fields_and_the_data_kept(proj):
+    data = form_post(proj, name="", **{"line-quantity": ["0"], "fund-amount": ["999"],
+                                       "line-item_name": ["保留我输入的标的"]})
+    r = post(proj.clerk, "/projects/new/general/", data)
+    page = html(r)
+    assert r.status_code == 200 and not Project.objects.exists()
+    assert 'id="error-summary"' in page and "请填写项目名称。" in page
+    assert re.search(r'has-error"><span><i class="req">\*</i>项目名称</span>', page)
+    assert "第1行：数量必须大于0。" in page
+    assert 'value="保留我输入的标的"' in page and 'value="999"' in page and 'value="0"' in page
+    assert f'value="{proj.ind.pk}" data-available' in page and "selected" in page
+
+
+def test_submit_refusal_after_save_keeps_the_draft(proj, monkeypatch):
+    """保存 and 提交 are two steps: when the reservation is refused (a race lost), the draft stays saved."""
+    from core.errors import BusinessError
+    from projects import services
+
+    def lost_race(project, actor):
+        raise BusinessError("指标「教育厅公用经费」可用金额 0.00 元，不足本次使用的 1,000.00 元。", code="over_available")
+
+    monkeypatch.setattr(services, "project_reserve", lost_race)
+    r = post(proj.clerk, "/projects/new/general/", form_post(proj, save="", submit="1"))
+    p = Project.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/projects/{p.pk}/edit/"
+    assert p.status == Status.DRAFT and reload(proj.ind).reserved == 0
+    assert flashed(r)[0].startswith("已保存，但未能提交：指标")
+
+
+def test_cumulative_attachment_through_the_form(proj, media):
+    att = upload(proj.clerk)
+    data = form_post(proj, is_gov_procurement="1", cumulative_reason="本年度同品目已执行45万元")
+    page = html(post(proj.clerk, "/projects/new/general/", data))
+    assert "须上传累计达到限额标准相关说明材料" in page
+    data["cumulative_attachment_ids"] = [str(att.pk)]
+    r = post(proj.clerk, "/projects/new/general/", data)
+    p = Project.objects.get()
+    assert r.status_code == 302 and p.is_gov_procurement
+    page = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    assert "累计说明.pdf" in page and "本年度同品目已执行45万元" in page
+
+
+# ---- 编辑 ------------------------------------------------------------------------------------------------------
+
+
+def test_edit_page_scope(proj):
+    w = proj.w
+    p = save(proj.clerk, indicator=proj.ind, name="原名称")
+    page = html(get(proj.clerk, f"/projects/{p.pk}/edit/"))
+    assert 'value="原名称"' in page and f'name="version" value="{p.version}"' in page
+    assert get(proj.reviewer, f"/projects/{p.pk}/edit/").status_code == 403
+    assert get(w.sub1_clerk, f"/projects/{p.pk}/edit/").status_code == 404
+    assert get(w.jx_clerk, f"/projects/{p.pk}/edit/").status_code == 404
+    r = post(proj.clerk, f"/projects/{p.pk}/edit/", form_post(proj, name="新名称", version=str(p.version)))
+    assert r.status_code == 302 and reload(p).name == "新名称"
+    # a stale form is refused with a clear message
+    r = post(proj.clerk, f"/projects/{p.pk}/edit/", form_post(proj, name="旧表单", version=str(p.version)))
+    assert "已被他人处理" in html(r) or "刷新" in html(r)
+    assert reload(p).name == "新名称"
+    engine.submit(reload(p), proj.clerk)
+    assert get(proj.clerk, f"/projects/{p.pk}/edit/").status_code == 403
+
+
+# ---- detail and actions -----------------------------------------------------------------------------------------
+
+
+def test_detail_scope(proj):
+    w = proj.w
+    p = submitted(proj.clerk, indicator=proj.ind)
+    page = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    for s in ("基本信息", "采购内容清单", "项目资金构成", "项目安排", "项目相关附件", "流程记录"):
+        assert f"<h2>{s}</h2>" in page
+    assert "审核中" in page and "撤回" in page and "教育厅公用经费" in page
+    assert "审核" in html(get(proj.reviewer, f"/projects/{p.pk}/"))
+    assert get(w.dept_competent, f"/projects/{p.pk}/").status_code == 200
+    assert get(w.fj_reg, f"/projects/{p.pk}/").status_code == 200     # jurisdiction: read-only
+    assert 'action="/projects/' not in html(get(w.fj_reg, f"/projects/{p.pk}/"))
+    for user in (w.sub1_clerk, w.fz_reg, w.jx_reg, w.jx_clerk):
+        assert get(user, f"/projects/{p.pk}/").status_code == 404, user.username
+    assert get(proj.clerk, "/projects/999999/").status_code == 404
+
+
+def test_review_link_opens_the_dialog(proj):
+    p = submitted(proj.clerk, indicator=proj.ind)
+    assert "showModal" in html(get(proj.reviewer, f"/projects/{p.pk}/?review=1"))
+    assert "showModal" not in html(get(proj.clerk, f"/projects/{p.pk}/?review=1"))
+
+
+def test_actions_through_the_engine_handler(proj):
+    w = proj.w
+    p = save(proj.clerk, indicator=proj.ind, amount="7000")
+    assert get(proj.clerk, f"/projects/{p.pk}/submit/").status_code == 405
+    assert post(w.sub1_clerk, f"/projects/{p.pk}/submit/").status_code == 404
+    assert post(proj.reviewer, f"/projects/{p.pk}/submit/").status_code == 403
+    assert post(proj.clerk, f"/projects/{p.pk}/bogus/").status_code == 404
+    r = post(proj.clerk, f"/projects/{p.pk}/submit/", {"version": p.version})
+    assert r.status_code == 302 and reload(p).status == Status.PENDING
+    assert reload(proj.ind).reserved == Decimal("7000")
+    assert post(proj.clerk, f"/projects/{p.pk}/approve/").status_code == 403      # own submission
+    assert post(w.fj_reg, f"/projects/{p.pk}/approve/").status_code == 403        # regulator reads only
+    r = post(proj.reviewer, f"/projects/{p.pk}/reject/", {"opinion": ""})
+    assert "审核意见" in flashed(r)[0] and reload(p).status == Status.PENDING
+    r = post(proj.reviewer, f"/projects/{p.pk}/reject/", {"opinion": "资金来源不对"})
+    assert reload(p).status == Status.DRAFT and reload(proj.ind).reserved == 0
+    post(proj.clerk, f"/projects/{p.pk}/submit/")
+    r = post(proj.reviewer, f"/projects/{p.pk}/approve/", {"opinion": "同意"})
+    assert reload(p).status == Status.APPROVED and reload(proj.ind).reserved == Decimal("7000")
+    timeline = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    for step in ("保存", "提交", "审核不通过", "资金来源不对", "审核通过"):
+        assert step in timeline
+    assert LedgerEntry.objects.filter(holder=f"projects.project:{p.pk}").count() == 3
+
+
+def test_withdraw_from_the_list(proj):
+    p = submitted(proj.clerk, indicator=proj.ind, amount="500")
+    r = post(proj.clerk, f"/projects/{p.pk}/withdraw/", {"version": p.version})
+    assert r.status_code == 302 and reload(p).status == Status.WITHDRAWN and reload(proj.ind).reserved == 0
+
+
+# ---- 项目查询 (regulator) -----------------------------------------------------------------------------------------
+
+
+def test_region_list(proj, cities):
+    w = proj.w
+    dept = engine.approve(submitted(proj.clerk, indicator=proj.ind), proj.reviewer)
+    xm = save(cities.xm_clerk, indicator=cities.xm_ind)
+    page = html(get(w.fj_reg, "/projects/region/"))
+    assert dept.number in table(page) and xm.number in table(page)
+    assert ops(page, dept) == "查看" and ops(page, xm) == "查看"
+    assert re.search(r'全部<span class="count">2</span>', page)
+    page = html(get(w.fj_reg, "/projects/region/?tab=done"))
+    assert dept.number in table(page) and xm.number not in table(page)
+    page = html(get(w.fj_reg, "/projects/region/?unit_name=厦门"))
+    assert xm.number in table(page) and dept.number not in table(page)
+    assert "暂无数据" in html(get(w.fz_reg, "/projects/region/"))
+    assert "暂无数据" in html(get(w.jx_reg, "/projects/region/"))
+    for user in (proj.clerk, proj.reviewer, w.dept_competent):
+        assert get(user, "/projects/region/").status_code == 403
+    r = get(w.fj_reg, "/projects/region/?export=xlsx")
+    assert len(list(openpyxl.load_workbook(io.BytesIO(r.content)).active.values)) == 3
+
+
+def test_list_queries_do_not_grow_with_rows(proj):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    save(proj.clerk, indicator=proj.ind)
+    c = client(proj.clerk)
+    with CaptureQueriesContext(connection) as one:
+        assert c.get("/projects/").status_code == 200
+    for _ in range(15):
+        save(proj.clerk, indicator=proj.ind)
+    with CaptureQueriesContext(connection) as many:
+        assert c.get("/projects/").status_code == 200
+    assert len(many.captured_queries) == len(one.captured_queries)

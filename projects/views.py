@@ -1,0 +1,316 @@
+"""采购项目立项 pages. Thin: parse, call a selector or a service (or the approval engine), render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from attachments.models import Attachment
+from attachments.selectors import attachments_for
+from budgets import ledger
+from core.errors import BusinessError, FieldErrors
+from core.listing import Column, ListSpec, export_xlsx
+from core.models import Category
+from orgs.models import Role
+from workflow import engine
+from workflow.models import Status
+from workflow.views import handle_action
+
+from . import selectors, services
+from .forms import (
+    ProjectFilterForm,
+    RegionProjectFilterForm,
+    content_lines_from,
+    fund_lines_from,
+    ids_from,
+    values_from,
+)
+from .models import ContentLine, FundLine, ImplementationForm, Project
+
+FORM_LABELS = dict(ImplementationForm.choices)
+FORM_HELP = {
+    ImplementationForm.GENERAL: "通过采购计划委托代理机构或集中采购机构组织实施的项目。",
+    ImplementationForm.MALL: "在网上超市下单采购；仅限货物、服务类，单个项目金额不超过网上超市上限。",
+    ImplementationForm.RENEWAL: "服务类合同到期后续签（一签多年等），仅限服务类项目。",
+    ImplementationForm.SELF: "未达到分散采购限额、不属于政府采购的项目，由单位自行采购。",
+    ImplementationForm.JOINT_RESPONSE: "响应统招分签项目后生成（统招分签功能开放后可用）。",
+}
+
+
+def _unit_staff(user) -> bool:
+    unit = user.unit
+    return (unit is not None and unit.is_budget_unit
+            and user.has_role(Role.CLERK, Role.REVIEWER, Role.LEADER, Role.COMPETENT))
+
+
+def _require_unit_staff(user):
+    if not _unit_staff(user):
+        raise PermissionDenied
+
+
+def _require_clerk(user):
+    if not (_unit_staff(user) and user.has_role(Role.CLERK)):
+        raise PermissionDenied
+
+
+EXPORT_COLUMNS = [
+    Column("项目编号", "number"),
+    Column("项目名称", "name"),
+    Column("采购单位", "unit.name"),
+    Column("预算年度", "fiscal_year"),
+    Column("实施形式", "get_implementation_form_display"),
+    Column("采购类别", "get_procurement_kind_display"),
+    Column("项目金额（元）", "total_amount", kind="money"),
+    Column("是否政府采购", "is_gov_procurement"),
+    Column("状态", "status_text", kind="status"),
+    Column("提交时间", "submitted_at", kind="datetime"),
+    Column("办结时间", "approved_at", kind="datetime"),
+]
+
+
+def _filters(form):
+    return form.cleaned_data if form.is_bound and form.is_valid() else {}
+
+
+def _list_context(request, *, tabs: dict, active: str, qs, counts: dict, form, title, breadcrumb, export_name):
+    if request.GET.get("export") == "xlsx":
+        return export_xlsx(qs, ListSpec(title=title, columns=EXPORT_COLUMNS, export_name=export_name))
+    page = selectors.paginate(qs, page=request.GET.get("page"), after=request.GET.get("after"))
+    total, capped = counts[active]
+    page.total, page.total_capped = total, capped
+    query = request.GET.copy()
+    for k in ("page", "after", "export"):
+        query.pop(k, None)
+    tab_query = query.copy()
+    tab_query.pop("tab", None)
+    user = request.user
+    rows = [{"p": p, "actions": engine.available_actions(user, p)} for p in page.rows]
+    return {"title": title, "breadcrumb": breadcrumb, "form": form, "page": page, "rows": rows,
+            "tabs": [{"key": k, "label": label, "count": counts[k][0], "capped": counts[k][1], "active": k == active}
+                     for k, label in tabs.items()],
+            "active_tab": active, "query": query.urlencode(), "tab_query": tab_query.urlencode()}
+
+
+@login_required
+def project_list(request):
+    """采购项目立项: the unit's projects, 待处理 (not yet approved) / 已办结 (approved)."""
+    user = request.user
+    _require_unit_staff(user)
+    form = ProjectFilterForm(request.GET or None)
+    filters = _filters(form)
+    active = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else selectors.TODO
+    counts = selectors.tab_counts(lambda t: selectors.projects_for(user, tab=t, filters=filters))
+    ctx = _list_context(request, tabs=selectors.TABS, active=active, counts=counts, form=form,
+                        qs=selectors.projects_for(user, tab=active, filters=filters),
+                        title="采购项目立项", breadcrumb=["采购项目管理", "采购项目立项"], export_name="采购项目立项")
+    if not isinstance(ctx, dict):
+        return ctx
+    ctx.update({"can_create": user.has_role(Role.CLERK), "show_unit": user.has_role(Role.COMPETENT),
+                "region_view": False})
+    return render(request, "projects/list.html", ctx)
+
+
+REGION_TABS = {selectors.ALL: "全部", selectors.DONE: "已办结", selectors.TODO: "办理中"}
+
+
+@login_required
+def region_list(request):
+    """项目查询 (regulator): every project of the region, read-only."""
+    user = request.user
+    if not user.is_regulator:
+        raise PermissionDenied
+    form = RegionProjectFilterForm(request.GET or None)
+    filters = _filters(form)
+    active = request.GET.get("tab") if request.GET.get("tab") in REGION_TABS else selectors.ALL
+    counts = selectors.tab_counts(lambda t: selectors.region_projects(user, tab=t, filters=filters),
+                                  tabs=tuple(REGION_TABS), cap=selectors.REGION_COUNT_CAP)
+    ctx = _list_context(request, tabs=REGION_TABS, active=active, counts=counts, form=form,
+                        qs=selectors.region_projects(user, tab=active, filters=filters),
+                        title="项目查询", breadcrumb=["政府采购", "计划管理", "项目查询"], export_name="采购项目")
+    if not isinstance(ctx, dict):
+        return ctx
+    ctx.update({"can_create": False, "show_unit": True, "region_view": True})
+    return render(request, "projects/list.html", ctx)
+
+
+# ---- 新增: choose the 实施形式 first -----------------------------------------------------------------------------
+
+
+@login_required
+def project_new_choose(request):
+    user = request.user
+    _require_clerk(user)
+    forms = [{"code": code, "label": FORM_LABELS[code], "help": FORM_HELP[code],
+              "enabled": code in services.CREATE_FORMS} for code in ImplementationForm.values]
+    return render(request, "projects/choose_form.html", {"forms": forms, "unit": user.unit})
+
+
+# ---- the form page ---------------------------------------------------------------------------------------------
+
+
+def _limits(unit):
+    out = {}
+    for kind in (Category.KIND_GOODS, Category.KIND_WORKS):
+        try:
+            out[kind] = services.decentralized_limit(unit, kind)
+        except BusinessError:
+            out[kind] = None
+    try:
+        out["mall"] = services.mall_max_amount(unit)
+    except BusinessError:
+        out["mall"] = None
+    return out
+
+
+def _indicator_options(unit):
+    return list(services.usable_indicators(unit).order_by("-fiscal_year", "bgt_id"))
+
+
+def _row_errors(errors: dict, prefix: str, count: int, names) -> list[dict]:
+    return [{n: errors.get(f"{prefix}.{i}.{n}", "") for n in names} for i in range(count)]
+
+
+def _pending_attachments(user, ids):
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    return list(Attachment.objects.filter(pk__in=wanted, unit_id=user.unit_id, is_deleted=False,
+                                          object_id__isnull=True))
+
+
+def _form_page(request, *, project: Project | None, form_code: str):
+    user = request.user
+    unit = user.unit
+    errors: dict = {}
+    if request.method == "POST":
+        values = values_from(request.POST)
+        lines = content_lines_from(request.POST)
+        funds = fund_lines_from(request.POST)
+        cumulative_ids = ids_from(request.POST, "cumulative_attachment_ids")
+        attachment_ids = ids_from(request.POST, "attachment_ids")
+        try:
+            saved = services.project_save(
+                actor=user, project=project, version=request.POST.get("version") or None,
+                data={**values, "implementation_form": form_code, "cumulative_attachment_ids": cumulative_ids,
+                      "attachment_ids": attachment_ids},
+                content_lines=lines, fund_lines=funds)
+        except FieldErrors as exc:
+            errors = exc.errors
+            messages.error(request, "请修正标出的字段后再保存。")
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        else:
+            if request.POST.get("submit"):
+                try:
+                    engine.submit(saved, user)
+                except BusinessError as exc:
+                    messages.error(request, f"已保存，但未能提交：{exc.message}")
+                    return redirect("projects:edit", pk=saved.pk)
+                messages.success(request, "已提交，等待审核岗审核。")
+            else:
+                messages.success(request, "已保存。")
+            return redirect("projects:detail", pk=saved.pk)
+        pending = _pending_attachments(user, cumulative_ids + attachment_ids)
+    else:
+        if project is not None:
+            values = {n: getattr(project, n) for n in ("name", "fiscal_year", "procurement_kind", "summary",
+                                                       "contact_name", "contact_phone", "cumulative_reason",
+                                                       "is_gov_procurement")}
+            lines = [{"category": str(ln.category_id), "item_name": ln.item_name,
+                      "quantity": f"{ln.quantity.normalize():f}", "measure_unit": ln.measure_unit,
+                      "unit_price": f"{ln.unit_price:f}"}
+                     for ln in ContentLine.objects.filter(project=project, is_active=True)]
+            funds = [{"indicator": str(f.indicator_id), "amount": f"{f.amount:f}"}
+                     for f in FundLine.objects.filter(project=project, is_active=True)]
+        else:
+            values = {"fiscal_year": timezone.localdate().year, "is_gov_procurement": False,
+                      "contact_name": user.full_name or "", "contact_phone": user.phone or ""}
+            lines, funds = [{}], [{}]
+        pending = []
+    if not lines:
+        lines = [{}]
+    if not funds:
+        funds = [{}]
+    line_errors = _row_errors(errors, "content_lines", len(lines), ("category", "item_name", "quantity",
+                                                                    "measure_unit", "unit_price"))
+    fund_errors = _row_errors(errors, "fund_lines", len(funds), ("indicator", "amount"))
+    summary = list(errors.values())
+    return render(request, "projects/form.html", {
+        "project": project, "form_code": form_code, "form_label": FORM_LABELS[form_code],
+        "form_help": FORM_HELP[form_code], "values": values, "errors": errors, "error_summary": summary,
+        "lines": list(zip(lines, line_errors, strict=True)), "funds": list(zip(funds, fund_errors, strict=True)),
+        "categories": Category.objects.filter(is_leaf=True).order_by("code"),
+        "kinds": Category.KINDS, "indicators": _indicator_options(unit),
+        "limits": _limits(unit), "unit": unit, "pending": pending,
+        "cumulative_attachments": (services.linked_attachments(project, services.CUMULATIVE_PURPOSE)
+                                   if project else []),
+        "other_attachments": (services.linked_attachments(project).exclude(purpose=services.CUMULATIVE_PURPOSE)
+                              if project else []),
+        "cumulative_purpose": services.CUMULATIVE_PURPOSE, "attachment_purpose": services.ATTACHMENT_PURPOSE,
+    })
+
+
+@login_required
+def project_new(request, form):
+    user = request.user
+    _require_clerk(user)
+    if form not in FORM_LABELS:
+        raise Http404("实施形式不存在")
+    if form not in services.CREATE_FORMS:
+        messages.error(request, "统招分签采购项目须在统招分签响应中生成，暂不能直接新增。")
+        return redirect("projects:new_choose")
+    if not user.unit.is_member:
+        messages.error(request, "本单位尚未通过用户库基本信息审核，不能立项。")
+        return redirect("projects:new_choose")
+    return _form_page(request, project=None, form_code=form)
+
+
+@login_required
+def project_edit(request, pk):
+    project = selectors.get_project(request.user, pk)
+    if "edit" not in engine.available_actions(request.user, project):
+        raise PermissionDenied
+    return _form_page(request, project=project, form_code=project.implementation_form)
+
+
+# ---- detail and actions --------------------------------------------------------------------------------------
+
+
+@login_required
+def project_detail(request, pk):
+    user = request.user
+    project = selectors.get_project(user, pk)
+    actions = engine.available_actions(user, project)
+    held = ledger.held(ledger.holder_key(project))
+    funds = list(FundLine.objects.filter(project=project, is_active=True).select_related("indicator"))
+    for f in funds:
+        f.held = held.get(f.indicator_id, Decimal("0"))
+    return render(request, "projects/detail.html", {
+        "doc": project, "project": project, "actions": actions, "timeline": engine.timeline(project),
+        "lines": ContentLine.objects.filter(project=project, is_active=True).select_related("category"),
+        "funds": funds, "held_total": sum(held.values(), Decimal("0")),
+        "cumulative_attachments": attachments_for(user, project).filter(purpose=services.CUMULATIVE_PURPOSE),
+        "other_attachments": attachments_for(user, project).exclude(purpose=services.CUMULATIVE_PURPOSE),
+        "open_review": request.GET.get("review") == "1" and "approve" in actions,
+        "is_approved": project.status == Status.APPROVED,
+        "limit": _safe_limit(project),
+        "uses": services.uses_of(project),
+    })
+
+
+def _safe_limit(project):
+    try:
+        return services.decentralized_limit(project.unit, project.procurement_kind, services.rule_date(project))
+    except BusinessError:
+        return None
+
+
+@login_required
+def project_action(request, pk, action):
+    project = selectors.get_project(request.user, pk)
+    return handle_action(request, project, action, reverse("projects:detail", args=[pk]))
