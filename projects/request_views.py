@@ -261,10 +261,11 @@ def request_discard(request, pk):
 def request_buttons(request, project_pk):
     """The 「更多」 panel of a project detail page (loaded into _request_buttons.html)."""
     project = _project(request.user, project_pk)
-    return render(request, "projects/request_buttons_body.html", _buttons_context(request.user, project))
+    return render(request, "projects/request_buttons_body.html", buttons_context(request.user, project))
 
 
-def _buttons_context(user, project):
+def buttons_context(user, project):
+    """What request_buttons_body.html needs; a project page may pass it to render the panel inline."""
     return {
         "project": project, "request_panel": True,
         "kinds": [(k, rq.KINDS[k]) for k in rq.allowed_requests(user, project)],
