@@ -41,10 +41,12 @@ KIND_INVALID = "indicator_invalid"
 
 
 def match_unit(agency_code: str) -> Unit | None:
-    """The purchaser unit whose 单位预算编码 is `agency_code`; None when there is none or more than one."""
+    """The budget unit (purchaser, or a regulator's own department) whose 单位预算编码 is `agency_code`; None
+    when there is none or more than one."""
     if not agency_code:
         return None
-    units = list(Unit.objects.filter(kind=Unit.KIND_PURCHASER, budget_code=agency_code).order_by("pk")[:2])
+    units = list(Unit.objects.filter(kind__in=[Unit.KIND_PURCHASER, Unit.KIND_REGULATOR], budget_code=agency_code)
+                 .order_by("pk")[:2])
     return units[0] if len(units) == 1 else None
 
 

@@ -106,6 +106,11 @@ def registration_apply(reg: UnitRegistration, actor) -> None:
         unit.member_since = timezone.now()
     unit.save()
     audit.record(actor=actor, action="unit.member", obj=unit, before=before, after=audit.snapshot(unit))
+    if unit.budget_code:
+        # the platform's indicators that arrived under this code now belong to the registered unit
+        from budgets.platform import indicators_link_unit
+
+        indicators_link_unit(actor=actor, unit=unit, origin="用户库基本信息审核通过")
 
 
 # ---- 隶属关系 -----------------------------------------------------------------------------------------

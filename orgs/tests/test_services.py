@@ -568,3 +568,17 @@ def test_concurrent_first_saves_leave_one_open_registration(world):
         raise errors[0]
     assert UnitRegistration.objects.filter(unit=world.fz_unit).exclude(status=Status.APPROVED).count() == 1
     assert outcome["b"] != "saved"
+
+
+def test_approval_links_the_platform_indicators_that_arrived_under_the_unit_code(world):
+    """Indicators pushed before the unit registered wait unmatched; approval of its code links them."""
+    from decimal import Decimal
+
+    from budgets.models import BudgetIndicator
+
+    waiting = BudgetIndicator.objects.create(bgt_id="BGT-FZ-1", agency_code="350100101", mof_div_code="350100",
+                                             fiscal_year=2026, amount=Decimal("100000.00"), pro_name="教学设备购置")
+    reg = submitted(world.fz_clerk, budget_code="350100101")
+    engine.approve(reg, world.fz_reg)
+    waiting.refresh_from_db()
+    assert waiting.unit_id == world.fz_unit.pk
