@@ -294,7 +294,7 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
     if "content_lines" in proposed:
         raw = [ln for ln in proposed.get("content_lines") or []
                if any(ln.get(k) not in (None, "") for k in ("category", "item_name", "quantity", "unit_price"))]
-        cleaned = services._clean_content_lines(raw, project.procurement_kind, errors)
+        cleaned = services.clean_content_lines(raw, project.procurement_kind, errors)
         if not any(k.startswith("content_lines") for k in errors):
             lines = [{"category": ln["category"].pk, "item_name": ln["item_name"], "quantity": _qty(ln["quantity"]),
                       "measure_unit": ln["measure_unit"], "unit_price": str(ln["unit_price"].quantize(CENT)),
