@@ -122,6 +122,11 @@ class ProjectRequest(Reviewable):
         return f"{self.get_kind_display()}：{self.project.name}"
 
 
+class ActiveManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_active=True)
+
+
 class FundMove(models.Model):
     """A line of a fund request: for 替换 the indicator given up (from_indicator) and the one taken;
     for 追加 the indicator and amount added; for 回收 the indicator and amount given back."""
@@ -132,6 +137,10 @@ class FundMove(models.Model):
     indicator = models.ForeignKey("budgets.BudgetIndicator", on_delete=models.PROTECT, related_name="+",
                                   verbose_name="指标")
     amount = models.DecimalField("金额", **MONEY)
+    is_active = models.BooleanField(default=True)  # a draft's replaced lines are kept, never deleted
+
+    objects = ActiveManager()  # also what request.fund_moves sees
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "资金调整明细"

@@ -491,7 +491,7 @@ def request_update(*, actor, request: ProjectRequest, reason: str, budget_office
     req.version += 1
     req.save()
     if req.kind in FUND_KINDS:
-        req.fund_moves.all().delete()  # lines of an unsubmitted draft: the audit row keeps the old ones
+        req.fund_moves.update(is_active=False)  # a draft's replaced lines are kept, never deleted
         _write_moves(req, clean_moves)
     engine.saved(req, actor, before=before, fields=REQUEST_FIELDS)
     return req

@@ -538,6 +538,10 @@ def test_update_replaces_the_draft_lines(env):
                       moves=[{"indicator": env.ind3.pk, "amount": "1000"}])
     req = fresh(req)
     assert req.budget_office == "预算处" and [m.amount for m in req.fund_moves.all()] == [D("1000")]
+    # the replaced line is kept, inactive: nothing is hard-deleted
+    from projects.models import FundMove
+    assert [(m.amount, m.is_active) for m in FundMove.all_objects.filter(request=req).order_by("id")] == [
+        (D("60000"), False), (D("1000"), True)]
     engine.submit(req, env.dept_clerk)
     with pytest.raises(BusinessError, match="已提交"):
         rq.request_update(actor=env.dept_clerk, request=fresh(req), reason="x", budget_office="预算处",
