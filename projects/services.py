@@ -398,7 +398,7 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
                 errors["cumulative_attachments"] = f"项目金额低于分散采购限额而选择“是”的，须上传{CUMULATIVE_PURPOSE}。"
         if not is_gov or forced:
             text["cumulative_reason"] = ""  # only the cumulative case (是 below the 限额) carries it
-    if not errors and form:
+    if form and kind and content_ok and "implementation_form" not in errors:
         probe = Project(unit=unit, procurement_kind=kind, total_amount=total, is_gov_procurement=is_gov)
         probe.created_at = project.created_at if project else None
         try:

@@ -200,8 +200,7 @@ def _form_page(request, *, project: Project | None, form_code: str):
                       "attachment_ids": attachment_ids},
                 content_lines=lines, fund_lines=funds)
         except FieldErrors as exc:
-            errors = exc.errors
-            messages.error(request, "请修正标出的字段后再保存。")
+            errors = exc.errors  # shown beside the fields and in the summary at the top
         except BusinessError as exc:
             messages.error(request, exc.message)
         else:

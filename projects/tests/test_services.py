@@ -516,3 +516,10 @@ def test_category_seed(proj):
         assert c.is_leaf == (not c.children.exists())
     ensure_seeded()
     assert Category.objects.count() == len(CATEGORIES)
+
+
+def test_the_form_rule_is_reported_with_the_other_field_errors(proj):
+    big = make_indicator(proj.unit, "3000000")
+    errors = field_errors(lambda: save(proj.clerk, indicator=big, amount="1200000", implementation_form="self",
+                                       name=""))
+    assert set(errors) == {"name", "implementation_form"}
