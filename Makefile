@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test test-pg browser-deps lint clean-demo
+.PHONY: install demo serve test test-pg browser-deps lint bench clean-demo
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,10 @@ test-pg: install browser-deps
 lint: install
 	$(VENV)/bin/ruff check .
 
+
+# 1,000,000 projects on PostgreSQL (BENCH_DATABASE_URL, default a zhengcai_bench database on the local server)
+bench: install
+	$(PY) bench/run.py
 
 clean-demo:
 	rm -f var/zhengcai.sqlite3 var/zhengcai.sqlite3-wal var/zhengcai.sqlite3-shm
