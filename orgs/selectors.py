@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from access.scope import scoped, unit_q
 
-from .models import Region, Role, Subordination, Unit, UnitRegistration
+from .models import Region, Subordination, Unit, UnitRegistration
 
 
 def responsible_regulator_region(unit: Unit) -> Region | None:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from core.models import Category, TimeStamped
+from core.models import Category
 from workflow.models import Reviewable
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -140,7 +140,7 @@ class FundMove(models.Model):
     is_active = models.BooleanField(default=True)  # a draft's replaced lines are kept, never deleted
 
     objects = ActiveManager()  # also what request.fund_moves sees
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012
 
     class Meta:
         verbose_name = verbose_name_plural = "资金调整明细"
