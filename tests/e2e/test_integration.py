@@ -50,3 +50,12 @@ def test_simulator_feed_seen_by_the_regulator(world, new_page, live_server):
     reg.click("nav >> text=接收消息日志")
     reg.click("div.tabs a:has-text('重复消息')")
     assert fj_batch in reg.locator("table.grid").inner_text()
+
+    # the purchaser's clerk finds the pushed indicators in 指标预算查询
+    clerk = new_page("dept_clerk")
+    clerk.click("nav >> text=指标预算查询")
+    grid = clerk.locator("table.grid").inner_text()
+    pushed = list(BudgetIndicator.objects.filter(unit=w.dept).values_list("bgt_id", flat=True))
+    assert pushed and all(bgt_id in grid for bgt_id in pushed)
+    assert not any(b in grid for b in BudgetIndicator.objects.exclude(unit=w.dept).values_list("bgt_id", flat=True))
+    shot(clerk, "17_indicators_from_simulator")
