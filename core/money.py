@@ -39,6 +39,17 @@ def to_decimal(value) -> Decimal:
         raise BusinessError("金额超出允许范围。", code="invalid_amount") from None
 
 
+def parse_decimal(value) -> Decimal | None:
+    """A number typed into a form ('1,234.5'), unrounded; None when empty or not a finite number."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    try:
+        d = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
 def _parse(text: str) -> Decimal:
     if not text:
         raise BusinessError("金额不能为空。", code="invalid_amount")

@@ -12,7 +12,7 @@ moves it to the project. Every movement goes through budgets.ledger.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,7 @@ from budgets.models import BudgetIndicator
 from core import numbers
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
+from core.money import parse_decimal
 from orgs.models import Role
 from workflow import engine
 from workflow.models import Action, Status
@@ -163,16 +164,7 @@ def change_diff(req: ProjectRequest) -> dict:
 # ---- validation of the request's content ---------------------------------------------------------------
 
 
-def _amount(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        d = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        return None
-    if not d.is_finite():
-        return None
-    return d
+_amount = parse_decimal
 
 
 def _qty(d: Decimal) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -30,6 +30,7 @@ from budgets.models import BudgetIndicator
 from core import numbers, params
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
+from core.money import format_yuan, parse_decimal
 from orgs.models import Role
 from workflow import engine
 
@@ -55,8 +56,7 @@ SAVE_FIELDS = ["name", "fiscal_year", "implementation_form", "procurement_kind",
                "region_path"]
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
+_money = format_yuan
 
 
 # ---- rule parameters ---------------------------------------------------------------------------------------
@@ -137,14 +137,7 @@ def check_implementation_form(project_like, form: str) -> None:
 # ---- parsing and validation --------------------------------------------------------------------------------
 
 
-def _decimal(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        d = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return d if d.is_finite() else None
+_decimal = parse_decimal
 
 
 def _pk(value):

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import BusinessError
-from core.money import amount_in_words, format_wanyuan, format_yuan, to_decimal
+from core.money import amount_in_words, format_wanyuan, format_yuan, parse_decimal, to_decimal
 
 # ---- to_decimal -------------------------------------------------------------------------------------------
 
@@ -162,3 +162,11 @@ def test_amount_in_words_structure(amount):
     # a unit never follows 零 directly (零拾, 零万 …)
     for unit in "拾佰仟万亿元角分":
         assert "零" + unit not in words.replace("零元整", "")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1,234.5", Decimal("1234.5")), (" 7 ", Decimal("7")), (12, Decimal("12")), ("-3.25", Decimal("-3.25")),
+    ("", None), (None, None), ("abc", None), ("NaN", None), ("Infinity", None), (True, None),
+])
+def test_parse_decimal_reads_form_input_or_gives_none(raw, expected):
+    assert parse_decimal(raw) == expected
