@@ -26,7 +26,7 @@ from core.models import Category
 from core.money import parse_decimal
 from orgs.models import Role
 from workflow import engine
-from workflow.models import Action, Status
+from workflow.models import Status
 
 from .models import ContentLine, FundLine, ImplementationForm, Project, ProjectRequest
 
@@ -492,21 +492,9 @@ def request_update(*, actor, request: ProjectRequest, reason: str, budget_office
 @transaction.atomic
 def request_discard(*, actor, request: ProjectRequest, version: int | None = None) -> ProjectRequest:
     """放弃 an unsubmitted (or returned) request, so that another one may be started. Kept, never deleted."""
-    req = ProjectRequest.objects.select_for_update().get(pk=request.pk)
-    if version is not None and req.version != int(version):
-        raise StaleError()
-    if not is_unit_clerk(actor, req.project):
+    if not is_unit_clerk(actor, request.project):
         raise NotAllowed("只有项目所属单位的经办岗可以放弃申请。")
-    if req.status != Status.DRAFT:
-        raise BusinessError("只有编辑中的申请可以放弃；审核中的申请请使用「撤回」。", code="bad_state")
-    before = audit.snapshot(req, engine.STATE_FIELDS)
-    req.status = Status.WITHDRAWN
-    req.last_action = Action.WITHDRAW
-    req.version += 1
-    req.save()
-    engine._record(req, actor, Action.WITHDRAW, None, "放弃申请", before)
-    audit.record(actor=actor, action="project_request.discard", obj=req, before=before,
-                 after=audit.snapshot(req, engine.STATE_FIELDS))
+    req = engine.discard(request, actor, version=version, opinion="放弃申请")
     _release_request(req, actor, "放弃申请")
     return req
 

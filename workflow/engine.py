@@ -202,6 +202,22 @@ def withdraw(doc, actor, version: int | None = None):
     return doc
 
 
+@transaction.atomic
+def discard(doc, actor, version: int | None = None, opinion: str = ""):
+    """放弃 a draft (or returned) document: kept as withdrawn, so it no longer counts as open."""
+    doc = _lock(doc, version)
+    if doc.status != Status.DRAFT:
+        raise BusinessError("只有编辑中的单据可以放弃；审核中的单据请使用「撤回」。", code="bad_state")
+    if not can_submit(actor, doc):
+        raise NotAllowed("只有本单位经办岗可以放弃此单据。")
+
+    def change():
+        doc.status = Status.WITHDRAWN
+        doc.current_node = ""
+
+    return _transition(doc, actor, Action.DISCARD, None, opinion, change)
+
+
 def _check_reviewer(doc, actor) -> Node:
     if doc.status != Status.PENDING:
         raise BusinessError("只有审核中的单据可以审核。", code="bad_state")

@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     SAVE = "save", "保存"
     SUBMIT = "submit", "提交"
     WITHDRAW = "withdraw", "撤回"
+    DISCARD = "discard", "放弃"
     APPROVE = "approve", "审核通过"
     REJECT = "reject", "审核不通过"
     EFFECT = "effect", "办结"

@@ -183,6 +183,25 @@ def test_no_withdraw_once_the_next_node_acted(staff):
     refused(lambda: engine.withdraw(doc, staff.clerk1), code="already_reviewed")
 
 
+def test_discard_a_draft_keeps_it_as_withdrawn_with_one_record(staff):
+    doc = new_registration(staff.clerk1)
+    n = counts()
+    doc = reload(engine.discard(doc, staff.clerk2, opinion="不再需要"))
+    assert (doc.status, doc.last_action, doc.status_text) == (Status.WITHDRAWN, Action.DISCARD, "已撤回")
+    last = engine.timeline(doc).last()
+    assert (last.action, last.opinion, last.actor) == (Action.DISCARD, "不再需要", staff.clerk2)
+    assert counts() == (n[0] + 1, n[1] + 1)
+
+
+def test_discard_refusals(staff):
+    draft = new_registration(staff.clerk1)
+    refused(lambda: engine.discard(draft, staff.reviewer1), exc=NotAllowed)
+    refused(lambda: engine.discard(draft, staff.other_clerk), exc=NotAllowed)
+    pending = engine.submit(draft, staff.clerk1)
+    refused(lambda: engine.discard(pending, staff.clerk1), code="bad_state")
+    assert reload(pending).status == Status.PENDING
+
+
 def test_withdraw_needs_a_pending_document(staff):
     doc = new_registration(staff.clerk1)
     refused(lambda: engine.withdraw(doc, staff.clerk1), code="bad_state")
