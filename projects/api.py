@@ -16,7 +16,6 @@ from core.api import ERRORS, ErrorOut, actor
 from workflow import engine
 
 from . import selectors, services
-from .models import ContentLine, FundLine
 
 router = Router(tags=["采购项目立项"])
 
@@ -205,8 +204,8 @@ class ActionIn(Schema):
 def _detail(user, project):
     from budgets import ledger
 
-    project._lines = list(ContentLine.objects.filter(project=project, is_active=True).select_related("category"))
-    project._funds = list(FundLine.objects.filter(project=project, is_active=True).select_related("indicator"))
+    project._lines = list(selectors.content_lines(project))
+    project._funds = list(selectors.fund_lines(project))
     project._held = sum(ledger.held(ledger.holder_key(project)).values(), Decimal("0"))
     project._timeline = list(engine.timeline(project))
     project._actions = sorted(engine.available_actions(user, project))

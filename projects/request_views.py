@@ -21,14 +21,14 @@ from budgets import ledger
 from budgets.models import BudgetIndicator
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.listing import Column, ListSpec, Tab, render_list
-from core.models import Category
 from orgs.models import Role
 from workflow import engine
 from workflow.models import Status
 from workflow.views import handle_action
 
 from . import requests as rq
-from .models import ContentLine, ImplementationForm, Project, ProjectRequest
+from . import selectors
+from .models import ImplementationForm, Project, ProjectRequest
 from .request_forms import (
     ChangeForm,
     FormChangeFilterForm,
@@ -89,7 +89,7 @@ def _change_initial(project: Project) -> tuple[dict, list[dict], list[dict]]:
     values = {n: getattr(project, n) for n in rq.CHANGE_FIELDS}
     lines = [{"category": str(ln.category_id), "item_name": ln.item_name, "quantity": rq._qty(ln.quantity),
               "measure_unit": ln.measure_unit, "unit_price": str(ln.unit_price)}
-             for ln in ContentLine.objects.filter(project=project, is_active=True).order_by("seq")]
+             for ln in selectors.content_lines(project)]
     funds = [{"indicator": str(ind), "amount": str(amount)} for ind, amount in rq.active_fund_lines(project).items()]
     return values, lines, funds
 
@@ -168,7 +168,7 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
         "funds": list(zip(funds, row_errors(errors, "fund_lines", len(funds)), strict=True)),
         "moves": list(zip(moves, row_errors(errors, "moves", len(moves)), strict=True)),
         "usable": usable, "held_rows": held_rows,
-        "categories": Category.objects.filter(kind=project.procurement_kind, is_leaf=True).order_by("code"),
+        "categories": selectors.leaf_categories(project.procurement_kind),
         "is_fund": kind in rq.FUND_KINDS,
     }
     return render(request, "projects/request_form.html", ctx)
@@ -270,7 +270,7 @@ def buttons_context(user, project):
         "project": project, "request_panel": True,
         "kinds": [(k, rq.KINDS[k]) for k in rq.allowed_requests(user, project)],
         "open_request": rq.open_request(project),
-        "past_requests": ProjectRequest.objects.filter(project=project).order_by("-id")[:20],
+        "past_requests": selectors.requests_of(project)[:20],
         "can_change_form": rq.can_change_form(user, project),
         "state": project_state(project),
     }
@@ -316,7 +316,7 @@ def form_change_list(request):
         row_actions=lambda req, p: [("查看", reverse("projects:detail", args=[p.pk]))]
         + ([("变更实施形式", reverse("projects:form_change", args=[p.pk]))] if rq.can_change_form(req.user, p) else []),
     )
-    qs = Project.objects.filter(unit_id=user.unit_id, status=Status.APPROVED).order_by("-id")
+    qs = selectors.form_change_candidates(user)
     return render_list(request, qs, spec)
 
 

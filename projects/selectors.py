@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.models import Category
 from orgs.models import Region, Role, Unit
 from workflow.models import Status
 
-from .models import Project
+from .models import ContentLine, FundLine, Project, ProjectRequest
 
 TODO, DONE, ALL = "todo", "done", "all"
 TABS = {TODO: "待处理", DONE: "已办结"}  # the unit side's tabs; the regulator's add 全部
@@ -200,3 +201,28 @@ def capped_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
 def tab_counts(qs_for_tab, tabs=tuple(TABS), cap: int | None = None) -> dict[str, tuple[int, bool]]:
     """{tab: (count, capped)} — one COUNT per tab (`qs_for_tab(tab)` gives the tab's queryset)."""
     return {tab: capped_count(qs_for_tab(tab), cap) for tab in tabs}
+
+
+# ---- a project's parts (the project itself was read through the scope above) --------------------------------
+
+
+def content_lines(project) -> QuerySet:
+    return ContentLine.objects.filter(project=project, is_active=True).select_related("category").order_by("seq")
+
+
+def fund_lines(project) -> QuerySet:
+    return FundLine.objects.filter(project=project, is_active=True).select_related("indicator").order_by("id")
+
+
+def requests_of(project) -> QuerySet:
+    return ProjectRequest.objects.filter(project=project).order_by("-id")
+
+
+def leaf_categories(kind: str | None = None) -> QuerySet:
+    qs = Category.objects.filter(is_leaf=True)
+    return (qs.filter(kind=kind) if kind else qs).order_by("code")
+
+
+def form_change_candidates(user) -> QuerySet:
+    """实施形式变更: the approved projects of the clerk's own unit."""
+    return Project.objects.filter(unit_id=user.unit_id, status=Status.APPROVED).order_by("-id")

@@ -32,7 +32,7 @@ from .forms import (
     ids_from,
     values_from,
 )
-from .models import ContentLine, FundLine, ImplementationForm, Project
+from .models import ImplementationForm, Project
 
 FORM_LABELS = dict(ImplementationForm.choices)
 FORM_HELP = {
@@ -223,9 +223,9 @@ def _form_page(request, *, project: Project | None, form_code: str):
             lines = [{"category": str(ln.category_id), "item_name": ln.item_name,
                       "quantity": f"{ln.quantity.normalize():f}", "measure_unit": ln.measure_unit,
                       "unit_price": f"{ln.unit_price:f}"}
-                     for ln in ContentLine.objects.filter(project=project, is_active=True)]
+                     for ln in selectors.content_lines(project)]
             funds = [{"indicator": str(f.indicator_id), "amount": f"{f.amount:f}"}
-                     for f in FundLine.objects.filter(project=project, is_active=True)]
+                     for f in selectors.fund_lines(project)]
         else:
             values = {"fiscal_year": timezone.localdate().year, "is_gov_procurement": False,
                       "contact_name": user.full_name or "", "contact_phone": user.phone or ""}
@@ -243,7 +243,7 @@ def _form_page(request, *, project: Project | None, form_code: str):
         "project": project, "form_code": form_code, "form_label": FORM_LABELS[form_code],
         "form_help": FORM_HELP[form_code], "values": values, "errors": errors, "error_summary": summary,
         "lines": list(zip(lines, line_errors, strict=True)), "funds": list(zip(funds, fund_errors, strict=True)),
-        "categories": Category.objects.filter(is_leaf=True).order_by("code"),
+        "categories": selectors.leaf_categories(),
         "kinds": Category.KINDS, "indicators": _indicator_options(unit),
         "limits": _limits(unit), "unit": unit, "pending": pending,
         "cumulative_attachments": (services.linked_attachments(project, services.CUMULATIVE_PURPOSE)
@@ -286,12 +286,12 @@ def project_detail(request, pk):
     project = selectors.get_project(user, pk)
     actions = engine.available_actions(user, project)
     held = ledger.held(ledger.holder_key(project))
-    funds = list(FundLine.objects.filter(project=project, is_active=True).select_related("indicator"))
+    funds = list(selectors.fund_lines(project))
     for f in funds:
         f.held = held.get(f.indicator_id, Decimal("0"))
     return render(request, "projects/detail.html", {
         "doc": project, "project": project, "actions": actions, "timeline": engine.timeline(project),
-        "lines": ContentLine.objects.filter(project=project, is_active=True).select_related("category"),
+        "lines": selectors.content_lines(project),
         "funds": funds, "held_total": sum(held.values(), Decimal("0")),
         "cumulative_attachments": attachments_for(user, project).filter(purpose=services.CUMULATIVE_PURPOSE),
         "other_attachments": attachments_for(user, project).exclude(purpose=services.CUMULATIVE_PURPOSE),
