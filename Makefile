@@ -26,6 +26,7 @@ demo: install
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 0' INT TERM; \
 	if ! $(PY) manage.py simulate_budget_platform --url http://$(HOST) --wait 60; then \
 		kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 1; fi; \
+	$(PY) manage.py load_demo --projects; \
 	echo "政采已启动： http://$(HOST)/  （Ctrl-C 停止；演示账号见上表，密码均为 Zc@123456）"; \
 	wait $$pid
 

@@ -100,3 +100,48 @@ def accounts_table() -> str:
     for username, name, _, _, note in ACCOUNTS:
         lines.append(f"{username:<18}{DEMO_PASSWORD:<12}{name}：{note}")
     return "\n".join(lines)
+
+
+def load_projects() -> int:
+    """Projects of 福建省教育厅 on the indicators the simulator pushed: one approved and used (fund operations
+    possible), one approved and unused (撤销/变更 possible), one waiting for the reviewer. Once only."""
+    from budgets.models import BudgetIndicator
+    from core.models import Category
+    from projects import services as project_services
+    from projects.models import Project
+    from workflow import engine
+
+    unit = Unit.objects.get(name="福建省教育厅")
+    if Project.objects.filter(unit=unit).exists():
+        return 0
+    indicators = list(BudgetIndicator.objects.filter(unit=unit, is_valid=True, is_executable=True)
+                      .order_by("bgt_id"))
+    if len(indicators) < 2:
+        return 0
+    clerk = User.objects.get(username="fj_edu_clerk")
+    reviewer = User.objects.get(username="fj_edu_reviewer")
+    goods = Category.objects.filter(kind="goods", is_leaf=True).order_by("code")
+    plans = [
+        ("2026年教学设备购置", goods[0], "台", 40, "5000.00", [(indicators[0], "120000.00"), (indicators[1], "80000.00")],
+         "approve_and_use"),
+        ("2026年办公设备更新", goods[1], "台", 30, "3000.00", [(indicators[0], "90000.00")], "approve"),
+        ("2026年实验室耗材", goods[2], "批", 1, "60000.00", [(indicators[1], "60000.00")], "submit"),
+    ]
+    made = 0
+    for name, category, measure, qty, price, funds, fate in plans:
+        with transaction.atomic():
+            project = project_services.project_save(
+                actor=clerk,
+                data={"name": name, "fiscal_year": indicators[0].fiscal_year, "implementation_form": "general",
+                      "procurement_kind": "goods", "summary": f"{name}，用于全省教育系统业务保障。",
+                      "contact_name": "王经办", "contact_phone": "0591-87091234"},
+                content_lines=[{"category": category, "item_name": category.name, "quantity": qty,
+                                "measure_unit": measure, "unit_price": price}],
+                fund_lines=[{"indicator": ind, "amount": amount} for ind, amount in funds])
+            engine.submit(project, clerk)
+            if fate != "submit":
+                engine.approve(project, reviewer, opinion="同意立项")
+            if fate == "approve_and_use":
+                project_services.project_mark_used(project=project, by="采购计划（演示）", actor=clerk)
+        made += 1
+    return made
