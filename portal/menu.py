@@ -1,5 +1,6 @@
 """The left menu tree, laid out like the manuals. Only entries that are built and allowed are shown."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
@@ -74,6 +75,15 @@ MENU = [
 ]
 
 
+@functools.cache
+def _url(url_name: str) -> str | None:
+    """URLs are fixed for the life of the process: reverse each menu entry once."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:  # not built yet: never a dead link
+        return None
+
+
 def build(user, current_path: str):
     # only the longest menu URL that prefixes the path is active (/budgets/ vs /budgets/indicators/)
     urls = []
@@ -82,11 +92,8 @@ def build(user, current_path: str):
         for item in items:
             if item.children:
                 collect(item.children)
-            elif item.url_name:
-                try:
-                    urls.append(reverse(item.url_name))
-                except NoReverseMatch:
-                    pass
+            elif item.url_name and _url(item.url_name):
+                urls.append(_url(item.url_name))
 
     collect(MENU)
     matching = [u for u in urls if current_path.startswith(u)]
@@ -101,9 +108,8 @@ def build(user, current_path: str):
                     out.append({"label": item.label, "children": kids,
                                 "open": any(k.get("active") or k.get("open") for k in kids)})
             elif item.allowed is None or item.allowed(user):
-                try:
-                    url = reverse(item.url_name)
-                except NoReverseMatch:  # not built yet: never a dead link
+                url = _url(item.url_name)
+                if url is None:
                     continue
                 out.append({"label": item.label, "url": url, "active": url == active_url})
         return out

@@ -91,7 +91,9 @@ def _list_context(request, *, tabs: dict, active: str, qs, counts: dict, form, t
     tab_query = query.copy()
     tab_query.pop("tab", None)
     user = request.user
-    rows = [{"p": p, "actions": engine.available_actions(user, p)} for p in page.rows]
+    # one reverse per row: edit/ and the action URLs hang below the detail URL (projects/urls.py)
+    rows = [{"p": p, "actions": engine.available_actions(user, p), "url": reverse("projects:detail", args=[p.pk])}
+            for p in page.rows]
     return {"title": title, "breadcrumb": breadcrumb, "form": form, "page": page, "rows": rows,
             "tabs": [{"key": k, "label": label, "count": counts[k][0], "capped": counts[k][1], "active": k == active}
                      for k, label in tabs.items()],
