@@ -15,6 +15,7 @@ from access.scope import get_or_404
 from core.api import ERRORS, NOT_FOUND, ErrorOut, Paged, actor, api_fields
 from core.errors import BusinessError, FieldErrors
 from workflow import engine
+from workflow.api import ReviewOut
 from workflow.models import Action
 from workflow.models import Status as DocStatus
 
@@ -90,32 +91,6 @@ class UnitOut(UnitBrief):
     @staticmethod
     def resolve_competent_name(obj):
         return obj.competent.name if obj.competent_id else None
-
-
-class ReviewOut(Schema):
-    id: int
-    node: str
-    node_label: str
-    action: str
-    action_label: str
-    actor: str
-    actor_unit: str | None
-    opinion: str
-    from_status: str
-    to_status: str
-    at: datetime
-
-    @staticmethod
-    def resolve_action_label(obj):
-        return obj.get_action_display()
-
-    @staticmethod
-    def resolve_actor(obj):
-        return str(obj.actor)
-
-    @staticmethod
-    def resolve_actor_unit(obj):
-        return obj.actor_unit.name if obj.actor_unit_id else None
 
 
 class DocOut(Schema):

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from core.api import ERRORS, ErrorOut, actor
 from workflow import engine
+from workflow.api import ReviewOut
 
 from . import selectors, services
 
@@ -104,23 +105,6 @@ class FundLineOut(Schema):
     @staticmethod
     def resolve_indicator_available(obj):
         return obj.indicator.available
-
-
-class ReviewOut(Schema):
-    node_label: str
-    action: str
-    action_label: str
-    actor: str
-    opinion: str
-    at: datetime
-
-    @staticmethod
-    def resolve_action_label(obj):
-        return obj.get_action_display()
-
-    @staticmethod
-    def resolve_actor(obj):
-        return str(obj.actor)
 
 
 class ProjectDetail(ProjectBrief):

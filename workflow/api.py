@@ -1,5 +1,7 @@
 """待办 over JSON: how many documents of each flow wait for the caller."""
 
+from datetime import datetime
+
 from ninja import Router, Schema
 
 from core.api import ErrorOut, actor
@@ -7,6 +9,32 @@ from core.api import ErrorOut, actor
 from .selectors import inbox_counts
 
 router = Router(tags=["待办"])
+
+
+class ReviewOut(Schema):
+    id: int
+    node: str
+    node_label: str
+    action: str
+    action_label: str
+    actor: str
+    actor_unit: str | None
+    opinion: str
+    from_status: str
+    to_status: str
+    at: datetime
+
+    @staticmethod
+    def resolve_action_label(obj):
+        return obj.get_action_display()
+
+    @staticmethod
+    def resolve_actor(obj):
+        return str(obj.actor)
+
+    @staticmethod
+    def resolve_actor_unit(obj):
+        return obj.actor_unit.name if obj.actor_unit_id else None
 
 
 class InboxRowOut(Schema):
