@@ -205,7 +205,8 @@ def _finish(errors: dict):
         raise WireError(f"报文字段有误，共 {len(errors)} 处：{listed}{more}。", errors)
 
 
-def parse_indicators(body) -> Parsed:
+def _parse(body, one) -> Parsed:
+    """Every record of a message through `one(rec, where, errors) -> values | None`; all errors reported."""
     records, batch = _records(body)
     errors, out = {}, []
     for i, rec in enumerate(records):
@@ -213,50 +214,50 @@ def parse_indicators(body) -> Parsed:
         if not isinstance(rec, dict):
             errors[f"records[{i}]"] = "应为 JSON 对象"
             continue
-        action = rec.get("ACTION")
-        if action not in ACTIONS:
-            errors[f"{where}ACTION"] = "必填" if action in (None, "") else "应为 new、adjust、carry_over、delete 之一"
-            _record(rec, INDICATOR_FIELDS, [], where, errors)  # report bad values too
-            continue
-        values = _record(rec, INDICATOR_FIELDS, INDICATOR_REQUIRED[action], where, errors)
-        if action == "carry_over" and values.get("ori_bgt_id") and values.get("ori_bgt_id") == values.get("bgt_id"):
-            errors[f"{where}ORI_BGT_ID"] = "不能与 BGT_ID 相同"
-        values["action"] = action
-        out.append(values)
+        values = one(rec, where, errors)
+        if values is not None:
+            out.append(values)
     _finish(errors)
     return Parsed(out, batch, body)
+
+
+def _indicator(rec, where, errors):
+    action = rec.get("ACTION")
+    if action not in ACTIONS:
+        errors[f"{where}ACTION"] = "必填" if action in (None, "") else "应为 new、adjust、carry_over、delete 之一"
+        _record(rec, INDICATOR_FIELDS, [], where, errors)  # report bad values too
+        return None
+    values = _record(rec, INDICATOR_FIELDS, INDICATOR_REQUIRED[action], where, errors)
+    if action == "carry_over" and values.get("ori_bgt_id") and values.get("ori_bgt_id") == values.get("bgt_id"):
+        errors[f"{where}ORI_BGT_ID"] = "不能与 BGT_ID 相同"
+    values["action"] = action
+    return values
+
+
+def _unit(rec, where, errors):
+    return _record(rec, UNIT_FIELDS, UNIT_REQUIRED, where, errors)
+
+
+def _subordination(rec, where, errors):
+    values = _record(rec, SUBORDINATION_FIELDS, SUBORDINATION_REQUIRED, where, errors)
+    if "SUPER_AGENCY_CODE" not in rec:
+        errors[f"{where}SUPER_AGENCY_CODE"] = "必填（无上级单位时传空字符串）"
+    values.setdefault("super_agency_code", "")
+    if values.get("agency_code") and values["agency_code"] == values["super_agency_code"]:
+        errors[f"{where}SUPER_AGENCY_CODE"] = "不能与 AGENCY_CODE 相同"
+    return values
+
+
+def parse_indicators(body) -> Parsed:
+    return _parse(body, _indicator)
 
 
 def parse_units(body) -> Parsed:
-    records, batch = _records(body)
-    errors, out = {}, []
-    for i, rec in enumerate(records):
-        where = f"records[{i}]." if batch else ""
-        if not isinstance(rec, dict):
-            errors[f"records[{i}]"] = "应为 JSON 对象"
-            continue
-        out.append(_record(rec, UNIT_FIELDS, UNIT_REQUIRED, where, errors))
-    _finish(errors)
-    return Parsed(out, batch, body)
+    return _parse(body, _unit)
 
 
 def parse_subordinations(body) -> Parsed:
-    records, batch = _records(body)
-    errors, out = {}, []
-    for i, rec in enumerate(records):
-        where = f"records[{i}]." if batch else ""
-        if not isinstance(rec, dict):
-            errors[f"records[{i}]"] = "应为 JSON 对象"
-            continue
-        values = _record(rec, SUBORDINATION_FIELDS, SUBORDINATION_REQUIRED, where, errors)
-        if "SUPER_AGENCY_CODE" not in rec:
-            errors[f"{where}SUPER_AGENCY_CODE"] = "必填（无上级单位时传空字符串）"
-        values.setdefault("super_agency_code", "")
-        if values.get("agency_code") and values["agency_code"] == values["super_agency_code"]:
-            errors[f"{where}SUPER_AGENCY_CODE"] = "不能与 AGENCY_CODE 相同"
-        out.append(values)
-    _finish(errors)
-    return Parsed(out, batch, body)
+    return _parse(body, _subordination)
 
 
 PARSERS = {"indicator": parse_indicators, "unit": parse_units, "subordination": parse_subordinations}

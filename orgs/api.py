@@ -36,17 +36,11 @@ class RoleOut(Schema):
     label: str
 
 
-class UnitBrief(Schema):
-    id: int
-    name: str
-    kind: str
-    kind_label: str
+class RegionFields(Schema):
+    """region_code / region_name of anything with a `region`."""
+
     region_code: str
     region_name: str
-
-    @staticmethod
-    def resolve_kind_label(obj):
-        return obj.get_kind_display()
 
     @staticmethod
     def resolve_region_code(obj):
@@ -55,6 +49,17 @@ class UnitBrief(Schema):
     @staticmethod
     def resolve_region_name(obj):
         return obj.region.name
+
+
+class UnitBrief(RegionFields):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
 
 
 class MeOut(Schema):
@@ -119,14 +124,12 @@ class DocOut(Schema):
         return str(obj.submitted_by) if obj.submitted_by_id else None
 
 
-class RegistrationOut(DocOut):
+class RegistrationOut(DocOut, RegionFields):
     name: str
     credit_code: str
     budget_code: str
     level: str
     level_label: str
-    region_code: str
-    region_name: str
     address: str
     legal_representative: str
     contact_name: str
@@ -136,14 +139,6 @@ class RegistrationOut(DocOut):
     @staticmethod
     def resolve_level_label(obj):
         return obj.get_level_display()
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.region.code
-
-    @staticmethod
-    def resolve_region_name(obj):
-        return obj.region.name
 
 
 class RegistrationDetail(RegistrationOut):
