@@ -11,6 +11,25 @@ from .errors import BusinessError
 CENT = Decimal("0.01")
 WAN = Decimal(10000)
 
+# The largest amount the system accepts anywhere (forms, API, the budget-platform feed), in yuan.
+# Why this bound: SQLite keeps a DecimalField as a REAL, exact only up to 15 significant digits; with two
+# decimals that is 13 integer digits, so every amount below 1e13 yuan is exact on SQLite and PostgreSQL
+# alike. A province's whole yearly budget is far below it.
+MAX_AMOUNT = Decimal("9999999999999.99")
+MAX_AMOUNT_MESSAGE = "金额不能超过 9,999,999,999,999.99 元。"
+
+
+def within_limit(d: Decimal) -> bool:
+    """Is |d| at most MAX_AMOUNT? (finite Decimals only)"""
+    return d.is_finite() and abs(d) <= MAX_AMOUNT
+
+
+def check_amount_limit(d: Decimal) -> Decimal:
+    """d itself, or BusinessError(code='amount_too_large') when it is beyond MAX_AMOUNT."""
+    if not within_limit(d):
+        raise BusinessError(MAX_AMOUNT_MESSAGE, code="amount_too_large")
+    return d
+
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SECTION_UNITS = ("仟", "佰", "拾", "")  # positions 3, 2, 1, 0 of a 4-digit section
 
