@@ -9,6 +9,7 @@ from orgs.models import Unit
 
 from .models import BudgetIndicator
 from .selectors import FUND_TYPES, VIRTUAL_SCENARIOS
+from .services import UNIT_NOT_FOUND
 
 YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
 SMALL = {"style": "min-width:90px;width:90px"}
@@ -129,14 +130,17 @@ class VirtualBudgetForm(forms.Form):
     note = forms.CharField(label="备注", max_length=200, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, purchasers, **kwargs):
+        """`purchasers`: the units the typed text may name (the regulator's region only)."""
         kwargs.setdefault("initial", {}).setdefault("fiscal_year", timezone.localdate().year)
         super().__init__(*args, **kwargs)
+        self.purchasers = purchasers
 
     def clean_unit(self) -> Unit:
-        """Resolve the typed text to a purchaser unit (anywhere: the service says why it may not be chosen)."""
+        """Resolve the typed text to a purchaser unit of the region (the service says why it may not be chosen).
+        Units elsewhere are never looked at: they answer exactly like a missing one."""
         text = self.cleaned_data["unit"].strip()
-        purchasers = Unit.objects.filter(kind=Unit.KIND_PURCHASER).select_related("region")
+        purchasers = self.purchasers
         m = _OPTION.match(text)
         found = []
         if m:
@@ -144,7 +148,7 @@ class VirtualBudgetForm(forms.Form):
         if not found:
             found = list(purchasers.filter(name=text)[:2]) or list(purchasers.filter(budget_code=text)[:2])
         if not found:
-            raise forms.ValidationError("未找到该采购单位，请从列表中选择。")
+            raise forms.ValidationError(UNIT_NOT_FOUND)
         if len(found) > 1:
             raise forms.ValidationError("有多个同名单位，请从列表中选择带单位预算编码的一项。")
         return found[0]

@@ -136,13 +136,18 @@ def indicator_for(user, pk: int) -> BudgetIndicator | None:
     return procurement_budgets(user, include_subordinates=True).filter(pk=pk).first()
 
 
-def virtual_budget_units(user) -> QuerySet:
-    """Units a regulator may give a virtual budget: registered (正式库会员) purchasers of its region."""
+def region_purchasers(user) -> QuerySet:
+    """Purchaser units of a regulator's region, registered or not: the only units 新增虚拟预算 looks up, so a
+    unit elsewhere is answered exactly like a missing one."""
     if not user.is_authenticated or not user.is_regulator:
         return Unit.objects.none()
-    return (Unit.objects.filter(kind=Unit.KIND_PURCHASER, is_member=True,
-                                region_path__startswith=user.unit.region_path)
+    return (Unit.objects.filter(kind=Unit.KIND_PURCHASER, region_path__startswith=user.unit.region_path)
             .select_related("region").order_by("region__code", "name"))
+
+
+def virtual_budget_units(user) -> QuerySet:
+    """Units a regulator may give a virtual budget: registered (正式库会员) purchasers of its region."""
+    return region_purchasers(user).filter(is_member=True)
 
 
 # ---- holders -----------------------------------------------------------------------------------------

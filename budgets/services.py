@@ -14,20 +14,23 @@ from core.errors import FieldErrors, NotAllowed
 from orgs.models import Unit
 
 from .models import BudgetIndicator
-from .selectors import FUND_TYPES, VIRTUAL_SCENARIO_LABELS
+from .selectors import FUND_TYPES, VIRTUAL_SCENARIO_LABELS, region_purchasers
 
 MAX_AMOUNT = Decimal("9999999999999999.99")  # DecimalField(max_digits=18, decimal_places=2)
 
 
-def _unit(value):
-    if isinstance(value, Unit):
-        return value
-    if value in (None, ""):
-        return None
+# One answer for a unit of another region, a unit that is no purchaser and a missing one: no existence oracle.
+UNIT_NOT_FOUND = "本辖区内未找到该采购单位，请从列表中选择。"
+
+
+def _unit(actor, value):
+    """The purchaser of the actor's region that `value` (a Unit or an id) names, or None."""
+    pk = value.pk if isinstance(value, Unit) else value
     try:
-        return Unit.objects.select_related("region").filter(pk=int(value)).first()
+        pk = int(pk)
     except (TypeError, ValueError):
         return None
+    return region_purchasers(actor).filter(pk=pk).first()
 
 
 def _amount(value):
@@ -51,13 +54,11 @@ def validate_virtual_budget(actor, data: dict) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
     clean: dict = {}
 
-    unit = _unit(data.get("unit"))
+    unit = _unit(actor, data.get("unit"))
     if data.get("unit") in (None, ""):
         errors["unit"] = "请选择采购单位。"
-    elif unit is None or unit.kind != Unit.KIND_PURCHASER:
-        errors["unit"] = "未找到该采购单位。"
-    elif not unit.region_path.startswith(actor.unit.region_path):
-        errors["unit"] = "本辖区内没有该采购单位，只能为本辖区的采购单位新增预算。"
+    elif unit is None:
+        errors["unit"] = UNIT_NOT_FOUND
     elif not unit.is_member:
         errors["unit"] = f"「{unit.name}」尚未通过用户库基本信息审核（不是正式库会员），不能为其新增预算。"
     clean["unit"] = unit

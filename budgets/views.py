@@ -204,7 +204,7 @@ def virtual_list(request):
 def virtual_new(request):
     user = request.user
     _require_regulator(user)
-    form = VirtualBudgetForm(request.POST or None)
+    form = VirtualBudgetForm(request.POST or None, purchasers=selectors.region_purchasers(user))
     if request.method == "POST" and form.is_valid():
         try:
             ind = services.virtual_budget_create(actor=user, data=form.cleaned_data)

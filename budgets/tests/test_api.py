@@ -132,7 +132,7 @@ def test_virtual_budget_refusals(books):
     assert r.json()["errors"] == {"unit_id": "「福州市第一中学」尚未通过用户库基本信息审核（不是正式库会员），不能为其新增预算。"}
     r = call(w.fz_reg, "post", "/api/budgets/virtual", payload(w.dept, amount="0"))
     assert r.status_code == 422
-    assert r.json()["errors"] == {"unit_id": "本辖区内没有该采购单位，只能为本辖区的采购单位新增预算。",
+    assert r.json()["errors"] == {"unit_id": "本辖区内未找到该采购单位，请从列表中选择。",
                                   "amount": "金额必须大于0。"}
     r = call(w.fj_reg, "post", "/api/budgets/virtual", payload(w.dept, scenario="whatever"))
     assert r.status_code == 422 and "scenario" in r.json()["errors"]

@@ -80,15 +80,15 @@ def test_an_unregistered_unit_is_refused(world):
 @pytest.mark.parametrize("who,unit", [("fz_reg", "dept"), ("jx_reg", "dept"), ("fj_reg", "jx_unit")])
 def test_a_unit_outside_the_region_is_refused(world, who, unit):
     errors = refused(getattr(world, who), unit=getattr(world, unit))
-    assert errors == {"unit": "本辖区内没有该采购单位，只能为本辖区的采购单位新增预算。"}
+    assert errors == {"unit": "本辖区内未找到该采购单位，请从列表中选择。"}
 
 
 def test_a_unit_that_is_not_a_purchaser_is_refused(world):
     agency = make_unit("福建某招标代理有限公司", region_code="350000", kind="agency")
-    assert refused(world.fj_reg, unit=agency) == {"unit": "未找到该采购单位。"}
-    assert refused(world.fj_reg, unit=world.fj_reg_unit) == {"unit": "未找到该采购单位。"}
-    assert refused(world.fj_reg, unit=999999) == {"unit": "未找到该采购单位。"}
-    assert refused(world.fj_reg, unit="abc") == {"unit": "未找到该采购单位。"}
+    assert refused(world.fj_reg, unit=agency) == {"unit": "本辖区内未找到该采购单位，请从列表中选择。"}
+    assert refused(world.fj_reg, unit=world.fj_reg_unit) == {"unit": "本辖区内未找到该采购单位，请从列表中选择。"}
+    assert refused(world.fj_reg, unit=999999) == {"unit": "本辖区内未找到该采购单位，请从列表中选择。"}
+    assert refused(world.fj_reg, unit="abc") == {"unit": "本辖区内未找到该采购单位，请从列表中选择。"}
     assert refused(world.fj_reg, unit=None) == {"unit": "请选择采购单位。"}
 
 

@@ -363,9 +363,9 @@ def test_regulator_adds_a_virtual_budget(books):
 
 @pytest.mark.parametrize("who,overrides,field,message", [
     ("fj_reg", {"unit": "福州市第一中学（350100101）"}, "unit", "尚未通过用户库基本信息审核"),
-    ("fj_reg", {"unit": "南昌市第一中学（360100101）"}, "unit", "本辖区内没有该采购单位"),
-    ("fz_reg", {}, "unit", "本辖区内没有该采购单位"),
-    ("fj_reg", {"unit": "不存在的单位"}, "unit", "未找到该采购单位"),
+    ("fj_reg", {"unit": "南昌市第一中学（360100101）"}, "unit", "本辖区内未找到该采购单位"),
+    ("fz_reg", {}, "unit", "本辖区内未找到该采购单位"),
+    ("fj_reg", {"unit": "不存在的单位"}, "unit", "本辖区内未找到该采购单位"),
     ("fj_reg", {"amount": "0"}, "amount", "金额必须大于0"),
     ("fj_reg", {"amount": "-10"}, "amount", "金额必须大于0"),
     ("fj_reg", {"scenario": ""}, "scenario", "这个字段是必填项"),
