@@ -25,8 +25,16 @@ class RegistrationForm(forms.Form):
 class UnitFilterForm(forms.Form):
     name = forms.CharField(label="单位名称", required=False)
     credit_code = forms.CharField(label="统一社会信用代码", required=False)
-    region = forms.ModelChoiceField(label="所属区划", queryset=Region.objects.all(), required=False)
+    region = forms.ModelChoiceField(label="所属区划", queryset=Region.objects.none(), required=False,
+                                    error_messages={"invalid_choice": "请从列表中选择所属区划。"})
     level = forms.ChoiceField(label="单位级次", choices=[("", "全部")] + Unit.LEVELS, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from core.listing import region_choices
+
+        super().__init__(*args, **kwargs)
+        # only the user's scope is offered; a value from outside it is an invalid choice
+        self.fields["region"].queryset = region_choices(user)
 
 
 class RegistrationFilterForm(forms.Form):

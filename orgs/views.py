@@ -1,5 +1,7 @@
 """主体管理 pages. Thin: parse, call a service or selector, render."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -215,7 +217,8 @@ def member_list(request):
             Column("主管预算单位", "competent.name"),
             Column("入库时间", "member_since", kind="datetime"),
         ],
-        form_class=UnitFilterForm, apply_filters=_filter_units, export_name="采购单位信息",
+        form_class=functools.partial(UnitFilterForm, user=request.user), apply_filters=_filter_units,
+        export_name="采购单位信息",
         row_actions=lambda req, u: [("查看", reverse("orgs:unit_detail", args=[u.pk]))],
     )
     return render_list(request, selectors.member_units(request.user).order_by("region__code", "name"), spec)
