@@ -152,3 +152,11 @@ class VirtualBudgetForm(forms.Form):
         if len(found) > 1:
             raise forms.ValidationError("有多个同名单位，请从列表中选择带单位预算编码的一项。")
         return found[0]
+
+
+class BudgetOfficeForm(forms.Form):
+    """新增指标管理处室. Only parses: budgets.services.budget_office_add checks the values."""
+
+    name = forms.CharField(label="处室名称", max_length=200, widget=forms.TextInput(attrs={"placeholder": "如 教科文处"}))
+    order = forms.CharField(label="排序", required=False, max_length=20, help_text="数字小的排在前面；留空排在最后",
+                            widget=forms.TextInput(attrs={**SMALL, "inputmode": "numeric"}))

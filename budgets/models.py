@@ -90,3 +90,26 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("ledger rows are append-only")
+
+
+class BudgetOffice(TimeStamped):
+    """指标管理处室: an office of a finance department that manages indicators, named by a 资金追加 (选择指标管理处室,
+    FJ 2.2.4). Data of a region, kept by that region's regulator; a unit chooses among the offices of its region
+    and the regions above it. Never deleted: deactivated (dated), and revived by adding the name again."""
+
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="budget_offices",
+                               verbose_name="区划")
+    name = models.CharField("处室名称", max_length=60)  # ProjectRequest.budget_office holds the name (60)
+    order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    deactivated_at = models.DateTimeField("停用时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="录入人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标管理处室"
+        ordering = ["region__code", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="budget_office_unique_per_region")]
+
+    def __str__(self):
+        return self.name

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from access.scope import unit_q
 from orgs.models import Region, Role, Unit
 
-from .models import BudgetIndicator, LedgerEntry
+from .models import BudgetIndicator, BudgetOffice, LedgerEntry
 
 CENT = Decimal("0.01")
 
@@ -148,6 +148,45 @@ def region_purchasers(user) -> QuerySet:
 def virtual_budget_units(user) -> QuerySet:
     """Units a regulator may give a virtual budget: registered (正式库会员) purchasers of its region."""
     return region_purchasers(user).filter(is_member=True)
+
+
+# ---- 指标管理处室 ---------------------------------------------------------------------------------------------
+
+
+def budget_offices(region: Region | None) -> list[BudgetOffice]:
+    """The active offices a unit of `region` may name in a 资金追加: its region's first, then each region above."""
+    if region is None:
+        return []
+    codes = [c for c in region.path.split("/") if c]  # province first
+    rows = BudgetOffice.objects.filter(region__code__in=codes, is_active=True).select_related("region")
+    depth = {code: i for i, code in enumerate(codes)}
+    return sorted(rows, key=lambda o: (-depth[o.region.code], o.order, o.pk))
+
+
+def budget_office_names(region: Region | None) -> list[str]:
+    """budget_offices() as the names a request stores (a name kept by two levels is offered once)."""
+    return list(dict.fromkeys(o.name for o in budget_offices(region)))
+
+
+def regulated_offices(user) -> QuerySet:
+    """指标管理处室 page: the offices of the regulator's own region, active and not (others keep their own)."""
+    if not user.is_authenticated or not user.is_regulator:
+        return BudgetOffice.objects.none()
+    return (BudgetOffice.objects.filter(region_id=user.unit.region_id)
+            .select_related("region", "created_by").order_by("-is_active", "order", "id"))
+
+
+def inherited_offices(user) -> list[BudgetOffice]:
+    """The active offices of the regions above the regulator's, shown read-only beside its own."""
+    if not user.is_authenticated or not user.is_regulator:
+        return []
+    region = user.unit.region
+    return [o for o in budget_offices(region) if o.region_id != region.pk]
+
+
+def office_for(user, pk) -> BudgetOffice | None:
+    """One office the regulator keeps, or None (another region's is as missing as a missing one)."""
+    return regulated_offices(user).filter(pk=pk).first()
 
 
 # ---- holders -----------------------------------------------------------------------------------------

@@ -1,19 +1,20 @@
 """Writes of budgets: one function per business verb, atomic and audited.
 
 Money movements on indicators (reserve / release) live in `budgets.ledger`; the budget platform's feed
-writes indicators in `integration`. Here: the regulator's 新增虚拟预算.
+writes indicators in `integration`. Here: the regulator's 新增虚拟预算 and its 指标管理处室.
 """
 
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit import services as audit
 from core import numbers
 from core.errors import FieldErrors, NotAllowed
 from orgs.models import Unit
 
-from .models import BudgetIndicator
+from .models import BudgetIndicator, BudgetOffice
 from .selectors import FUND_TYPES, VIRTUAL_SCENARIO_LABELS, region_purchasers
 
 MAX_AMOUNT = Decimal("9999999999999999.99")  # DecimalField(max_digits=18, decimal_places=2)
@@ -134,3 +135,89 @@ def virtual_budget_create(*, actor, data: dict) -> BudgetIndicator:
     )
     audit.record(actor=actor, action="virtual_budget.create", obj=ind, after=audit.snapshot(ind))
     return ind
+
+
+# ---- 指标管理处室 ---------------------------------------------------------------------------------------------
+
+OFFICE_NAME_MAX = BudgetOffice._meta.get_field("name").max_length
+OFFICE_ORDER_MAX = 9999
+
+
+def _office_order(value, region) -> tuple[int | None, str | None]:
+    """(order, error): blank means after the last one."""
+    from .data.offices import ORDER_STEP
+
+    if value in (None, ""):
+        last = BudgetOffice.objects.filter(region=region).order_by("-order").values_list("order", flat=True).first()
+        return min((last or 0) + ORDER_STEP, OFFICE_ORDER_MAX), None
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 4:
+        return None, f"排序应为0至{OFFICE_ORDER_MAX}的整数。"
+    return int(text), None
+
+
+def _require_office_keeper(actor, office: BudgetOffice | None = None) -> None:
+    """Only a regulator keeps offices, and only those of its own region (a city does not edit the province's)."""
+    if not actor.is_regulator:
+        raise NotAllowed("只有监管部门可以维护指标管理处室。")
+    if office is not None and office.region_id != actor.unit.region_id:
+        raise NotAllowed("只能维护本区划的指标管理处室。")
+
+
+@transaction.atomic
+def budget_office_add(*, actor, name: str, order=None) -> BudgetOffice:
+    """新增指标管理处室 in the regulator's region. A deactivated office of the same name is revived."""
+    _require_office_keeper(actor)
+    region = actor.unit.region
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = "请填写处室名称。"
+    elif len(name) > OFFICE_NAME_MAX:
+        errors["name"] = f"处室名称不能超过{OFFICE_NAME_MAX}个字符。"
+    clean_order, msg = _office_order(order, region)
+    if msg:
+        errors["order"] = msg
+    existing = (BudgetOffice.objects.select_for_update().filter(region=region, name=name).first()
+                if name else None)
+    if existing is not None and existing.is_active:
+        errors["name"] = "本区划已有该处室。"
+    if errors:
+        raise FieldErrors(errors)
+    if existing is not None:
+        if order not in (None, ""):
+            existing.order = clean_order
+        return _set_active(actor, existing, True)
+    office = BudgetOffice.objects.create(region=region, name=name, order=clean_order, created_by=actor)
+    audit.record(actor=actor, action="budget_office.add", obj=office, after=audit.snapshot(office))
+    return office
+
+
+def _set_active(actor, office: BudgetOffice, active: bool) -> BudgetOffice:
+    before = audit.snapshot(office)
+    office.is_active = active
+    office.deactivated_at = None if active else timezone.now()
+    office.save()
+    audit.record(actor=actor, action="budget_office.activate" if active else "budget_office.deactivate",
+                 obj=office, before=before, after=audit.snapshot(office))
+    return office
+
+
+@transaction.atomic
+def budget_office_deactivate(*, actor, office: BudgetOffice) -> BudgetOffice:
+    """停用: no longer offered to new 资金追加 requests; requests that named it keep the name."""
+    _require_office_keeper(actor, office)
+    office = BudgetOffice.objects.select_for_update().get(pk=office.pk)
+    if not office.is_active:
+        raise FieldErrors({"name": "该处室已停用。"})
+    return _set_active(actor, office, False)
+
+
+@transaction.atomic
+def budget_office_activate(*, actor, office: BudgetOffice) -> BudgetOffice:
+    """启用 a deactivated office again."""
+    _require_office_keeper(actor, office)
+    office = BudgetOffice.objects.select_for_update().get(pk=office.pk)
+    if office.is_active:
+        raise FieldErrors({"name": "该处室已启用。"})
+    return _set_active(actor, office, True)

@@ -9,4 +9,7 @@ urlpatterns = [
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("virtual/", views.virtual_list, name="virtual_list"),
     path("virtual/new/", views.virtual_new, name="virtual_new"),
+    path("offices/", views.office_list, name="office_list"),
+    path("offices/<int:pk>/deactivate/", views.office_deactivate, name="office_deactivate"),
+    path("offices/<int:pk>/activate/", views.office_activate, name="office_activate"),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from core.errors import FieldErrors, NotAllowed
 from core.listing import Column, ListSpec, Tab, render_list
@@ -16,6 +17,7 @@ from orgs.models import Role, Unit
 from . import selectors, services
 from .forms import (
     BudgetFilterForm,
+    BudgetOfficeForm,
     IndicatorFilterForm,
     VirtualBudgetForm,
     VirtualFilterForm,
@@ -220,3 +222,58 @@ def virtual_new(request):
     return render(request, "budgets/virtual_form.html", {
         "form": form, "unit_options": [unit_option(u) for u in units], "scenarios": selectors.VIRTUAL_SCENARIOS,
     })
+
+
+# ---- 指标管理处室 ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def office_list(request):
+    """指标管理处室 of the regulator's region: list, add (POST), and the regions above read-only."""
+    user = request.user
+    _require_regulator(user)
+    form = BudgetOfficeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            office = services.budget_office_add(actor=user, **form.cleaned_data)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except FieldErrors as exc:
+            for name, msg in exc.errors.items():
+                form.add_error(name if name in form.fields else None, msg)
+        else:
+            messages.success(request, f"已新增指标管理处室「{office.name}」。")
+            return redirect("budgets:office_list")
+    return render(request, "budgets/offices.html", {
+        "form": form, "offices": selectors.regulated_offices(user), "inherited": selectors.inherited_offices(user),
+        "region": user.unit.region,
+    })
+
+
+def _office_action(request, pk, verb, done: str):
+    user = request.user
+    _require_regulator(user)
+    office = selectors.office_for(user, pk)
+    if office is None:
+        raise Http404("记录不存在或不在您的权限范围内")
+    try:
+        verb(actor=user, office=office)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except FieldErrors as exc:
+        messages.error(request, "；".join(exc.errors.values()))
+    else:
+        messages.success(request, f"已{done}「{office.name}」。")
+    return redirect("budgets:office_list")
+
+
+@login_required
+@require_POST
+def office_deactivate(request, pk):
+    return _office_action(request, pk, services.budget_office_deactivate, "停用")
+
+
+@login_required
+@require_POST
+def office_activate(request, pk):
+    return _office_action(request, pk, services.budget_office_activate, "启用")

@@ -22,3 +22,6 @@ def ensure_reference_data() -> None:
 
     ensure_categories()
     ensure_integration_params()
+    from budgets.data.offices import ensure_seeded as ensure_budget_offices
+
+    ensure_budget_offices()

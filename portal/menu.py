@@ -63,6 +63,7 @@ MENU = [
     Item("政府采购", children=[
         Item("计划管理", children=[
             Item("预算管理", "budgets:virtual_list", _has(Role.REGULATOR)),
+            Item("指标管理处室", "budgets:office_list", lambda u: u.is_regulator),
             Item("项目查询", "projects:regulator_list", _has(Role.REGULATOR)),
         ]),
     ]),

@@ -3,13 +3,12 @@ projects.requests (and projects.services for the line rules), whose FieldErrors 
 
 from django import forms
 
+from budgets.selectors import budget_office_names
+
 from .models import ImplementationForm, ProjectRequest
+from .requests import OFFICE_NOT_OFFERED
 
 KINDS = dict(ProjectRequest.KINDS)
-
-# 指标管理处室: the offices of a finance department that manage indicators (选择指标管理处室 in FJ 2.2.4)
-BUDGET_OFFICES = ["预算处", "国库处", "行政政法处", "教科文处", "经济建设处", "农业农村处", "社会保障处",
-                  "资源环境处", "企业处", "债务管理处"]
 
 MOVE_FIELDS = ("from_indicator", "indicator", "amount")
 LINE_FIELDS = ("category", "item_name", "quantity", "measure_unit", "unit_price")
@@ -19,14 +18,18 @@ FUND_FIELDS = ("indicator", "amount")
 class RequestForm(forms.Form):
     reason = forms.CharField(label="原因", required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 4}))
-    budget_office = forms.ChoiceField(label="指标管理处室", required=False,
-                                      choices=[("", "请选择")] + [(o, o) for o in BUDGET_OFFICES])
+    budget_office = forms.ChoiceField(label="指标管理处室", required=False, choices=[("", "请选择")],
+                                      error_messages={"invalid_choice": OFFICE_NOT_OFFERED})
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = f"{KINDS[kind]}原因"
         if kind != ProjectRequest.KIND_FUND_ADD:
             del self.fields["budget_office"]
+        elif project is not None:
+            # 指标管理处室 are the region's data (budgets), offered for the project unit's region and above
+            names = budget_office_names(project.unit.region)
+            self.fields["budget_office"].choices = [("", "请选择")] + [(o, o) for o in names]
 
 
 class ChangeForm(forms.Form):

@@ -109,7 +109,7 @@ def _stored_change(req: ProjectRequest) -> tuple[dict, list[dict], list[dict]]:
 def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | None):
     user = request.user
     post = request.POST if request.method == "POST" else None
-    form = RequestForm(post, kind=kind, initial={"reason": req.reason, "budget_office": req.budget_office}
+    form = RequestForm(post, kind=kind, project=project, initial={"reason": req.reason, "budget_office": req.budget_office}
                        if req else None)
     change_form, lines, funds, moves = None, [], [], []
     if kind == ProjectRequest.KIND_CHANGE:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from audit import services as audit
 from budgets import ledger
 from budgets.models import BudgetIndicator
+from budgets.selectors import budget_office_names
 from core import numbers
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
@@ -40,6 +41,7 @@ OPEN_STATUSES = (Status.DRAFT, Status.PENDING)  # a withdrawn request is closed 
 CHANGE_FIELDS = {"name": "项目名称", "summary": "项目概况", "contact_name": "联系人", "contact_phone": "联系电话"}
 REQUEST_FIELDS = ["kind", "reason", "budget_office", "proposed"]
 CLOSED_FUNDS = "项目已结项，不能进行资金操作。"
+OFFICE_NOT_OFFERED = "请从列表中选择指标管理处室。"
 
 
 # ---- the rules ------------------------------------------------------------------------------------------
@@ -400,7 +402,8 @@ def _check_form(project_like, form: str, *, field: str = "implementation_form") 
 
 
 def _check(project: Project, kind: str, *, reason: str, budget_office: str, proposed, moves,
-           check_available: bool = True, exclude_pk: int | None = None, check_open: bool = True):
+           check_available: bool = True, exclude_pk: int | None = None, check_open: bool = True,
+           check_office: bool = True):
     """Every rule of the request, on a locked project. Returns (proposed, moves) normalized."""
     refusal = project_refusal(project, kind)
     if refusal:
@@ -413,6 +416,9 @@ def _check(project: Project, kind: str, *, reason: str, budget_office: str, prop
         errors["reason"] = f"请填写{KINDS[kind]}原因。"
     if kind == ProjectRequest.KIND_FUND_ADD and not (budget_office or "").strip():
         errors["budget_office"] = "资金追加须选择指标管理处室。"
+    elif (kind == ProjectRequest.KIND_FUND_ADD and check_office
+          and budget_office.strip() not in budget_office_names(project.unit.region)):
+        errors["budget_office"] = OFFICE_NOT_OFFERED
     clean_moves, clean_proposed = [], {}
     try:
         if kind in FUND_KINDS:
@@ -547,7 +553,8 @@ def request_apply(req: ProjectRequest, actor) -> None:
     """Final approval by the 需求领导: the rules once more, then the effect on the project."""
     project = _lock_project(req.project_id)
     _check(project, req.kind, reason=req.reason, budget_office=req.budget_office, proposed=req.proposed,
-           moves=_moves_of(req), check_available=False, exclude_pk=req.pk, check_open=False)
+           moves=_moves_of(req), check_available=False, exclude_pk=req.pk, check_open=False,
+           check_office=False)  # an office deactivated after 提交 does not undo the request
     before = audit.snapshot(project)
     before_funds = {str(k): v for k, v in active_fund_lines(project).items()}
     holder = ledger.holder_key(project)
