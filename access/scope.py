@@ -11,11 +11,16 @@ from django.http import Http404
 from orgs.models import Role
 
 
+def is_admin(user) -> bool:
+    """The system administrator: keeps users, roles, parameters and the calendar; reads every row."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN))
+
+
 def unit_q(user, prefix: str = "") -> Q:
     """Q over Unit rows (or a relation to Unit named by `prefix`, e.g. 'unit__') visible to `user`."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    if user.has_role(Role.ADMIN) or user.is_superuser:
+    if is_admin(user):
         return Q()
     unit = user.unit
     if unit is None:
