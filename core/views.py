@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from access.scope import is_admin
 
+from . import selectors
 from .errors import FieldErrors, NotAllowed
 from .forms import ParameterFilterForm, ParameterForm, WorkdayForm
 from .listing import Column, ListSpec, render_list
-from .models import RuleParameter, WorkdayAdjustment
+from .models import WorkdayAdjustment
 from .services import parameter_add, workday_set
 
 
@@ -46,7 +47,7 @@ def parameter_list(request):
         toolbar=[("新增参数版本", reverse("core:parameter_new"))],
         row_actions=lambda req, p: [("新增版本", reverse("core:parameter_new") + f"?from={p.pk}")],
     )
-    return render_list(request, RuleParameter.objects.all(), spec)
+    return render_list(request, selectors.parameters_for(request.user), spec)
 
 
 @login_required
@@ -54,7 +55,7 @@ def parameter_new(request):
     _require_param_keeper(request.user)
     initial = {}
     if request.GET.get("from"):
-        src = RuleParameter.objects.filter(pk=request.GET["from"]).first()
+        src = selectors.parameters_for(request.user).filter(pk=request.GET["from"]).first()
         if src:
             initial = {f: getattr(src, f) for f in ["name", "label", "region_code", "level", "kind", "value", "unit",
                                                     "source"]}

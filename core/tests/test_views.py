@@ -113,6 +113,25 @@ def test_parameter_list_for_regulators_and_admin(world, admin, who):
     assert "登录连续失败锁定次数" in grid(page) and "全国" in grid(page)
 
 
+def _listed_regions(user) -> set[str]:
+    r = get(user, "/settings/parameters/?export=xlsx")
+    assert r.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    col = list(rows[0]).index("适用区划")
+    return {row[col] for row in rows[1:]}
+
+
+def test_parameter_list_shows_the_regulators_region_and_above(world, admin):
+    fz = _listed_regions(world.fz_reg)
+    assert {"全国", "350000", "350100"} <= fz
+    assert not {"360000", "350200", "350128"} & fz  # another province, a sibling city
+    fj = _listed_regions(world.fj_reg)
+    assert {"全国", "350000", "350100", "350200"} <= fj and "360000" not in fj
+    jx = _listed_regions(world.jx_reg)
+    assert {"全国", "360000"} <= jx and not any(code.startswith("35") for code in jx)
+    assert {"全国", "350000", "360000"} <= _listed_regions(admin)
+
+
 @pytest.mark.parametrize("who", ["fz_clerk", "fz_reviewer", "dept_competent", "jx_clerk"])
 def test_parameter_pages_refused_to_others(world, who):
     user = getattr(world, who)
