@@ -19,7 +19,6 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from core.api import create_token
-from orgs.testing import make_user
 
 ROOT = Path(settings.BASE_DIR)
 PROD_HOST = "zhengcai.example.gov.cn"
