@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 HOST ?= 127.0.0.1:8000
+WORKERS ?= 4
+# the app server: several workers, static files through WhiteNoise (collected first), logs on the console
+GUNICORN := $(VENV)/bin/gunicorn zhengcai.wsgi:application --bind $(HOST) --workers $(WORKERS) --timeout 120 \
+	--access-logfile - --error-logfile -
 
 .PHONY: install demo serve test test-pg browser-deps lint bench clean-demo
 
@@ -15,20 +19,29 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
 
-# The server starts in the background, the budget platform simulator pushes its year of indicators to it
-# over HTTP (signed; a second `make demo` only gets "duplicate" acknowledgements), then the server stays
-# in the foreground until Ctrl-C.
+# The server (gunicorn, as `make serve`) starts in the background, the budget platform simulator pushes its
+# year of indicators to it over HTTP (signed; a second `make demo` only gets "duplicate" acknowledgements),
+# then the server stays in the foreground until Ctrl-C.
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
-	@$(PY) manage.py runserver $(HOST) --noreload & pid=$$!; \
+	@$(GUNICORN) & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 0' INT TERM; \
 	if ! $(PY) manage.py simulate_budget_platform --url http://$(HOST) --wait 60; then \
 		kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 1; fi; \
 	$(PY) manage.py load_demo --projects; \
 	echo "政采已启动： http://$(HOST)/  （Ctrl-C 停止；演示账号见上表，密码均为 Zc@123456）"; \
 	wait $$pid
+
+# Production-style run: DEBUG off (DJANGO_DEBUG=1 only for development), gunicorn with $(WORKERS) workers.
+# Behind an HTTPS reverse proxy set ZHENGCAI_HTTPS=1 and DJANGO_ALLOWED_HOSTS (see README).
+serve: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(GUNICORN)
 
 browser-deps:
 	scripts/ensure_browser.sh

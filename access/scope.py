@@ -11,11 +11,16 @@ from django.http import Http404
 from orgs.models import Role
 
 
+def is_admin(user) -> bool:
+    """The system administrator: keeps users, roles, parameters and the calendar; reads every row."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMIN))
+
+
 def unit_q(user, prefix: str = "") -> Q:
     """Q over Unit rows (or a relation to Unit named by `prefix`, e.g. 'unit__') visible to `user`."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    if user.has_role(Role.ADMIN) or user.is_superuser:
+    if is_admin(user):
         return Q()
     unit = user.unit
     if unit is None:
@@ -36,6 +41,9 @@ def units(user) -> QuerySet:
 
 def scoped(qs: QuerySet, user, unit_fields: tuple[str, ...] = ("unit",)) -> QuerySet:
     """Rows of `qs` whose unit (any of `unit_fields`) is visible to the user."""
+    if is_admin(user):
+        # Q(pk__in=[]) | Q() is Q(pk__in=[]): an empty Q drops out of an OR, so the admin would see nothing
+        return qs.all()
     q = Q(pk__in=[])
     for field in unit_fields:
         q |= unit_q(user, prefix=f"{field}__")

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from access.scope import is_admin
 from audit import services as audit
 
 from .errors import FieldErrors, NotAllowed
@@ -12,9 +13,9 @@ from .models import RuleParameter, WorkdayAdjustment
 
 def _may_set_region(actor, region_code: str) -> bool:
     """A regulator sets parameters for its own region and those below it; an admin for any."""
-    if actor.has_role("admin"):
+    if is_admin(actor):
         return True
-    if not actor.has_role("regulator") or actor.unit is None:
+    if not actor.is_regulator:  # the role alone is not enough: a regulator unit too
         return False
     if not region_code:
         return False
@@ -57,8 +58,8 @@ def parameter_add(*, actor, data: dict) -> RuleParameter:
 
 @transaction.atomic
 def workday_set(*, actor, date, is_working_day: bool, reason: str) -> WorkdayAdjustment:
-    if not actor.has_role("regulator", "admin"):
-        raise NotAllowed()
+    if not is_admin(actor):  # the calendar is national: no regional regulator sets it
+        raise NotAllowed("工作日调整由系统管理员维护。")
     if not (reason or "").strip():
         raise FieldErrors({"reason": "请填写说明。"})
     row = WorkdayAdjustment.objects.select_for_update().filter(date=date).first()

@@ -5,15 +5,23 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from access.scope import is_admin
+
+from . import selectors
 from .errors import FieldErrors, NotAllowed
 from .forms import ParameterFilterForm, ParameterForm, WorkdayForm
 from .listing import Column, ListSpec, render_list
-from .models import RuleParameter, WorkdayAdjustment
+from .models import WorkdayAdjustment
 from .services import parameter_add, workday_set
 
 
+def _require_param_keeper(user):
+    if not (user.is_regulator or is_admin(user)):
+        raise PermissionDenied
+
+
 def _require_admin(user):
-    if not user.has_role("regulator", "admin"):
+    if not is_admin(user):
         raise PermissionDenied
 
 
@@ -27,7 +35,7 @@ def _filter_params(qs, data):
 
 @login_required
 def parameter_list(request):
-    _require_admin(request.user)
+    _require_param_keeper(request.user)
     spec = ListSpec(
         title="规则参数", breadcrumb=["系统管理", "规则参数"], export_name="规则参数", per_page=30,
         columns=[Column("参数名", "name"), Column("参数说明", "label"),
@@ -39,15 +47,15 @@ def parameter_list(request):
         toolbar=[("新增参数版本", reverse("core:parameter_new"))],
         row_actions=lambda req, p: [("新增版本", reverse("core:parameter_new") + f"?from={p.pk}")],
     )
-    return render_list(request, RuleParameter.objects.all(), spec)
+    return render_list(request, selectors.parameters_for(request.user), spec)
 
 
 @login_required
 def parameter_new(request):
-    _require_admin(request.user)
+    _require_param_keeper(request.user)
     initial = {}
     if request.GET.get("from"):
-        src = RuleParameter.objects.filter(pk=request.GET["from"]).first()
+        src = selectors.parameters_for(request.user).filter(pk=request.GET["from"]).first()
         if src:
             initial = {f: getattr(src, f) for f in ["name", "label", "region_code", "level", "kind", "value", "unit",
                                                     "source"]}

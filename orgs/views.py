@@ -173,7 +173,7 @@ def registration_review_list(request):
 def registration_detail(request, pk):
     reg = get_or_404(UnitRegistration.objects.select_related("unit", "region"), request.user, pk=pk)
     actions = engine.available_actions(request.user, reg)
-    platform = platform_record_for(reg.credit_code) if request.user.has_role(Role.REGULATOR) else None
+    platform = platform_record_for(reg.credit_code) if request.user.is_regulator else None
     can_change = (request.user.has_role(Role.CLERK) and request.user.unit_id == reg.unit_id
                   and reg.status == Status.APPROVED and reg == _current_registration(reg.unit))
     return render(request, "orgs/registration_detail.html", {

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from access.scope import is_admin
 from orgs.models import Role, Unit
 
 
@@ -12,8 +13,12 @@ def _purchaser(user):
     return user.unit is not None and user.unit.kind == Unit.KIND_PURCHASER
 
 
-def _has(*roles):
-    return lambda user: user.has_role(*roles)
+def _regulator(user):
+    return user.is_regulator  # the role and a regulator unit
+
+
+def _regulator_or_admin(user):
+    return user.is_regulator or is_admin(user)
 
 
 @dataclass
@@ -48,29 +53,29 @@ MENU = [
     Item("主体管理", children=[
         Item("招标人管理", children=[
             Item("采购单位", children=[
-                Item("审核采购单位信息", "orgs:registration_review_list", _has(Role.REGULATOR)),
-                Item("查看采购单位信息", "orgs:member_list", _has(Role.REGULATOR)),
+                Item("审核采购单位信息", "orgs:registration_review_list", _regulator),
+                Item("查看采购单位信息", "orgs:member_list", _regulator),
             ]),
         ]),
-        Item("查看/解除隶属关系", "orgs:subordination_list", _has(Role.REGULATOR)),
+        Item("查看/解除隶属关系", "orgs:subordination_list", _regulator),
     ]),
     Item("一体化", children=[
-        Item("一体化预算管理", "integration:indicator_messages", _has(Role.REGULATOR)),
-        Item("一体化单位基本信息", "integration:unit_list", _has(Role.REGULATOR)),
-        Item("重置预算匹配", "integration:rematch", _has(Role.REGULATOR)),
-        Item("接收消息日志", "integration:message_list", _has(Role.REGULATOR)),
+        Item("一体化预算管理", "integration:indicator_messages", _regulator),
+        Item("一体化单位基本信息", "integration:unit_list", _regulator),
+        Item("重置预算匹配", "integration:rematch", _regulator),
+        Item("接收消息日志", "integration:message_list", _regulator),
     ]),
     Item("政府采购", children=[
         Item("计划管理", children=[
-            Item("预算管理", "budgets:virtual_list", _has(Role.REGULATOR)),
-            Item("指标管理处室", "budgets:office_list", lambda u: u.is_regulator),
-            Item("项目查询", "projects:regulator_list", _has(Role.REGULATOR)),
+            Item("预算管理", "budgets:virtual_list", _regulator),
+            Item("指标管理处室", "budgets:office_list", _regulator),
+            Item("项目查询", "projects:regulator_list", _regulator),
         ]),
     ]),
     Item("系统管理", children=[
-        Item("通知公告", "portal:bulletin_list", _has(Role.REGULATOR)),
-        Item("规则参数", "core:parameter_list", _has(Role.REGULATOR, Role.ADMIN)),
-        Item("工作日调整", "core:workday_list", _has(Role.REGULATOR, Role.ADMIN)),
+        Item("通知公告", "portal:bulletin_list", _regulator),
+        Item("规则参数", "core:parameter_list", _regulator_or_admin),
+        Item("工作日调整", "core:workday_list", is_admin),
         Item("修改密码", "password_change", lambda u: True),
     ]),
 ]

@@ -14,7 +14,7 @@ def bulletins_for(user):
     path = user.unit.region_path
     ancestors = ["/" + "/".join(path.strip("/").split("/")[: i + 1]) + "/" for i in range(path.count("/") - 1)]
     q = Q(region_path__in=ancestors)
-    if user.has_role("regulator"):
+    if user.is_regulator:
         q |= Q(region_path__startswith=path)
     return Bulletin.objects.filter(q).select_related("published_by")
 

@@ -8,7 +8,7 @@ from .models import Bulletin
 
 @transaction.atomic
 def bulletin_publish(*, actor, title: str, body: str) -> Bulletin:
-    if not actor.has_role("regulator") or actor.unit is None:
+    if not actor.is_regulator:
         raise NotAllowed("只有监管部门可以发布通知。")
     errors = {}
     if not (title or "").strip():

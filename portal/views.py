@@ -37,7 +37,7 @@ class BulletinForm(forms.Form):
 
 @login_required
 def bulletin_list(request):
-    if not request.user.has_role("regulator"):
+    if not request.user.is_regulator:
         raise PermissionDenied
     spec = ListSpec(
         title="通知公告", breadcrumb=["系统管理", "通知公告"], export_name="通知公告",
@@ -52,7 +52,7 @@ def bulletin_list(request):
 
 @login_required
 def bulletin_new(request):
-    if not request.user.has_role("regulator"):
+    if not request.user.is_regulator:
         raise PermissionDenied
     form = BulletinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

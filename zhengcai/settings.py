@@ -4,12 +4,45 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ZHENGCAI_VAR", BASE_DIR / "var"))
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+
+
+def _installation_secret(path: Path) -> str:
+    """A random key written once per installation (0600), read back afterwards; never committed.
+
+    Written to a private temporary file and hard-linked into place, so concurrent first starts (several
+    gunicorn workers) all end up with the one key that won the link."""
+    try:
+        key = path.read_text().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    from django.core.management.utils import get_random_secret_key
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(get_random_secret_key())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _installation_secret(VAR_DIR / "secret_key")
+# Off unless asked for: a stale link must show the Chinese error page, not the URLconf and a traceback.
+DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+# Under pytest (PYTEST_VERSION is set by pytest itself): static files come from the finders, no collectstatic.
+TESTING = "PYTEST_VERSION" in os.environ
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -21,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",  # serves /api/docs assets locally (no CDN)
     "core",
     "orgs",
@@ -37,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +139,18 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves static files from the app server. Hashed, compressed files need `collectstatic`
+# (make serve / make demo run it); in development and tests the files come straight from the finders.
+if DEBUG or TESTING:
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+else:
+    _STATIC_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": _STATIC_BACKEND},
+}
 MEDIA_ROOT = Path(os.environ.get("ZHENGCAI_MEDIA", VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served directly: downloads go through the scoped view
 
@@ -113,6 +161,36 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it for its header
 X_FRAME_OPTIONS = "DENY"
+
+# Served over HTTPS (ZHENGCAI_HTTPS=1, usually behind a reverse proxy that sets X-Forwarded-Proto):
+# cookies only over TLS, HSTS, and plain HTTP redirected.
+HTTPS = os.environ.get("ZHENGCAI_HTTPS") == "1"
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("ZHENGCAI_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp 4): scripts only from our origin or carrying the response's nonce
+# (templates write nonce="{{ request.csp_nonce }}" on the few inline scripts and <style> blocks). style
+# attributes stay allowed (a few templates use them); htmx's own indicator <style> is off (base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -171,3 +171,17 @@ def test_covers_follows_a_new_link(tree):
     other_competent = User.objects.get(pk=other_competent.pk)
     assert covers(other_competent, tree.fz_unit)
     assert not covers(tree.dept_competent, tree.fz_unit)
+
+
+def test_admin_reads_every_row_through_scoped(tree):
+    """scoped() ORs the Q of each unit field: the admin's match-everything Q must not vanish in that OR."""
+    everyone = set(User.objects.values_list("pk", flat=True))
+    assert set(scoped(User.objects.all(), tree.admin).values_list("pk", flat=True)) == everyone
+    both = scoped(Subordination.objects.all(), tree.admin, unit_fields=("unit", "competent_unit"))
+    assert both.count() == Subordination.objects.count()
+    assert get_or_404(User.objects.all(), tree.admin, pk=tree.jx_clerk.pk) == tree.jx_clerk
+
+
+def test_superuser_reads_every_row_through_scoped(tree):
+    root = User.objects.create_superuser("root", password="x")
+    assert scoped(User.objects.all(), root).count() == User.objects.count()

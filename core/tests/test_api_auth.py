@@ -173,8 +173,10 @@ def test_missing_row_is_404_in_chinese(world):
     assert r.json() == {"code": "not_found", "message": "记录不存在或不在您的权限范围内"}
 
 
-def test_openapi_json_is_served_with_paths_and_security(db):
-    r = Client().get("/api/openapi.json")
+def test_openapi_json_is_served_with_paths_and_security(world):
+    c = Client()
+    c.force_login(world.fz_clerk)  # the schema is for signed-in users only
+    r = c.get("/api/openapi.json")
     assert r.status_code == 200
     doc = r.json()
     assert doc["info"]["title"] == "政采 Zhengcai API"
@@ -191,8 +193,11 @@ def test_openapi_json_is_served_with_paths_and_security(db):
     assert "ErrorOut" in doc["components"]["schemas"]
 
 
-def test_docs_page_is_served(db):
-    assert Client().get("/api/docs").status_code == 200
+def test_docs_page_is_served(world):
+    c = Client()
+    c.force_login(world.fz_clerk)
+    assert c.get("/api/docs").status_code == 200
+    assert Client().get("/api/docs").status_code == 302  # to the login page
 
 
 def test_token_last_used_is_not_rewritten_on_every_request(world):

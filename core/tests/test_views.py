@@ -113,6 +113,25 @@ def test_parameter_list_for_regulators_and_admin(world, admin, who):
     assert "登录连续失败锁定次数" in grid(page) and "全国" in grid(page)
 
 
+def _listed_regions(user) -> set[str]:
+    r = get(user, "/settings/parameters/?export=xlsx")
+    assert r.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    col = list(rows[0]).index("适用区划")
+    return {row[col] for row in rows[1:]}
+
+
+def test_parameter_list_shows_the_regulators_region_and_above(world, admin):
+    fz = _listed_regions(world.fz_reg)
+    assert {"全国", "350000", "350100"} <= fz
+    assert not {"360000", "350200", "350128"} & fz  # another province, a sibling city
+    fj = _listed_regions(world.fj_reg)
+    assert {"全国", "350000", "350100", "350200"} <= fj and "360000" not in fj
+    jx = _listed_regions(world.jx_reg)
+    assert {"全国", "360000"} <= jx and not any(code.startswith("35") for code in jx)
+    assert {"全国", "350000", "360000"} <= _listed_regions(admin)
+
+
 @pytest.mark.parametrize("who", ["fz_clerk", "fz_reviewer", "dept_competent", "jx_clerk"])
 def test_parameter_pages_refused_to_others(world, who):
     user = getattr(world, who)
@@ -252,9 +271,8 @@ def _a_weekday(year=2031):
     return day
 
 
-@pytest.mark.parametrize("who", ["fj_reg", "jx_reg", "admin"])
-def test_workday_pages_for_regulators_and_admin(world, admin, who):
-    user = admin if who == "admin" else getattr(world, who)
+def test_workday_pages_for_the_admin(world, admin):
+    user = admin
     r = get(user, "/settings/workdays/")
     assert r.status_code == 200
     assert "工作日调整" in html(r) and "新增调整" in html(r)
@@ -263,7 +281,7 @@ def test_workday_pages_for_regulators_and_admin(world, admin, who):
     assert "新增工作日调整" in html(r) and "说明" in html(r)
 
 
-@pytest.mark.parametrize("who", ["fz_clerk", "dept_competent", "fz_reviewer"])
+@pytest.mark.parametrize("who", ["fz_clerk", "dept_competent", "fz_reviewer", "fj_reg", "jx_reg"])
 def test_workday_pages_refused_to_others(world, who):
     user = getattr(world, who)
     assert get(user, "/settings/workdays/").status_code == 403
@@ -273,59 +291,59 @@ def test_workday_pages_refused_to_others(world, who):
     assert not WorkdayAdjustment.objects.exists()
 
 
-def test_workday_adjustment_is_listed_and_used_by_the_calendar(world):
+def test_workday_adjustment_is_listed_and_used_by_the_calendar(world, admin):
     from core import workdays
 
     day = _a_weekday()
     assert workdays.is_working_day(day)
-    r = post(world.fj_reg, "/settings/workdays/new/",
+    r = post(admin, "/settings/workdays/new/",
              {"date": day.isoformat(), "is_working_day": "0", "reason": "国务院办公厅通知：补充放假"})
     assert r.status_code == 302 and r["Location"] == "/settings/workdays/"
     assert "已保存。" in flashed(r)
     assert not workdays.is_working_day(day)
     row = WorkdayAdjustment.objects.get(date=day)
-    assert row.created_by == world.fj_reg and not row.is_working_day
-    page = grid(html(get(world.jx_reg, "/settings/workdays/")))
+    assert row.created_by == admin and not row.is_working_day
+    page = grid(html(get(admin, "/settings/workdays/")))
     assert day.isoformat() in page and "休息" in page and "补充放假" in page
 
 
-def test_workday_adjustment_to_working_saturday(world):
+def test_workday_adjustment_to_working_saturday(world, admin):
     from core import workdays
 
     saturday = _a_weekday() + dt.timedelta(days=3)
     assert not workdays.is_working_day(saturday)
-    r = post(world.fz_reg, "/settings/workdays/new/",
+    r = post(admin, "/settings/workdays/new/",
              {"date": saturday.isoformat(), "is_working_day": "1", "reason": "调休上班"})
     assert r.status_code == 302
     assert workdays.is_working_day(saturday)
 
 
-def test_workday_second_entry_for_a_date_replaces_the_first(world):
+def test_workday_second_entry_for_a_date_replaces_the_first(world, admin):
     from core import workdays
 
     day = _a_weekday()
-    post(world.fj_reg, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
-    post(world.fj_reg, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "1", "reason": "更正"})
+    post(admin, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
+    post(admin, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "1", "reason": "更正"})
     assert WorkdayAdjustment.objects.filter(date=day).count() == 1
     assert workdays.is_working_day(day)
 
 
-def test_workday_empty_reason_shows_message_and_saves_nothing(world):
-    r = post(world.fj_reg, "/settings/workdays/new/", {"date": _a_weekday().isoformat(), "is_working_day": "0",
+def test_workday_empty_reason_shows_message_and_saves_nothing(world, admin):
+    r = post(admin, "/settings/workdays/new/", {"date": _a_weekday().isoformat(), "is_working_day": "0",
                                                        "reason": ""})
     assert r.status_code == 200
     page = html(r)
     assert "必填" in field_html(page, "说明")
     assert "请修正标出的字段" in page
-    r = post(world.fj_reg, "/settings/workdays/new/", {"date": "", "is_working_day": "0", "reason": "放假"})
+    r = post(admin, "/settings/workdays/new/", {"date": "", "is_working_day": "0", "reason": "放假"})
     assert "必填" in field_html(html(r), "日期")
     assert not WorkdayAdjustment.objects.exists()
 
 
-def test_workday_list_export(world):
+def test_workday_list_export(world, admin):
     day = _a_weekday()
-    post(world.fj_reg, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
-    r = get(world.fj_reg, "/settings/workdays/?export=xlsx")
+    post(admin, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
+    r = get(admin, "/settings/workdays/?export=xlsx")
     assert r.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == ["日期", "调整为", "说明", "录入人", "录入时间"]

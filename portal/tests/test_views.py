@@ -299,7 +299,7 @@ def test_bulletin_empty_title_shows_message_and_saves_nothing(world):
 # ---- the left menu ----------------------------------------------------------------------------------------------
 
 
-REGULATOR_ENTRIES = {"审核采购单位信息", "查看采购单位信息", "查看/解除隶属关系", "规则参数", "工作日调整", "通知公告"}
+REGULATOR_ENTRIES = {"审核采购单位信息", "查看采购单位信息", "查看/解除隶属关系", "规则参数", "通知公告"}
 PURCHASER_ENTRIES = {"用户库基本信息", "隶属关系设置"}
 
 

@@ -1,0 +1,23 @@
+"""Reads of the kernel's own tables, scoped by who asks."""
+
+from django.db.models import Q, QuerySet
+
+from access.scope import is_admin
+
+from .models import RuleParameter
+
+
+def parameters_for(user) -> QuerySet:
+    """规则参数 a user may list: the admin all; a regulator the national editions, its region's ancestors, its
+    region and the regions under it (which it may set); never another province's or a sibling city's."""
+    qs = RuleParameter.objects.all()
+    if is_admin(user):
+        return qs
+    if not user.is_regulator:
+        return qs.none()
+    from orgs.models import Region
+
+    path = user.unit.region_path
+    above = [code for code in path.strip("/").split("/") if code]
+    below = Region.objects.filter(path__startswith=path).values("code")
+    return qs.filter(Q(region_code="") | Q(region_code__in=above) | Q(region_code__in=below))
