@@ -21,6 +21,7 @@ from django.db.models import Q, Sum
 
 from audit import services as audit
 from core.errors import BusinessError
+from core.money import MAX_AMOUNT_MESSAGE, within_limit
 from orgs.models import Unit
 from supervision.services import warning_raise
 
@@ -128,12 +129,18 @@ def indicator_adjust(*, bgt_id: str, delta: Decimal, adj_batch_no: str, cur_amt:
     if new_amount < 0:
         raise BusinessError(f"指标 {bgt_id} 金额 {ind.amount:,.2f} 元，调减 {-delta:,.2f} 元后为负数。",
                             code="indicator_negative", field="ADJ_AMT")
+    if not within_limit(new_amount):  # the feed refuses such amounts; an adjustment must not reach them either
+        raise BusinessError(f"指标 {bgt_id} 金额 {ind.amount:,.2f} 元，调整 {delta:,.2f} 元后超出上限：{MAX_AMOUNT_MESSAGE}",
+                            code="amount_too_large", field="ADJ_AMT")
     if amount is not None and amount != new_amount:
         raise BusinessError(f"指标 {bgt_id} 调整后金额应为 {new_amount:,.2f} 元，报文 AMOUNT 为 {amount:,.2f} 元。",
                             code="indicator_amount_mismatch", field="AMOUNT")
     before = _state(ind)
     ind.amount = new_amount
     ind.cur_amt = cur_amt if cur_amt is not None else max(ind.cur_amt + delta, Decimal("0"))
+    if not within_limit(ind.cur_amt):
+        raise BusinessError(f"指标 {bgt_id} 调整后当前金额超出上限：{MAX_AMOUNT_MESSAGE}", code="amount_too_large",
+                            field="ADJ_AMT")
     ind.adj_batch_no = adj_batch_no
     ind.save(update_fields=["amount", "cur_amt", "adj_batch_no", "updated_at"])
     audit.record(actor=actor, action="indicator.platform_adjust", obj=ind, before=before,

@@ -18,7 +18,10 @@ router = Router(tags=["一体化接入"])
 HEADERS_DOC = (
     "请求头：`X-Client-Id`（客户端标识）、`X-Message-Id`（消息ID，重复的消息ID只确认、不重复处理）、"
     "`X-Timestamp`（Unix 秒，与服务器时间相差不得超过规则参数 integration_max_skew_seconds）、"
-    "`X-Signature` = 十六进制 HMAC-SHA256(客户端密钥, `时间戳\\n消息ID\\n原始报文`)。"
+    "`X-Signature-Version: 2`，`X-Signature` = 十六进制 HMAC-SHA256(客户端密钥, "
+    "`2\\n请求方法\\n请求路径\\n时间戳\\n消息ID\\n原始报文`)；旧版签名（版本1，无 X-Signature-Version，"
+    "`时间戳\\n消息ID\\n原始报文`）只在系统管理员为该客户端设定的截止日期前接受。"
+    "未认证或被拒收的请求按来源地址限流，已认证的客户端按客户端限流，超限应答 429。"
     "报文为单条记录 `{...}` 或批量 `{\"records\": [...]}`（批量整体处理，一条失败则全部不处理）。"
     "金额为字符串（元，两位小数）。"
 )
@@ -32,8 +35,8 @@ class AckOut(Schema):
     original_id: int | None = None
 
 
-RESPONSES = {200: AckOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 500: ErrorOut,
-             503: ErrorOut}
+RESPONSES = {200: AckOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut,
+             500: ErrorOut, 503: ErrorOut}
 
 
 def _body_doc(example: dict) -> dict:
@@ -42,13 +45,18 @@ def _body_doc(example: dict) -> dict:
 
 
 def _receive(request, kind: str):
+    source_ip = request.META.get("REMOTE_ADDR") or None
     try:
         raw = request.body
     except RequestDataTooBig:
-        reply = services.refuse_too_large(kind=kind, headers=request.headers)
+        reply = services.refuse_too_large(kind=kind, headers=request.headers, source_ip=source_ip)
     else:
-        reply = services.receive(kind=kind, headers=request.headers, raw=raw)
-    return JsonResponse(reply.body, status=reply.status, json_dumps_params={"ensure_ascii": False})
+        reply = services.receive(kind=kind, headers=request.headers, raw=raw, method=request.method,
+                                 path=request.path, source_ip=source_ip)
+    response = JsonResponse(reply.body, status=reply.status, json_dumps_params={"ensure_ascii": False})
+    for name, value in reply.headers.items():
+        response[name] = value
+    return response
 
 
 @router.post("/integration/budget-platform/indicators", auth=None, response=RESPONSES,

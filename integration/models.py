@@ -95,6 +95,10 @@ class PlatformClient(models.Model):
     name = models.CharField("名称", max_length=60)
     secret = models.CharField("签名密钥", max_length=128)
     is_active = models.BooleanField("启用", default=True)
+    # Signature version 1 does not cover the endpoint; the platform is another system that upgrades on its
+    # own schedule, so the administrator decides per client until when v1 is still accepted (empty: never).
+    v1_accepted_until = models.DateField("旧版签名（版本1）接受至", null=True, blank=True,
+                                         help_text="含当日；为空表示只接受版本2签名。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -120,6 +124,10 @@ class InboundMessage(models.Model):
     client = models.ForeignKey(PlatformClient, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name="客户端")
     client_label = models.CharField("客户端标识", max_length=40, blank=True, default="")
+    # what an unauthenticated request claimed to be: never shown as its client (only the administrator sees it)
+    claimed_client = models.CharField("自称客户端标识（未认证）", max_length=40, blank=True, default="")
+    source_ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    signature_version = models.PositiveSmallIntegerField("签名版本", null=True, blank=True)
     message_id = models.CharField("消息ID", max_length=64, blank=True, default="")
     kind = models.CharField("消息类型", max_length=20, choices=KINDS, db_index=True)
     action = models.CharField("操作", max_length=20, blank=True, default="")
@@ -128,7 +136,9 @@ class InboundMessage(models.Model):
     status = models.CharField("处理状态", max_length=10, choices=STATUSES, db_index=True)
     http_status = models.PositiveSmallIntegerField("应答状态码", null=True, blank=True)
     error = models.TextField("错误信息", blank=True, default="")
-    body = models.TextField("报文")
+    body = models.TextField("报文")  # whole when authenticated and not refused, else a bounded excerpt
+    body_size = models.PositiveIntegerField("报文字节数", default=0)
+    body_sha256 = models.CharField("报文SHA-256", max_length=64, blank=True, default="")
     result = models.JSONField("处理结果", default=dict, blank=True)
     record_count = models.PositiveIntegerField("记录数", default=0)
     fiscal_year = models.PositiveIntegerField("预算年度", null=True, blank=True, db_index=True)
@@ -144,7 +154,10 @@ class InboundMessage(models.Model):
                                     condition=models.Q(status="applied")),
         ]
         indexes = [models.Index(fields=["kind", "region_path"], name="inbound_kind_region"),
-                   models.Index(fields=["region_path"], name="inbound_region")]
+                   models.Index(fields=["region_path"], name="inbound_region"),
+                   # the rate limits count recent rows per client and per source address
+                   models.Index(fields=["client", "received_at"], name="inbound_client_recent"),
+                   models.Index(fields=["source_ip", "received_at"], name="inbound_ip_recent")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.message_id or '—'}（{self.get_status_display()}）"

@@ -2,10 +2,15 @@
 
 A regulator sees the messages, platform units and 隶属关系 whose 财政区划 lies in its region (the region path
 stored on each row, a prefix filter like access.scope's `region_path`); units for 重置预算匹配 come from
-access.scope. The system administrator sees everything; everyone else nothing.
+access.scope. The system administrator sees everything; everyone else nothing. Rows with no region (unknown
+财政区划, unauthenticated messages) match no regulator's prefix.
+
+The 财政区划 of a platform row is the platform's word: a row filed under this region for a unit that 政采
+knows elsewhere is not shown, and the 政采 units and platform names put beside a row come from the region
+only, so no page names a unit outside it.
 """
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -54,17 +59,37 @@ def message_or_404(user, pk: int) -> InboundMessage:
     return msg
 
 
-def _zc_unit_by_credit_code():
-    return Unit.objects.filter(credit_code=OuterRef("credit_code")).exclude(credit_code="").order_by("pk")
+def _units_inside(prefix: str) -> QuerySet:
+    return Unit.objects.filter(region_path__startswith=prefix) if prefix else Unit.objects.all()
+
+
+def _codes_outside(prefix: str, field: str) -> QuerySet:
+    """`field` values (credit or budget codes) of 政采 units outside the region."""
+    return Unit.objects.exclude(region_path__startswith=prefix).exclude(**{field: ""}).values(field)
+
+
+def _region_and_above(prefix: str) -> Q:
+    """Rows of the region, its subregions and the regions above it (a superior unit may be provincial)."""
+    if not prefix:
+        return Q()
+    parts = [p for p in prefix.split("/") if p]
+    above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    return Q(region_path__startswith=prefix) | Q(region_path__in=above)
 
 
 def platform_units(user) -> QuerySet:
     """一体化单位基本信息 with the matching 政采 unit (by USCC) and its 单位预算编码."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return PlatformUnit.objects.none()
+    zc = _units_inside(prefix).filter(credit_code=OuterRef("credit_code")).exclude(credit_code="").order_by("pk")
     qs = PlatformUnit.objects.annotate(
-        zc_unit_id=Subquery(_zc_unit_by_credit_code().values("pk")[:1]),
-        zc_unit_name=Subquery(_zc_unit_by_credit_code().values("name")[:1]),
-        zc_budget_code=Coalesce(Subquery(_zc_unit_by_credit_code().values("budget_code")[:1]), Value("")),
+        zc_unit_id=Subquery(zc.values("pk")[:1]),
+        zc_unit_name=Subquery(zc.values("name")[:1]),
+        zc_budget_code=Coalesce(Subquery(zc.values("budget_code")[:1]), Value("")),
     )
+    if prefix:
+        qs = qs.exclude(credit_code__in=_codes_outside(prefix, "credit_code"))
     return in_region(qs, user)
 
 
@@ -73,9 +98,13 @@ def platform_subordinations(user) -> QuerySet:
     from orgs.models import Subordination
     from workflow.models import Status
 
-    zc = Unit.objects.filter(budget_code=OuterRef("agency_code")).exclude(budget_code="").order_by("pk")
-    names = PlatformUnit.objects.order_by("-fiscal_year", "-id")
-    pending = Subordination.objects.filter(unit__budget_code=OuterRef("agency_code"),
+    prefix = region_prefix(user)
+    if prefix is None:
+        return PlatformSubordination.objects.none()
+    local = _units_inside(prefix)
+    zc = local.filter(budget_code=OuterRef("agency_code")).exclude(budget_code="").order_by("pk")
+    names = PlatformUnit.objects.filter(_region_and_above(prefix)).order_by("-fiscal_year", "-id")
+    pending = Subordination.objects.filter(unit__in=local, unit__budget_code=OuterRef("agency_code"),
                                            status=Status.PENDING).order_by("-id")
     qs = PlatformSubordination.objects.annotate(
         agency_name=Subquery(names.filter(agency_code=OuterRef("agency_code")).values("agency_name")[:1]),
@@ -86,6 +115,8 @@ def platform_subordinations(user) -> QuerySet:
         zc_competent_name=Subquery(zc.values("competent__name")[:1]),
         zc_pending_code=Subquery(pending.values("competent_unit__budget_code")[:1]),
     )
+    if prefix:
+        qs = qs.exclude(agency_code__in=_codes_outside(prefix, "budget_code"))
     return in_region(qs, user)
 
 

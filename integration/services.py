@@ -1,9 +1,15 @@
 """The inbound feed from the budget platform (预算管理一体化) and 重置预算匹配.
 
-`receive` is the whole life of one inbound message: authenticate (client, HMAC signature, timestamp within
-the rule parameter `integration_max_skew_seconds`), acknowledge a repeated message id without applying it
-again, check the body, apply it in one transaction (a batch is all or nothing) and keep the message with
-its status, error and result. It never raises: it returns (HTTP status, JSON body).
+`receive` is the whole life of one inbound message: authenticate on the raw bytes (client, HMAC signature
+of version 2 — or 1 until the client's cut-off date —, timestamp within the rule parameter
+`integration_max_skew_seconds`), rate-limit, acknowledge a repeated message id without applying it again,
+only then parse and check the body, apply it in one transaction (a batch is all or nothing) and keep the
+message with its status, error and result. It never raises: it returns (HTTP status, JSON body).
+
+An unauthenticated request proves nothing it says: it is kept with no client, no region, no unit code
+(only the administrator's unscoped log shows it), with a bounded excerpt of its body plus the body's size and
+SHA-256, and it is limited per source address. Authenticated clients are limited per client. The limits are
+rule parameters (integration/params.py); over a limit the answer is 429 and nothing is stored.
 
 Statuses: applied (已处理), duplicate (重复消息, acknowledged with 200), refused (已拒收: authentication or
 a malformed body, 401/400/413), failed (处理失败: well-formed but the platform's data contradicts ours,
@@ -13,13 +19,15 @@ e.g. an adjustment of an unknown indicator, 422; or an internal error, 500).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from access.scope import in_jurisdiction
 from audit import services as audit
@@ -40,13 +48,22 @@ from .models import (
 logger = logging.getLogger("zhengcai")
 
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII unix seconds; int() would read fullwidth digits and 400-digit numbers
 SKEW_PARAMETER = "integration_max_skew_seconds"
+WINDOW_PARAMETER = "integration_rate_window_seconds"
+REFUSED_PARAMETER = "integration_refused_per_window"
+REQUESTS_PARAMETER = "integration_requests_per_window"
+BODY_EXCERPT_BYTES = 4096  # what is kept of a body that was not accepted: enough to see what it was
+ENDPOINTS = {"indicator": "/api/integration/budget-platform/indicators",
+             "unit": "/api/integration/budget-platform/units",
+             "subordination": "/api/integration/budget-platform/subordinations"}
 
 
 @dataclass
 class Reply:
     status: int
     body: dict
+    headers: dict = field(default_factory=dict)
 
 
 def _error(code: str, message: str, errors: dict | None = None) -> dict:
@@ -57,17 +74,29 @@ def _error(code: str, message: str, errors: dict | None = None) -> dict:
 
 
 class _Refusal(Exception):
-    def __init__(self, http_status: int, code: str, message: str, errors: dict | None = None, client=None):
+    def __init__(self, http_status: int, code: str, message: str, errors: dict | None = None):
         super().__init__(message)
         self.http_status, self.code, self.message, self.errors = http_status, code, message, errors
-        self.client = client  # the client the message claims to come from, when it is registered
 
 
 def _header(headers, name: str) -> str:
     return (headers.get(name) or "").strip()
 
 
-def _authenticate(headers, raw: bytes, now: float) -> tuple[PlatformClient, str, dt.datetime]:
+def _version(headers) -> int:
+    text = _header(headers, signing.HEADER_VERSION) or "1"
+    if text not in ("1", "2"):
+        raise _Refusal(401, "signature_version", "X-Signature-Version 应为 2（或在截止日期前为旧版 1）。")
+    return int(text)
+
+
+def _v1_allowed(client: PlatformClient) -> bool:
+    until = client.v1_accepted_until
+    return until is not None and timezone.localdate() <= until
+
+
+def _authenticate(headers, raw: bytes, now: float, method: str, path: str):
+    """(client, message id, sent at, signature version) of a message whose signature holds, or _Refusal."""
     client_id = _header(headers, signing.HEADER_CLIENT)
     message_id = _header(headers, signing.HEADER_MESSAGE)
     ts_text = _header(headers, signing.HEADER_TIMESTAMP)
@@ -76,66 +105,119 @@ def _authenticate(headers, raw: bytes, now: float) -> tuple[PlatformClient, str,
                               (signing.HEADER_TIMESTAMP, ts_text), (signing.HEADER_SIGNATURE, given)) if not v]
     if missing:
         raise _Refusal(401, "unauthorized", f"缺少请求头：{'、'.join(missing)}。", {m: "必填" for m in missing})
+    if not TIMESTAMP.fullmatch(ts_text):
+        raise _Refusal(401, "bad_timestamp", "X-Timestamp 应为 Unix 时间戳（秒，半角数字）。")
+    version = _version(headers)
     client = PlatformClient.objects.filter(client_id=client_id, is_active=True).first()
     if client is None:
-        raise _Refusal(401, "unknown_client", f"客户端「{client_id}」未登记或已停用。")
-    if not signing.verify(client.secret, ts_text, message_id, raw, given):
-        raise _Refusal(401, "bad_signature", "签名校验失败：X-Signature 应为 HMAC-SHA256(密钥, 时间戳\\n消息ID\\n报文) 的十六进制。",
-                       client=client)
-    if not ts_text.isdigit():
-        raise _Refusal(401, "bad_timestamp", "X-Timestamp 应为 Unix 时间戳（秒）。", client=client)
+        raise _Refusal(401, "unknown_client", f"客户端「{client_id[:40]}」未登记或已停用。")
+    if version == 2:
+        good = signing.verify_v2(client.secret, method, path, ts_text, message_id, raw, given)
+    else:
+        good = signing.verify(client.secret, ts_text, message_id, raw, given)
+    if not good:
+        raise _Refusal(401, "bad_signature",
+                       "签名校验失败：X-Signature 应为 HMAC-SHA256(密钥, \"2\\n请求方法\\n路径\\n时间戳\\n消息ID\\n\" + 报文) "
+                       "的十六进制（X-Signature-Version: 2）。")
+    if version == 1 and not _v1_allowed(client):
+        raise _Refusal(401, "signature_version",
+                       "旧版签名（版本1）已不再接受：请按版本2签名（请求头 X-Signature-Version: 2，签名覆盖请求方法和路径）。")
     max_skew = params.value(SKEW_PARAMETER)
     skew = int(ts_text) - now
     if abs(skew) > max_skew:
         when = "早于" if skew < 0 else "晚于"
         raise _Refusal(401, "stale_timestamp",
-                       f"消息时间戳{when}服务器时间 {abs(int(skew))} 秒，超过允许的 {max_skew} 秒，已拒收（防重放）。",
-                       client=client)
+                       f"消息时间戳{when}服务器时间 {abs(int(skew))} 秒，超过允许的 {max_skew} 秒，已拒收（防重放）。")
     if not MESSAGE_ID.match(message_id):
-        raise _Refusal(400, "bad_message_id", "X-Message-Id 应为 1–64 位字母、数字或 . _ : -。", client=client)
-    return client, message_id, dt.datetime.fromtimestamp(int(ts_text), tz=dt.UTC)
+        raise _Refusal(400, "bad_message_id", "X-Message-Id 应为 1–64 位字母、数字或 . _ : -。")
+    return client, message_id, dt.datetime.fromtimestamp(int(ts_text), tz=dt.UTC), version
 
 
-def _keep(*, kind, status, http_status, raw_text, client=None, client_label="", message_id="", sent_at=None,
-          error="", result=None, facts=None) -> InboundMessage:
+def _limited(*, client=None, source_ip=None, now: float) -> Reply | None:
+    """429 when the client (authenticated) or the source address (unauthenticated) is over its limit."""
+    window = params.value(WINDOW_PARAMETER)
+    since = dt.datetime.fromtimestamp(now - window, tz=dt.UTC)
+    if client is not None:
+        recent = InboundMessage.objects.filter(client=client, received_at__gte=since)
+        who = f"客户端 {client.client_id}"
+    else:
+        recent = InboundMessage.objects.filter(client__isnull=True, source_ip=source_ip, received_at__gte=since)
+        who = f"来源地址 {source_ip or '未知'}"
+    refused_limit = params.value(REFUSED_PARAMETER)
+    refused = recent.filter(status=InboundMessage.REFUSED).count()
+    if refused >= refused_limit:
+        message = f"请求过于频繁：{window} 秒内已拒收 {refused} 次（上限 {refused_limit} 次），请稍后再试。"
+    elif client is not None and recent.count() >= params.value(REQUESTS_PARAMETER):
+        message = f"请求过于频繁：{window} 秒内已收到 {recent.count()} 条消息（上限 {params.value(REQUESTS_PARAMETER)} 条），请稍后再试。"
+    else:
+        return None
+    logger.warning("一体化接口限流 %s：%s", who, message)
+    return Reply(429, _error("rate_limited", message), {"Retry-After": str(window)})
+
+
+def _excerpt(raw: bytes) -> str:
+    if len(raw) <= BODY_EXCERPT_BYTES:
+        return raw.decode("utf-8", errors="replace")
+    head = raw[:BODY_EXCERPT_BYTES].decode("utf-8", errors="ignore")
+    return f"{head}…（报文共 {len(raw)} 字节，只保留前 {BODY_EXCERPT_BYTES} 字节）"
+
+
+def _keep(*, kind, status, http_status, raw: bytes | None, client=None, claimed="", source_ip=None,
+          message_id="", sent_at=None, signature_version=None, error="", result=None, facts=None) -> InboundMessage:
+    """Store one message. Only an authenticated, accepted body is kept whole; facts (region, unit, year) only
+    come from authenticated bodies, so a forged message is seen by no regulator."""
     facts = facts or {}
     divs = facts.get("mof_div_codes") or []
+    whole = client is not None and status != InboundMessage.REFUSED
+    if raw is None:
+        body, size, digest = "（报文过大，未读取）", 0, ""
+    else:
+        body = raw.decode("utf-8", errors="replace") if whole else _excerpt(raw)
+        size, digest = len(raw), hashlib.sha256(raw).hexdigest()
     return InboundMessage.objects.create(
-        client=client, client_label=client_label[:40], message_id=message_id[:64], kind=kind,
+        client=client, client_label=client.client_id[:40] if client else "", claimed_client=claimed[:40],
+        source_ip=source_ip, signature_version=signature_version, message_id=message_id[:64], kind=kind,
         action=facts.get("action", ""), sent_at=sent_at, status=status, http_status=http_status, error=error,
-        body=raw_text, result=result or {}, record_count=facts.get("count", 0), fiscal_year=facts.get("fiscal_year"),
-        mof_div_code=divs[0][:9] if len(divs) == 1 else "", agency_code=facts.get("agency_code", ""),
-        region_path=common_path(region_path_for(d) for d in divs),
+        body=body, body_size=size, body_sha256=digest, result=result or {}, record_count=facts.get("count", 0),
+        fiscal_year=facts.get("fiscal_year"), mof_div_code=divs[0][:9] if len(divs) == 1 else "",
+        agency_code=facts.get("agency_code", ""), region_path=common_path(region_path_for(d) for d in divs),
     )
 
 
-def receive(*, kind: str, headers, raw: bytes, now: float | None = None) -> Reply:
-    """Handle one inbound message of `kind` (indicator / unit / subordination). Never raises."""
+def receive(*, kind: str, headers, raw: bytes, now: float | None = None, method: str = "POST",
+            path: str | None = None, source_ip: str | None = None) -> Reply:
+    """Handle one inbound message of `kind` (indicator / unit / subordination) POSTed to `path` (the signed
+    path; default the kind's endpoint). Never raises."""
     now = time.time() if now is None else now
-    raw_text = raw.decode("utf-8", errors="replace")
+    claimed = _header(headers, signing.HEADER_CLIENT)
+    keep = {"kind": kind, "raw": raw, "claimed": claimed, "source_ip": source_ip,
+            "message_id": _header(headers, signing.HEADER_MESSAGE)}
     try:
-        body = wire.decode(raw)
-    except wire.WireError:
-        body = None
-    facts = wire.hints(body)
-    client_label = _header(headers, signing.HEADER_CLIENT)
-    message_id = _header(headers, signing.HEADER_MESSAGE)
-    keep = {"kind": kind, "raw_text": raw_text, "client_label": client_label, "message_id": message_id,
-            "facts": facts}
-    client = None
+        try:
+            client, message_id, sent_at, version = _authenticate(headers, raw, now, method, path or ENDPOINTS[kind])
+        except _Refusal as exc:
+            # nothing of an unauthenticated body is parsed or trusted
+            return _limited(source_ip=source_ip, now=now) or _refuse(keep, exc)
+        keep.update(client=client, message_id=message_id, sent_at=sent_at, signature_version=version)
+        limited = _limited(client=client, now=now)
+    except BusinessError as exc:  # a parameter is not configured
+        return _refuse(keep, _Refusal(503, exc.code, exc.message))
+    if limited:
+        return limited
     try:
-        client, message_id, sent_at = _authenticate(headers, raw, now)
-        keep.update(client=client, sent_at=sent_at)
-        original = _applied(client, message_id)
-        if original is not None:
-            return _duplicate(keep, original)
-        parsed = wire.PARSERS[kind](wire.decode(raw))
+        body, undecodable = wire.decode(raw), None
+    except wire.WireError as exc:
+        body, undecodable = None, exc
+    keep["facts"] = wire.hints(body)
+    original = _applied(client, message_id)
+    if original is not None:
+        return _duplicate(keep, original)
+    try:
+        if undecodable is not None:
+            raise undecodable
+        parsed = wire.PARSERS[kind](body)
     except wire.WireError as exc:
         return _refuse(keep, _Refusal(400, "invalid", exc.message, exc.errors))
-    except _Refusal as exc:
-        return _refuse(keep, exc)
-    except BusinessError as exc:  # the skew parameter is not configured
-        return _refuse(keep, _Refusal(503, exc.code, exc.message))
     origin = f"一体化消息 {client.client_id}/{message_id}"
     try:
         with transaction.atomic():
@@ -167,20 +249,26 @@ def _applied(client, message_id: str) -> InboundMessage | None:
     return InboundMessage.objects.filter(client=client, message_id=message_id, status=InboundMessage.APPLIED).first()
 
 
-def refuse_too_large(*, kind: str, headers) -> Reply:
-    """A body over the request size limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE) is not read at all."""
-    keep = {"kind": kind, "raw_text": "（报文过大，未读取）", "client_label": _header(headers, signing.HEADER_CLIENT),
+def refuse_too_large(*, kind: str, headers, source_ip: str | None = None, now: float | None = None) -> Reply:
+    """A body over the request size limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE) is not read at all, so it
+    is not authenticated either."""
+    now = time.time() if now is None else now
+    keep = {"kind": kind, "raw": None, "claimed": _header(headers, signing.HEADER_CLIENT), "source_ip": source_ip,
             "message_id": _header(headers, signing.HEADER_MESSAGE)}
-    return _refuse(keep, _Refusal(413, "too_large", "报文过大，请分批发送。"))
+    try:
+        limited = _limited(source_ip=source_ip, now=now)
+    except BusinessError as exc:
+        return _refuse(keep, _Refusal(503, exc.code, exc.message))
+    return limited or _refuse(keep, _Refusal(413, "too_large", "报文过大，请分批发送。"))
 
 
 def _refuse(keep: dict, exc: _Refusal) -> Reply:
-    if exc.client is not None:
-        keep = {**keep, "client": exc.client}
     _keep(status=InboundMessage.REFUSED, http_status=exc.http_status, error=exc.message,
           result={"errors": exc.errors} if exc.errors else None, **keep)
-    logger.warning("一体化消息已拒收 kind=%s client=%s id=%s http=%s：%s", keep["kind"], keep["client_label"],
-                   keep["message_id"], exc.http_status, exc.message)
+    client = keep.get("client")
+    logger.warning("一体化消息已拒收 kind=%s client=%s id=%s http=%s：%s", keep["kind"],
+                   client.client_id if client else f"未认证（自称 {keep['claimed'][:40]}）", keep["message_id"][:64],
+                   exc.http_status, exc.message)
     return Reply(exc.http_status, _error(exc.code, exc.message, exc.errors))
 
 
@@ -188,7 +276,7 @@ def _duplicate(keep: dict, original: InboundMessage | None) -> Reply:
     msg = _keep(status=InboundMessage.DUPLICATE, http_status=200,
                 result={"original_id": original.pk if original else None}, **keep)
     logger.info("一体化重复消息 kind=%s client=%s id=%s（已于 #%s 处理，不重复执行）", keep["kind"],
-                keep["client_label"], keep["message_id"], original.pk if original else "?")
+                keep["client"].client_id, keep["message_id"], original.pk if original else "?")
     return Reply(200, {"status": "duplicate", "message_id": keep["message_id"], "id": msg.pk,
                        "original_id": original.pk if original else None})
 
@@ -338,3 +426,21 @@ def rematch_unit(*, actor, unit) -> list[dict]:
                         "skipped": [r["bgt_id"] for r in rows if r["status"] == "skipped"]})
     logger.info("重置预算匹配 unit=%s code=%s by=%s：%d 条", unit.pk, unit.budget_code, actor.username, len(rows))
     return rows
+
+
+# ---- the clients ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def client_set_v1_cutoff(*, actor, client: PlatformClient, until: dt.date | None) -> PlatformClient:
+    """Until when (inclusive) `client` may still sign with version 1; None = version 2 only. The system
+    administrator's decision (actor None = the server console, `manage.py platform_client`)."""
+    if actor is not None and not (actor.is_superuser or actor.has_role("admin")):
+        raise NotAllowed("只有系统管理员可以设置旧版签名的截止日期。")
+    client = PlatformClient.objects.select_for_update().get(pk=client.pk)
+    before = {"v1_accepted_until": client.v1_accepted_until}
+    client.v1_accepted_until = until
+    client.save(update_fields=["v1_accepted_until"])
+    audit.record(actor=actor, action="platform_client.v1_cutoff", obj=client, before=before,
+                 after={"v1_accepted_until": until})
+    return client

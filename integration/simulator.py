@@ -232,7 +232,8 @@ def deliver(messages: list[Message], send, client: PlatformClient) -> Summary:
     summary = Summary()
     for msg in messages:
         raw = msg.raw
-        status, reply = send(PATHS[msg.kind], signing.headers(client.client_id, client.secret, msg.message_id, raw),
+        path = PATHS[msg.kind]
+        status, reply = send(path, signing.headers(client.client_id, client.secret, msg.message_id, raw, path=path),
                              raw)
         summary.add(msg, status, reply)
     return summary

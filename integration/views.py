@@ -112,7 +112,7 @@ def message_list(request):
     """接收消息日志: every inbound message of every kind, refused ones included."""
     _require_regulator(request.user)
     columns = [MESSAGE_COLUMNS[0], MESSAGE_COLUMNS[1], Column("消息类型", "get_kind_display"),
-               Column("客户端", "client_label"), *MESSAGE_COLUMNS[2:3], MESSAGE_COLUMNS[5], MESSAGE_COLUMNS[6],
+               Column("客户端", lambda m: m.client_label if m.client_id else "（未认证）"), *MESSAGE_COLUMNS[2:3], MESSAGE_COLUMNS[5], MESSAGE_COLUMNS[6],
                Column("应答码", "http_status"), *MESSAGE_COLUMNS[7:]]
     spec = ListSpec(
         title="接收消息日志", breadcrumb=["一体化", "接收消息日志"], columns=columns, tabs=_status_tabs(),
@@ -128,7 +128,7 @@ def message_detail(request, pk):
     msg = selectors.message_or_404(request.user, pk)
     try:
         pretty = json.dumps(json.loads(msg.body), ensure_ascii=False, indent=2)
-    except ValueError:
+    except (ValueError, RecursionError):  # an excerpt, or nesting too deep to pretty-print
         pretty = msg.body
     result = msg.result or {}
     back = ("integration:indicator_messages" if msg.kind == InboundMessage.KIND_INDICATOR

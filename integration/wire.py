@@ -2,44 +2,49 @@
 under our own field names. Every problem is collected, so the platform learns all bad fields at once.
 
 A body is one record `{...}` or a batch `{"records": [{...}, ...]}` (applied all or nothing).
-Money is a string ("1250000.00") or a JSON number, read as Decimal (never float), yuan with ≤ 2 decimals.
+Money is a string ("1250000.00") or a JSON number, read as Decimal (never float), yuan with ≤ 2 decimals,
+at most core.money.MAX_AMOUNT. Digits are ASCII only: Python's int() and Decimal() read fullwidth and other
+Unicode digits, which the platform never sends, so they are refused rather than silently converted; so is -0.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core import uscc
+from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE
 
 MAX_RECORDS = 5000
-MONEY_LIMIT = Decimal("1e16")  # DecimalField(max_digits=18, decimal_places=2)
+MONEY_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # decimals beyond two are refused below, by name
+CODE_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
 
 ACTIONS = {"new": "新增", "adjust": "调整", "carry_over": "结转", "delete": "删除"}
 
 # wire name: (our field name, kind, max length)
 INDICATOR_FIELDS = {
-    "BGT_ID": ("bgt_id", "text", 40),
+    "BGT_ID": ("bgt_id", "code", 40),
     "MOF_DIV_CODE": ("mof_div_code", "div", 9),
     "FISCAL_YEAR": ("fiscal_year", "year", None),
-    "AGENCY_CODE": ("agency_code", "text", 32),
-    "PRO_CODE": ("pro_code", "text", 40),
+    "AGENCY_CODE": ("agency_code", "code", 32),
+    "PRO_CODE": ("pro_code", "code", 40),
     "PRO_NAME": ("pro_name", "text", 200),
     "COR_BGT_DOC_NO": ("cor_bgt_doc_no", "text", 100),
-    "BGT_TYPE_CODE": ("bgt_type_code", "text", 10),
-    "SOURCE_TYPE_CODE": ("source_type_code", "text", 10),
-    "FUND_TYPE_CODE": ("fund_type_code", "text", 10),
-    "EXP_FUNC_CODE": ("exp_func_code", "text", 20),
-    "GOV_BGT_ECO_CODE": ("gov_bgt_eco_code", "text", 20),
-    "DEP_BGT_ECO_CODE": ("dep_bgt_eco_code", "text", 20),
-    "PAY_TYPE_CODE": ("pay_type_code", "text", 10),
+    "BGT_TYPE_CODE": ("bgt_type_code", "code", 10),
+    "SOURCE_TYPE_CODE": ("source_type_code", "code", 10),
+    "FUND_TYPE_CODE": ("fund_type_code", "code", 10),
+    "EXP_FUNC_CODE": ("exp_func_code", "code", 20),
+    "GOV_BGT_ECO_CODE": ("gov_bgt_eco_code", "code", 20),
+    "DEP_BGT_ECO_CODE": ("dep_bgt_eco_code", "code", 20),
+    "PAY_TYPE_CODE": ("pay_type_code", "code", 10),
     "IS_GOV_PUR": ("is_gov_pur", "flag", None),
     "AMOUNT": ("amount", "money", None),
     "CUR_AMT": ("cur_amt", "money", None),
     "BGT_EXE_FLAG": ("is_executable", "flag", None),
-    "ORI_BGT_ID": ("ori_bgt_id", "text", 40),
-    "ADJ_BATCH_NO": ("adj_batch_no", "text", 40),
+    "ORI_BGT_ID": ("ori_bgt_id", "code", 40),
+    "ADJ_BATCH_NO": ("adj_batch_no", "code", 40),
     "ADJ_AMT": ("adj_amt", "delta", None),
 }
 _NEW = ["BGT_ID", "MOF_DIV_CODE", "FISCAL_YEAR", "AGENCY_CODE", "PRO_CODE", "PRO_NAME", "AMOUNT"]
@@ -51,7 +56,7 @@ INDICATOR_REQUIRED = {
 }
 
 UNIT_FIELDS = {
-    "AGENCY_CODE": ("agency_code", "text", 32),
+    "AGENCY_CODE": ("agency_code", "code", 32),
     "AGENCY_NAME": ("agency_name", "text", 100),
     "USCC": ("credit_code", "uscc", 18),
     "MOF_DIV_CODE": ("mof_div_code", "div", 9),
@@ -61,8 +66,8 @@ UNIT_FIELDS = {
 UNIT_REQUIRED = ["AGENCY_CODE", "AGENCY_NAME", "USCC", "MOF_DIV_CODE", "FISCAL_YEAR"]
 
 SUBORDINATION_FIELDS = {
-    "AGENCY_CODE": ("agency_code", "text", 32),
-    "SUPER_AGENCY_CODE": ("super_agency_code", "text", 32),
+    "AGENCY_CODE": ("agency_code", "code", 32),
+    "SUPER_AGENCY_CODE": ("super_agency_code", "code", 32),
     "MOF_DIV_CODE": ("mof_div_code", "div", 9),
     "FISCAL_YEAR": ("fiscal_year", "year", None),
     "IS_VALID": ("is_valid", "flag", None),
@@ -90,6 +95,11 @@ def _no_constants(name):
     raise ValueError(name)
 
 
+def _int(text: str):
+    # JSON -0 would become int 0 and lose its sign; keep it as Decimal("-0") so the checks refuse it
+    return Decimal(text) if text.startswith("-") and not text.strip("-0") else int(text)
+
+
 def decode(raw: bytes):
     try:
         text = raw.decode("utf-8")
@@ -98,7 +108,9 @@ def decode(raw: bytes):
     if not text.strip():
         raise WireError("报文为空。")
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constants)
+        return json.loads(text, parse_float=Decimal, parse_int=_int, parse_constant=_no_constants)
+    except RecursionError as exc:  # nesting deeper than the interpreter's stack
+        raise WireError("报文不是合法的 JSON（嵌套层数过多）。") from exc
     except ValueError as exc:
         raise WireError(f"报文不是合法的 JSON（{exc}）。") from exc
 
@@ -112,17 +124,30 @@ def _text(value, max_length):
     return value
 
 
+def _code(value, max_length):
+    text = _text(value, max_length)
+    if not CODE_TEXT.fullmatch(text):
+        raise ValueError("应为半角字母、数字或 . _ -")
+    return text
+
+
 def _money(value, *, signed=False):
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError("应为金额（元，字符串或数字，最多两位小数）")
+    if isinstance(value, str):
+        value = value.strip()
+        if not MONEY_TEXT.fullmatch(value):  # ASCII digits only, no exponent, no sign but "-"
+            raise ValueError("应为金额（元，半角数字，最多两位小数）")
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(value)
     except InvalidOperation as exc:
         raise ValueError("应为金额（元，字符串或数字，最多两位小数）") from exc
     if not amount.is_finite() or amount.as_tuple().exponent < -2:
         raise ValueError("应为金额（元，最多两位小数）")
-    if abs(amount) >= MONEY_LIMIT:
-        raise ValueError("金额超出范围")
+    if amount == 0 and amount.is_signed():
+        raise ValueError("金额不能为 -0")
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(MAX_AMOUNT_MESSAGE.rstrip("。"))
     if signed and amount == 0:
         raise ValueError("调整金额不能为0")
     if not signed and amount < 0:
@@ -145,14 +170,14 @@ def _year(value):
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError("应为四位年度")
     text = str(value).strip()
-    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2099):
+    if not (re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2099):
         raise ValueError("应为四位年度（2000–2099）")
     return int(text)
 
 
 def _div(value):
     text = _text(value, 9)
-    if not (text.isdigit() and len(text) in (6, 9)):
+    if not re.fullmatch(r"[0-9]{6}|[0-9]{9}", text):
         raise ValueError("应为6位或9位数字的财政区划代码")
     return text
 
@@ -165,7 +190,7 @@ def _uscc(value):
     return text
 
 
-CHECKS = {"text": _text, "money": lambda v, _: _money(v), "delta": lambda v, _: _money(v, signed=True),
+CHECKS = {"text": _text, "code": _code, "money": lambda v, _: _money(v), "delta": lambda v, _: _money(v, signed=True),
           "flag": lambda v, _: _flag(v), "year": lambda v, _: _year(v), "div": lambda v, _: _div(v),
           "uscc": lambda v, _: _uscc(v)}
 

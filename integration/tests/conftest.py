@@ -21,23 +21,28 @@ def platform_client(db):
     return PlatformClient.objects.create(client_id="bp-test", name="测试一体化平台", secret=SECRET)
 
 
+SIGNATURE_VERSION = 2
+
+
 @pytest.fixture
 def send(platform_client):
     """send(kind, body, message_id=..., **overrides) → (status, json). Signs like the real platform; overrides:
-    raw (bytes instead of JSON), secret, client_id, timestamp, headers (replace/drop: value None)."""
+    raw (bytes instead of JSON), secret, client_id, timestamp, version (1 = the old signature), path (the
+    path signed, default the endpoint's), ip (REMOTE_ADDR), headers (replace/drop: value None)."""
     counter = iter(range(1, 10_000))
 
     def _send(kind, body=None, *, message_id=None, raw=None, secret=SECRET, client_id="bp-test", timestamp=None,
-              headers=None):
+              headers=None, version=None, path=None, ip="127.0.0.1"):
         raw = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
         message_id = message_id or f"MSG-{next(counter):05d}-{time.monotonic_ns()}"
-        h = signing.headers(client_id, secret, message_id, raw, timestamp=timestamp)
+        h = signing.headers(client_id, secret, message_id, raw, timestamp=timestamp,
+                            version=version or SIGNATURE_VERSION, path=path or PATHS[kind])
         for k, v in (headers or {}).items():
             if v is None:
                 h.pop(k, None)
             else:
                 h[k] = v
-        resp = Client().post(PATHS[kind], data=raw, content_type="application/json", headers=h)
+        resp = Client(REMOTE_ADDR=ip).post(PATHS[kind], data=raw, content_type="application/json", headers=h)
         return resp.status_code, resp.json()
 
     return _send

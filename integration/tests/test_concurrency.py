@@ -12,12 +12,13 @@ from budgets.models import BudgetIndicator
 from integration import services, signing
 from integration.models import InboundMessage
 
-from .conftest import SECRET, new_record
+from .conftest import PATHS, SECRET, new_record
 
 
 def _receive(kind, body, message_id):
     raw = json.dumps(body).encode()
-    return services.receive(kind=kind, headers=signing.headers("bp-test", SECRET, message_id, raw), raw=raw)
+    return services.receive(kind=kind, headers=signing.headers("bp-test", SECRET, message_id, raw, path=PATHS[kind]),
+                            raw=raw)
 
 
 def test_the_same_message_twice_in_a_row_is_applied_once(world, platform_client):

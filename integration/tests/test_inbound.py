@@ -277,9 +277,10 @@ def test_a_bad_signature_is_refused_and_kept(world, send, caplog):
     assert status == 401 and reply["code"] == "bad_signature" and "签名" in reply["message"]
     assert not BudgetIndicator.objects.exists()
     msg = only_message()
-    assert (msg.status, msg.http_status, msg.message_id, msg.client.client_id) == ("refused", 401, "BAD-SIG", "bp-test")
+    assert (msg.status, msg.http_status, msg.message_id) == ("refused", 401, "BAD-SIG")
     assert "签名校验失败" in msg.error
-    assert msg.region_path == "/350000/350100/"  # shown to the region's regulator in 接收消息日志
+    # unauthenticated: not the client's, and no region (only the administrator's log shows it)
+    assert (msg.client, msg.client_label, msg.claimed_client, msg.region_path) == (None, "", "bp-test", "")
     assert any("已拒收" in r.getMessage() and "BAD-SIG" in r.getMessage() for r in caplog.records)
 
 
@@ -289,7 +290,8 @@ def test_a_tampered_body_fails_the_signature(world, send):
     from integration import signing
 
     raw = json.dumps(new_record(world.dept)).encode()
-    headers = signing.headers("bp-test", "test-secret-0123456789abcdef", "T-1", raw)
+    headers = signing.headers("bp-test", "test-secret-0123456789abcdef", "T-1", raw,
+                              path="/api/integration/budget-platform/indicators")
     tampered = raw.replace(b"100000.00", b"900000.00")
     resp = Client().post("/api/integration/budget-platform/indicators", data=tampered,
                          content_type="application/json", headers=headers)
@@ -301,7 +303,7 @@ def test_an_unknown_client_is_refused_and_kept(world, send):
     status, reply = send("indicator", new_record(world.dept), client_id="stranger", message_id="U-1")
     assert status == 401 and reply["code"] == "unknown_client"
     msg = only_message()
-    assert msg.status == "refused" and msg.client is None and msg.client_label == "stranger"
+    assert msg.status == "refused" and msg.client is None and msg.claimed_client == "stranger"
     assert "未登记" in msg.error
 
 

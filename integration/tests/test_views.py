@@ -36,11 +36,13 @@ def table(resp) -> str:
 
 @pytest.fixture
 def feed(world, send):
-    """Indicator messages of the province (教育厅), 福州 (一中) and 南昌, plus a refused 福州 one."""
+    """Indicator messages of the province (教育厅), 福州 (一中) and 南昌, a refused 福州 one and a forged one
+    (bad signature: no client, no region)."""
     send("indicator", new_record(world.dept, bgt_id="FJ-1"), message_id="MSG-FJ")
     send("indicator", new_record(world.fz_unit, bgt_id="FZ-1", year=2025), message_id="MSG-FZ")
     send("indicator", new_record(world.jx_unit, bgt_id="JX-1"), message_id="MSG-JX")
-    send("indicator", new_record(world.fz_unit, bgt_id="FZ-2"), message_id="MSG-FZ-BAD", secret="wrong")
+    send("indicator", new_record(world.fz_unit, bgt_id="FZ-2", AMOUNT="12.345"), message_id="MSG-FZ-BAD")
+    send("indicator", new_record(world.fz_unit, bgt_id="FZ-3"), message_id="MSG-FORGED", secret="wrong")
     return {m.message_id: m for m in InboundMessage.objects.all()}
 
 
@@ -75,7 +77,8 @@ def test_indicator_messages_tabs_and_filters(world, feed):
     html = text(c.get("/integration/indicator-messages/"))
     assert '已处理<span class="count">2</span>' in html and '已拒收<span class="count">1</span>' in html
     refused = table(c.get("/integration/indicator-messages/?tab=refused"))
-    assert "MSG-FZ-BAD" in refused and "签名校验失败" in refused and "MSG-FJ<" not in refused
+    assert "MSG-FZ-BAD" in refused and "报文字段有误" in refused and "MSG-FJ<" not in refused
+    assert "MSG-FORGED" not in refused
     by_year = table(c.get("/integration/indicator-messages/?fiscal_year=2025"))
     assert "MSG-FZ<" in by_year and "MSG-FJ" not in by_year
     by_code = table(c.get(f"/integration/indicator-messages/?agency_code={world.dept.budget_code}"))
@@ -100,7 +103,8 @@ def test_message_detail_shows_the_body_and_result_in_scope_only(world, feed):
 
 def test_a_refused_message_detail_shows_the_error(world, feed):
     html = text(client(world.fz_reg).get(f"/integration/messages/{feed['MSG-FZ-BAD'].pk}/"))
-    assert "签名校验失败" in html and "已拒收" in html
+    assert "报文字段有误" in html and "已拒收" in html and "应为金额（元，最多两位小数）" in html
+    assert client(world.fz_reg).get(f"/integration/messages/{feed['MSG-FORGED'].pk}/").status_code == 404
 
 
 def test_message_log_lists_every_kind_including_refused(world, feed, send):
