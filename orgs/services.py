@@ -40,8 +40,7 @@ def validate_registration(data: dict, unit: Unit) -> dict:
         # the level decides whose limits apply: a 省级 unit's region is the province (issue 6 #17)
         errors["region"] = (f"所属区划「{region.name}」与单位级次「{dict(Unit.LEVELS)[data['level']]}」不符："
                             "省级单位选省，市级单位选设区市，县级单位选县（区）。")
-    for field, owner in code_owners(credit_code=data.get("credit_code") or "", budget_code=code,
-                                    exclude_unit_id=unit.pk).items():
+    for field in code_owners(credit_code=data.get("credit_code") or "", budget_code=code, exclude_unit_id=unit.pk):
         errors.setdefault(field, f"该{CODE_FIELDS[field]}已被其他单位使用，不能重复登记；如有疑问请联系监管部门。")
     if unit.kind == Unit.KIND_REGULATOR:
         # a regulator's region is its jurisdiction: never changed through its own registration
