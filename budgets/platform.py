@@ -211,8 +211,8 @@ def indicator_invalidate(*, bgt_id: str, origin: str = "", actor=None) -> tuple[
 def indicators_link_unit(*, actor, unit: Unit, origin: str = "重置预算匹配") -> list[dict]:
     """重置预算匹配 for one unit: platform indicators whose AGENCY_CODE is the unit's current 单位预算编码 are
     linked to it; indicators linked to it under another code (before a code correction) go back to the unit
-    their code matches (or none). An indicator on which another unit's documents hold money is left alone
-    and reported. Returns one row per indicator looked at."""
+    their code matches (or none). An indicator on which another unit's documents hold money, or that belongs
+    to another unit whose 单位预算编码 is the indicator's, is left alone and reported. Returns one row per indicator looked at."""
     code = unit.budget_code
     if not code:
         raise BusinessError(f"「{unit.name}」没有单位预算编码，无法匹配。", code="no_budget_code")
@@ -227,6 +227,12 @@ def indicators_link_unit(*, actor, unit: Unit, origin: str = "重置预算匹配
         row = {"bgt_id": ind.bgt_id, "pro_name": ind.pro_name, "fiscal_year": ind.fiscal_year,
                "agency_code": ind.agency_code, "amount": ind.amount, "reserved": ind.reserved,
                "before": before_unit.name if before_unit else "", "after": target.name if target else ""}
+        if (before_unit is not None and target == unit and before_unit.pk != unit.pk
+                and before_unit.budget_code == ind.agency_code):
+            # the unit whose own code it is holds it: never taken by another claiming that code
+            rows.append({**row, "status": "skipped", "after": row["before"],
+                         "note": f"该指标属于单位预算编码相同的「{before_unit.name}」，未改动"})
+            continue
         if ind.reserved > 0 and before_unit is not None and target != before_unit:
             rows.append({**row, "status": "skipped", "after": row["before"],
                          "note": f"「{before_unit.name}」的单据在该指标上占用 {ind.reserved:,.2f} 元，未改动"})

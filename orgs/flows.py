@@ -8,6 +8,12 @@ from .models import Role, Subordination, UnitRegistration
 
 
 def check_budget_code(reg: UnitRegistration) -> None:
+    from .selectors import CODE_FIELDS, code_owners
+
+    taken = code_owners(credit_code=reg.credit_code, budget_code=reg.budget_code, exclude_unit_id=reg.unit_id)
+    if taken:
+        names = "、".join(CODE_FIELDS[f] for f in taken)
+        raise BusinessError(f"{names}已被其他单位使用，不能审核通过，请退回单位核实。", code="code_taken")
     record = platform_record_for(reg.credit_code)
     if record is None:
         raise BusinessError("一体化平台没有该单位（按统一社会信用代码）的基本信息，不能审核通过，请退回。",

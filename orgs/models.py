@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 
 from core.models import TimeStamped
 from workflow.models import Reviewable
@@ -66,9 +67,25 @@ class Unit(TimeStamped):
     class Meta:
         verbose_name = verbose_name_plural = "单位"
         ordering = ["region__code", "name"]
+        # a code names one unit: claiming another unit's codes would take its indicators (issue 6 #1);
+        # blank codes (agencies, suppliers, units not yet registered) may repeat
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""),
+                                    name="unit_credit_code_unique"),
+            models.UniqueConstraint(fields=["budget_code"], condition=~Q(budget_code=""),
+                                    name="unit_budget_code_unique"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def rule_region_code(self) -> str:
+        """The region whose rule parameters apply: the unit's region taken at the unit's level, so a 省级
+        unit gets the province's 限额 even if its region names a city (issue 6 #17)."""
+        codes = [c for c in self.region_path.split("/") if c] or [self.region.code]
+        depth = {"province": 1, "city": 2, "county": 3}.get(self.level, len(codes))
+        return codes[min(depth, len(codes)) - 1]
 
     @property
     def is_budget_unit(self) -> bool:

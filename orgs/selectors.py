@@ -61,3 +61,17 @@ def competent_candidates(unit: Unit) -> QuerySet:
     return (Unit.objects.filter(kind=Unit.KIND_PURCHASER, is_competent=True, is_member=True,
                                 region_path__startswith=f"/{province}/")
             .exclude(pk=unit.pk).exclude(path__startswith=unit.path).order_by("region__code", "name"))
+
+
+CODE_FIELDS = {"credit_code": "统一社会信用代码", "budget_code": "单位预算编码"}
+
+
+def code_owners(*, credit_code: str = "", budget_code: str = "", exclude_unit_id: int | None = None) -> dict:
+    """{field: Unit} for each code that already names another unit (codes are unique among units)."""
+    owners = {}
+    for field, code in (("credit_code", credit_code), ("budget_code", budget_code)):
+        if code:
+            owner = Unit.objects.filter(**{field: code}).exclude(pk=exclude_unit_id).first()
+            if owner is not None:
+                owners[field] = owner
+    return owners

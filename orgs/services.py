@@ -1,7 +1,7 @@
 """Writes of 主体管理: one function per business verb, atomic and audited."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from access.scope import in_jurisdiction
@@ -12,7 +12,8 @@ from workflow import engine
 from workflow.models import Action, ReviewRecord, Status
 
 from .models import Region, Role, Subordination, Unit, UnitRegistration
-from .selectors import competent_candidates
+from .scope_columns import refresh_scope_columns
+from .selectors import CODE_FIELDS, code_owners, competent_candidates
 
 REGISTRATION_FIELDS = ["name", "credit_code", "budget_code", "level", "region", "address",
                        "legal_representative", "contact_name", "contact_phone", "is_competent"]
@@ -35,6 +36,12 @@ def validate_registration(data: dict, unit: Unit) -> dict:
         errors["region"] = "所属区划必须在本单位所在省份内。"
     if data.get("level") and data["level"] not in dict(Unit.LEVELS):
         errors["level"] = "单位级次不正确。"
+    elif isinstance(region, Region) and data.get("level") and region.level != data["level"] and "region" not in errors:
+        # the level decides whose limits apply: a 省级 unit's region is the province (issue 6 #17)
+        errors["region"] = (f"所属区划「{region.name}」与单位级次「{dict(Unit.LEVELS)[data['level']]}」不符："
+                            "省级单位选省，市级单位选设区市，县级单位选县（区）。")
+    for field in code_owners(credit_code=data.get("credit_code") or "", budget_code=code, exclude_unit_id=unit.pk):
+        errors.setdefault(field, f"该{CODE_FIELDS[field]}已被其他单位使用，不能重复登记；如有疑问请联系监管部门。")
     if unit.kind == Unit.KIND_REGULATOR:
         # a regulator's region is its jurisdiction: never changed through its own registration
         if isinstance(region, Region) and region.pk != unit.region_id:
@@ -104,7 +111,13 @@ def registration_apply(reg: UnitRegistration, actor) -> None:
     if not unit.is_member:
         unit.is_member = True
         unit.member_since = timezone.now()
-    unit.save()
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:  # a code taken by another unit since the review's check
+        raise BusinessError("统一社会信用代码或单位预算编码已被其他单位使用，不能审核通过，请退回。",
+                            code="code_taken") from None
+    refresh_scope_columns([unit])  # the region may have changed: its documents follow
     audit.record(actor=actor, action="unit.member", obj=unit, before=before, after=audit.snapshot(unit))
     if unit.budget_code:
         # the platform's indicators that arrived under this code now belong to the registered unit
@@ -166,6 +179,7 @@ def subordination_apply(sub: Subordination, actor) -> None:
     unit.competent = sub.competent_unit
     unit.save(update_fields=["competent", "updated_at"])
     unit.refresh_path()
+    refresh_scope_columns([unit])
     audit.record(actor=actor, action="unit.competent", obj=unit, before=before,
                  after=audit.snapshot(unit, ["competent_id", "path"]))
 
@@ -210,12 +224,24 @@ def subordination_dissolve(*, actor, subordination: Subordination, reason: str,
         unit.competent = None
         unit.save(update_fields=["competent", "updated_at"])
         unit.refresh_path()
+        refresh_scope_columns([unit])
         audit.record(actor=actor, action="unit.competent", obj=unit, before=before,
                      after=audit.snapshot(unit, ["competent_id", "path"]))
     return sub
 
 
 # ---- 登录 -----------------------------------------------------------------------------------------------
+
+
+def login_key(username: str) -> str:
+    """The name failures are counted under: the account's own user name when the (NFKC-normalised, as
+    Django authenticates it) name is an account, else the normalised name. One count per account, whatever
+    the spelling (issue 6 #2: 'ｎcx_reviewer' logged in while 'ncx_reviewer' was locked)."""
+    from .models import User
+
+    name = User.normalize_username((username or "").strip())
+    account = User.objects.filter(username=name).values_list("username", flat=True).first()
+    return account or name
 
 
 def login_locked_until(username: str):
@@ -226,6 +252,7 @@ def login_locked_until(username: str):
 
     from .models import LoginAttempt
 
+    username = login_key(username)
     max_failures = params.value("login_max_failures")
     window = timedelta(minutes=params.value("login_lock_minutes"))
     since = timezone.now() - window
@@ -240,16 +267,22 @@ def login_locked_until(username: str):
 def login_record(username: str, ip: str | None, succeeded: bool) -> None:
     from .models import LoginAttempt
 
-    LoginAttempt.objects.create(username=username[:150], ip=ip, succeeded=succeeded)
+    LoginAttempt.objects.create(username=login_key(username)[:150], ip=ip, succeeded=succeeded)
 
 
-@transaction.atomic
-def password_change(*, actor, old: str, new: str, new2: str) -> None:
+def password_change(*, actor, old: str, new: str, new2: str, ip: str | None = None) -> None:
+    """修改密码. A wrong old password counts as a login failure of the account (and the lock applies), so a
+    left-open session cannot be used to guess the password. The failure is recorded outside the change's
+    transaction so that refusing the change does not roll it back."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    until = login_locked_until(actor.username)
+    if until:
+        raise FieldErrors({"old": f"原密码输错次数过多，请于 {timezone.localtime(until):%H:%M} 后再试。"})
     errors = {}
     if not actor.check_password(old):
+        login_record(actor.username, ip, False)
         errors["old"] = "原密码不正确。"
     if new != new2:
         errors["new2"] = "两次输入的新密码不一致。"
@@ -260,6 +293,8 @@ def password_change(*, actor, old: str, new: str, new2: str) -> None:
             errors["new"] = "；".join(exc.messages)
     if errors:
         raise FieldErrors(errors)
-    actor.set_password(new)
-    actor.save(update_fields=["password"])
-    audit.record(actor=actor, action="user.password_change", obj=actor)
+    with transaction.atomic():
+        actor.set_password(new)
+        actor.save(update_fields=["password"])
+        login_record(actor.username, ip, True)
+        audit.record(actor=actor, action="user.password_change", obj=actor)

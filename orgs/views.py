@@ -59,7 +59,7 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        services.login_record(form.get_user().username, _client_ip(self.request), True)
+        services.login_record(form.get_user().get_username(), _client_ip(self.request), True)
         return super().form_valid(form)
 
     def form_invalid(self, form):
@@ -75,7 +75,7 @@ def password_change(request):
     errors = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(actor=request.user, **form.cleaned_data)
+            services.password_change(actor=request.user, ip=_client_ip(request), **form.cleaned_data)
         except FieldErrors as exc:
             errors = exc.errors
         else:
@@ -173,12 +173,18 @@ def registration_review_list(request):
 def registration_detail(request, pk):
     reg = get_or_404(UnitRegistration.objects.select_related("unit", "region"), request.user, pk=pk)
     actions = engine.available_actions(request.user, reg)
-    platform = platform_record_for(reg.credit_code) if request.user.is_regulator else None
+    reviewing = request.user.is_regulator or "approve" in actions
+    platform = platform_record_for(reg.credit_code) if reviewing else None
+    # a code already naming another unit is a claim on its indicators: shown, never as "一致"
+    taken = [{"label": selectors.CODE_FIELDS[f], "code": getattr(reg, f),
+              "owner": owner.name if selectors.visible_units(request.user).filter(pk=owner.pk).exists() else ""}
+             for f, owner in selectors.code_owners(credit_code=reg.credit_code, budget_code=reg.budget_code,
+                                                   exclude_unit_id=reg.unit_id).items()] if reviewing else []
     can_change = (request.user.has_role(Role.CLERK) and request.user.unit_id == reg.unit_id
                   and reg.status == Status.APPROVED and reg == _current_registration(reg.unit))
     return render(request, "orgs/registration_detail.html", {
         "doc": reg, "actions": actions, "timeline": engine.timeline(reg), "platform": platform,
-        "can_change": can_change,
+        "can_change": can_change, "taken": taken,
     })
 
 

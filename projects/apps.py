@@ -6,4 +6,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = "采购项目管理"
 
     def ready(self):
+        from orgs import scope_columns
+
         from . import flows  # noqa: F401  (declares the flows to the engine)
+        from .models import Project
+
+        # region_path / unit_path follow the unit when its region or competent unit changes
+        scope_columns.register(Project, unit_field="unit", columns={"region_path": "region_path", "unit_path": "path"})

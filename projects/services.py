@@ -70,11 +70,11 @@ def rule_date(project_like) -> dt.date:
 
 def decentralized_limit(unit, kind: str, on: dt.date | None = None) -> Decimal:
     """分散采购限额 in force for the unit's region and level: goods/services or works."""
-    return params.value(LIMIT_PARAMETER[kind], region_code=unit.region.code, level=unit.level, on=on)
+    return params.value(LIMIT_PARAMETER[kind], region_code=unit.rule_region_code, level=unit.level, on=on)
 
 
 def mall_max_amount(unit, on: dt.date | None = None) -> Decimal:
-    return params.value("mall_max_amount", region_code=unit.region.code, level=unit.level, on=on)
+    return params.value("mall_max_amount", region_code=unit.rule_region_code, level=unit.level, on=on)
 
 
 def derive_gov_procurement(*, unit, kind: str, total: Decimal, declared: bool,

@@ -124,10 +124,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:workbench"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # ours: Chinese messages (orgs/passwords.py)
+    {"NAME": "orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "orgs.passwords.CommonPasswordValidator"},
+    {"NAME": "orgs.passwords.NumericPasswordValidator"},
+    {"NAME": "orgs.passwords.NotUserNameValidator"},
+    {"NAME": "orgs.passwords.NotOldPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"

@@ -108,7 +108,7 @@ def test_save_reports_every_bad_field_at_once(world):
 
 
 def test_region_elsewhere_in_the_province_is_accepted(world):
-    reg = save(world.fz_clerk, region=Region.objects.get(code="350102"))
+    reg = save(world.fz_clerk, region=Region.objects.get(code="350102"), level="county")  # level agrees (#17)
     assert reg.region.code == "350102"
 
 
@@ -197,7 +197,7 @@ def test_approval_makes_the_unit_a_member_with_the_reviewed_fields(world):
     assert not unit.is_member and unit.member_since is None
     reg = submitted(world.fz_clerk, name="福州第一中学", address="福州市鼓楼区湖东路1号",
                     legal_representative="陈校长", contact_name="林老师", contact_phone="0591-11112222",
-                    is_competent=True, region=Region.objects.get(code="350102"))
+                    is_competent=True, region=Region.objects.get(code="350102"), level="county")
     engine.approve(reg, world.fz_reg)
     unit = fresh(unit)
     assert unit.is_member and unit.member_since is not None
