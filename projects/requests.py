@@ -296,7 +296,7 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
     funds = None
     if proposed.get("fund_lines") is not None:
         funds = []
-        indicators = BudgetIndicator.objects.filter(unit_id=project.unit_id).in_bulk(
+        indicators = BudgetIndicator.objects.in_bulk(
             [i for i in (_pk(f.get("indicator")) for f in proposed["fund_lines"]) if i])
         held = project_held(project)
         seen = set()
@@ -308,6 +308,9 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
             ind, amt = indicators.get(_pk(f.get("indicator"))), _amount(f.get("amount"))
             if ind is None:
                 errors[f"{key}.indicator"] = f"第{n}行：请选择本单位的指标。"
+            elif ind.unit_id != project.unit_id:  # e.g. moved by 重置预算匹配 since the draft was saved
+                errors[f"{key}.indicator"] = f"第{n}行：指标「{ind}」不属于本单位，请重新选择。"
+                ind = None
             elif ind.pk in seen:
                 errors[f"{key}.indicator"] = f"第{n}行：指标「{ind}」重复选择，同一指标只能填写一行。"
             elif not ind.usable:

@@ -454,6 +454,16 @@ def active_fund_amounts(project: Project) -> dict[int, Decimal]:
     return dict(out)
 
 
+def check_fund_owner(project: Project) -> None:
+    """Every active fund line's indicator still belongs to the project's unit: 重置预算匹配 may have moved one
+    to another unit since the draft was saved, and its money is not ours to reserve."""
+    lines = FundLine.objects.filter(project=project, is_active=True).select_related("indicator").order_by("id")
+    for n, line in enumerate(lines, start=1):
+        if line.indicator.unit_id != project.unit_id:
+            raise BusinessError(f"项目资金构成第{n}行：指标「{line.indicator}」已不属于本单位（可能已重置预算匹配），"
+                                "请编辑后重新选择指标。", code="indicator_not_own")
+
+
 def project_reserve(project: Project, actor) -> None:
     """Engine on_submit (inside the submit transaction, project row locked): re-check the rules, then reserve
     every active fund line at once through budgets.ledger (indicator rows locked in id order: all or nothing,
@@ -476,6 +486,7 @@ def project_reserve(project: Project, actor) -> None:
             raise BusinessError("项目金额已达到分散采购限额，是否政府采购应为“是”，请编辑后重新保存。",
                                 code="gov_mismatch")
     check_implementation_form(project, project.implementation_form)
+    check_fund_owner(project)
     key = ledger.holder_key(project)
     if ledger.held(key):
         raise BusinessError("项目已占用指标资金，不能重复占用。", code="already_reserved")

@@ -402,3 +402,13 @@ def test_form_change_scope(env):
     resp = post(env.dept_clerk, url, {"implementation_form": "self"})
     assert resp.status_code == 200 and "项目已被使用，不能变更实施形式。" in main(resp)
     assert fresh(env.project).implementation_form == "general"
+
+
+def test_submitting_a_request_on_a_moved_indicator_flashes_the_row_message(env):
+    mark_used(env.project)
+    req = make_request(env, REPLACE, moves=[{"from_indicator": env.ind2.pk, "indicator": env.ind3.pk,
+                                             "amount": "70000"}])
+    type(env.ind3).objects.filter(pk=env.ind3.pk).update(unit=env.sub1)
+    resp = post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
+    assert resp.status_code == 302 and fresh(req).status == Status.DRAFT
+    assert any("第1行" in m and "不属于本单位" in m for m in flashed(resp)), flashed(resp)

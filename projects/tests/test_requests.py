@@ -522,6 +522,31 @@ def test_replace_moves_the_reservation_to_another_indicator(env):
     assert_lines_match_ledger(p)
 
 
+def test_submit_refuses_a_request_whose_new_indicator_moved_to_another_unit(env):
+    """重置预算匹配 between 保存 and 提交: the request reserves nothing on the other unit's indicator."""
+    mark_used(env.project)
+    req = create(env, REPLACE, moves=[{"from_indicator": env.ind2.pk, "indicator": env.ind3.pk, "amount": "70000"}])
+    type(env.ind3).objects.filter(pk=env.ind3.pk).update(unit=env.sub1)
+    with pytest.raises(FieldErrors) as exc:
+        engine.submit(fresh(req), env.dept_clerk)
+    assert exc.value.errors["moves.0"] == "第1行：指标「专项经费（%s）」已失效、不可执行或不属于本单位。" % env.ind3.bgt_id
+    assert fresh(req).status == Status.DRAFT and held(req) == {} and fresh(env.ind3).reserved == D("0")
+
+
+def test_submit_refuses_a_change_whose_fund_line_moved_to_another_unit(env):
+    proposed = {"content_lines": lines(("台式计算机", "70", "5000")),
+                "fund_lines": [{"indicator": env.ind1.pk, "amount": "250000"},
+                               {"indicator": env.ind3.pk, "amount": "100000"}]}
+    req = create(env, CHANGE, proposed=proposed)
+    type(env.ind3).objects.filter(pk=env.ind3.pk).update(unit=env.sub1)
+    with pytest.raises(FieldErrors) as exc:
+        engine.submit(fresh(req), env.dept_clerk)
+    assert "第2行" in exc.value.errors["fund_lines.1.indicator"]
+    assert "专项经费" in exc.value.errors["fund_lines.1.indicator"]
+    assert "不属于本单位" in exc.value.errors["fund_lines.1.indicator"]
+    assert fresh(req).status == Status.DRAFT and held(req) == {} and fresh(env.ind3).reserved == D("0")
+
+
 def test_withdrawn_replace_releases_the_new_indicator(env):
     mark_used(env.project)
     req = create(env, REPLACE, moves=[{"from_indicator": env.ind2.pk, "indicator": env.ind3.pk, "amount": "70000"}])
