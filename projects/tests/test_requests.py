@@ -529,7 +529,7 @@ def test_submit_refuses_a_request_whose_new_indicator_moved_to_another_unit(env)
     type(env.ind3).objects.filter(pk=env.ind3.pk).update(unit=env.sub1)
     with pytest.raises(FieldErrors) as exc:
         engine.submit(fresh(req), env.dept_clerk)
-    assert exc.value.errors["moves.0"] == "第1行：指标「专项经费（%s）」已失效、不可执行或不属于本单位。" % env.ind3.bgt_id
+    assert exc.value.errors["moves.0"] == f"第1行：指标「专项经费（{env.ind3.bgt_id}）」已失效、不可执行或不属于本单位。"
     assert fresh(req).status == Status.DRAFT and held(req) == {} and fresh(env.ind3).reserved == D("0")
 
 
