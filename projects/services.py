@@ -253,14 +253,15 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
     return out
 
 
-def _attachments(actor, ids, purpose: str, project: Project | None, errors: dict, field: str) -> list[Attachment]:
-    """Uploaded attachments the actor's unit owns, live, not linked to another document."""
+def _attachments(actor, ids, purpose: str, project, errors: dict, field: str, model=Project) -> list[Attachment]:
+    """Uploaded attachments the actor's unit owns, live, not linked to another document. `project` is the
+    document (of `model`) being saved, None when new; a non-empty `purpose` must match the upload's."""
     wanted = [i for i in (_pk(x) for x in (ids or [])) if i is not None]
     if not wanted:
         return []
     found = Attachment.objects.filter(pk__in=wanted, unit_id=actor.unit_id, is_deleted=False).in_bulk()
     out = []
-    ct = ContentType.objects.get_for_model(Project)
+    ct = ContentType.objects.get_for_model(model)
     for pk in dict.fromkeys(wanted):
         att = found.get(pk)
         if att is None:
@@ -269,15 +270,16 @@ def _attachments(actor, ids, purpose: str, project: Project | None, errors: dict
         if att.is_linked and not (project is not None and att.content_type_id == ct.pk and att.object_id == project.pk):
             errors[field] = f"附件「{att.original_name}」已关联到其他单据。"
             continue
-        if purpose == CUMULATIVE_PURPOSE and att.purpose != CUMULATIVE_PURPOSE:
-            errors[field] = f"附件「{att.original_name}」不是{CUMULATIVE_PURPOSE}。"
+        if purpose and att.purpose != purpose:
+            errors[field] = f"附件「{att.original_name}」不是{purpose}。"
             continue
         out.append(att)
     return out
 
 
-def linked_attachments(project: Project, purpose: str | None = None):
-    ct = ContentType.objects.get_for_model(Project)
+def linked_attachments(project, purpose: str | None = None):
+    """The live attachments of a project (or of any document: a request on it)."""
+    ct = ContentType.objects.get_for_model(type(project))
     qs = Attachment.objects.filter(content_type=ct, object_id=project.pk, is_deleted=False)
     return qs.filter(purpose=purpose) if purpose is not None else qs
 
