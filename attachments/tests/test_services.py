@@ -191,10 +191,9 @@ def test_soft_delete(world, media):
 
 def test_delete_refused_once_the_document_is_submitted(world, media):
     """While the document is being edited its attachment may be removed; after 提交 it is part of the record."""
+    from core.data.categories import ensure_seeded
     from projects.tests.support import make_indicator, save
     from workflow import engine
-
-    from core.data.categories import ensure_seeded
 
     ensure_seeded()
     ind = make_indicator(world.dept, "100000")
