@@ -235,6 +235,10 @@ def attachment_link(*, actor, attachment: Attachment, target: models.Model) -> A
 def attachment_delete(*, actor, attachment: Attachment) -> Attachment:
     """Soft delete: the row and the stored file are kept (records are kept 15 years)."""
     att = _own(actor, attachment)
+    target = att.target if att.is_linked else None
+    # a submitted (or finished) document keeps its attachments as they were reviewed
+    if target is not None and getattr(target, "is_editable", True) is False:
+        raise BusinessError("单据已提交，附件不能删除；如需修改请先撤回。", code="attachment_submitted")
     before = _audit_fields(att)
     att.is_deleted, att.deleted_at, att.deleted_by = True, timezone.now(), actor
     att.save(update_fields=["is_deleted", "deleted_at", "deleted_by"])

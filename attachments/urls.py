@@ -6,4 +6,5 @@ app_name = "attachments"
 urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<int:pk>/download/", views.download, name="download"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
 ]

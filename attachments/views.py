@@ -1,11 +1,12 @@
 """附件 upload (JSON for the upload widget) and scoped download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import BusinessError
+from core.errors import BusinessError, NotAllowed
 
 from . import selectors, services
 
@@ -47,3 +48,19 @@ def download(request, pk: int):
                         content_type=CONTENT_TYPES.get(att.kind, "application/octet-stream"))
     resp["Cache-Control"] = "private, no-store"
     return resp
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    """删除 on a document's form (htmx: the list item is replaced by nothing). Soft delete through the service,
+    which refuses once the document was submitted."""
+    att = selectors.get_for_download(request.user, pk)  # out of scope: 404
+    try:
+        services.attachment_delete(actor=request.user, attachment=att)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except BusinessError as exc:
+        return JsonResponse({"code": exc.code, "message": exc.message}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
+    return HttpResponse("")

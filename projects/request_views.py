@@ -131,7 +131,7 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
             proposed = {**{n: change_form.cleaned_data.get(n, "") for n in ChangeForm.base_fields},
                         "content_lines": lines, "fund_lines": funds}
         data = {"reason": form.cleaned_data["reason"], "budget_office": form.cleaned_data.get("budget_office", ""),
-                "proposed": proposed, "moves": moves}
+                "proposed": proposed, "moves": moves, "attachment_ids": post.getlist("attachment_ids")}
         try:
             with transaction.atomic():  # 保存并提交: both or neither
                 if req is None:
@@ -159,7 +159,12 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
     elif post is None and kind in rq.FUND_KINDS and not moves:
         moves = _prefill_moves(project, kind)
     usable, held_rows = _indicator_rows(project)
+    purpose = rq.REQUIRED_ATTACHMENTS.get(kind, "")
     ctx = {
+        "attachment_purpose": purpose,
+        "attachments": rq.request_attachments(req, purpose) if req is not None and purpose else [],
+        "pending": (_pending_attachments(user, post.getlist("attachment_ids")) if post is not None and purpose
+                    else []),
         "project": project, "kind": kind, "kind_label": rq.KINDS[kind], "req": req, "form": form,
         "change_form": change_form, "errors": errors, "state": project_state(project),
         "top_errors": [m for k, m in errors.items() if "." not in k and k not in form.fields
@@ -172,6 +177,15 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
         "is_fund": kind in rq.FUND_KINDS,
     }
     return render(request, "projects/request_form.html", ctx)
+
+
+def _pending_attachments(user, ids):
+    """Uploads posted with a form that was not saved: shown back so they are not lost."""
+    from attachments.models import Attachment
+
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    return list(Attachment.objects.filter(pk__in=wanted, unit_id=user.unit_id, is_deleted=False,
+                                          object_id__isnull=True))
 
 
 def _prefill_moves(project: Project, kind: str) -> list[dict]:
@@ -233,6 +247,7 @@ def request_detail(request, pk):
         "state": project_state(req.project),
         "can_discard": req.status == Status.DRAFT and rq.is_unit_clerk(request.user, req.project),
         "held_by_request": ledger.held(ledger.holder_key(req)),
+        "attachments": rq.request_attachments(req).select_related("uploaded_by"),
     })
 
 

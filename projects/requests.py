@@ -42,6 +42,8 @@ CHANGE_FIELDS = {"name": "项目名称", "summary": "项目概况", "contact_nam
 REQUEST_FIELDS = ["kind", "reason", "budget_office", "proposed"]
 CLOSED_FUNDS = "项目已结项，不能进行资金操作。"
 OFFICE_NOT_OFFERED = "请从列表中选择指标管理处室。"
+# the attachment each kind must carry (FJ 2.2.2 撤销说明, 2.2.5 结项)
+REQUIRED_ATTACHMENTS = {ProjectRequest.KIND_REVOKE: "项目撤销说明附件", ProjectRequest.KIND_CLOSE: "项目结项附件"}
 
 
 # ---- the rules ------------------------------------------------------------------------------------------
@@ -298,7 +300,7 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
     funds = None
     if proposed.get("fund_lines") is not None:
         funds = []
-        indicators = BudgetIndicator.objects.filter(unit_id=project.unit_id).in_bulk(
+        indicators = BudgetIndicator.objects.in_bulk(
             [i for i in (_pk(f.get("indicator")) for f in proposed["fund_lines"]) if i])
         held = project_held(project)
         seen = set()
@@ -310,6 +312,9 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
             ind, amt = indicators.get(_pk(f.get("indicator"))), _amount(f.get("amount"))
             if ind is None:
                 errors[f"{key}.indicator"] = f"第{n}行：请选择本单位的指标。"
+            elif ind.unit_id != project.unit_id:  # e.g. moved by 重置预算匹配 since the draft was saved
+                errors[f"{key}.indicator"] = f"第{n}行：指标「{ind}」不属于本单位，请重新选择。"
+                ind = None
             elif ind.pk in seen:
                 errors[f"{key}.indicator"] = f"第{n}行：指标「{ind}」重复选择，同一指标只能填写一行。"
             elif not ind.usable:
@@ -401,19 +406,38 @@ def _check_form(project_like, form: str, *, field: str = "implementation_form") 
         raise FieldErrors({field: str(reason)})
 
 
+def request_attachments(req: ProjectRequest, purpose: str | None = None):
+    from .services import linked_attachments
+
+    return linked_attachments(req, purpose)
+
+
+def _claim_attachments(actor, kind: str, ids, req: ProjectRequest | None, errors: dict) -> tuple[list, int]:
+    """(new uploads to link, how many of the required attachment the request will carry)."""
+    from .services import _attachments
+
+    purpose = REQUIRED_ATTACHMENTS.get(kind, "")
+    new = _attachments(actor, ids, purpose, req, errors, "attachments", model=ProjectRequest)
+    have = (request_attachments(req, purpose).count() if req is not None and purpose else 0) + len(new)
+    return new, have
+
+
 def _check(project: Project, kind: str, *, reason: str, budget_office: str, proposed, moves,
            check_available: bool = True, exclude_pk: int | None = None, check_open: bool = True,
-           check_office: bool = True):
-    """Every rule of the request, on a locked project. Returns (proposed, moves) normalized."""
+           check_office: bool = True, attachments: int | None = None, errors: dict | None = None):
+    """Every rule of the request, on a locked project. Returns (proposed, moves) normalized.
+    `attachments`: how many of the kind's required attachment the request carries (None: not checked)."""
     refusal = project_refusal(project, kind)
     if refusal:
         raise BusinessError(refusal, code="request_refused")
     if check_open and (other := open_request(project, exclude_pk=exclude_pk)) is not None:
         raise BusinessError(f"该项目已有未办结的{other.get_kind_display()}申请（{other.number}），"
                             "请先办结或放弃该申请。", code="request_open")
-    errors = {}
+    errors = dict(errors or {})
     if not (reason or "").strip():
         errors["reason"] = f"请填写{KINDS[kind]}原因。"
+    if kind in REQUIRED_ATTACHMENTS and attachments is not None and attachments < 1 and "attachments" not in errors:
+        errors["attachments"] = f"{KINDS[kind]}申请须上传{REQUIRED_ATTACHMENTS[kind]}。"
     if kind == ProjectRequest.KIND_FUND_ADD and not (budget_office or "").strip():
         errors["budget_office"] = "资金追加须选择指标管理处室。"
     elif (kind == ProjectRequest.KIND_FUND_ADD and check_office
@@ -447,30 +471,42 @@ def _moves_of(req: ProjectRequest) -> list[dict]:
 
 @transaction.atomic
 def request_create(*, actor, project: Project, kind: str, reason: str, budget_office: str = "",
-                   proposed: dict | None = None, moves: list | None = None) -> ProjectRequest:
-    """A draft request (编辑中) on an approved project, by the project unit's clerk."""
+                   proposed: dict | None = None, moves: list | None = None,
+                   attachment_ids: list | None = None) -> ProjectRequest:
+    """A draft request (编辑中) on an approved project, by the project unit's clerk. 撤销 and 结项 carry their
+    required attachment (REQUIRED_ATTACHMENTS; uploads with that purpose, linked here)."""
     if kind not in KINDS:
         raise BusinessError("申请类型不正确。", code="bad_kind")
     if not is_unit_clerk(actor, project):
         raise NotAllowed("只有项目所属单位的经办岗可以发起申请。")
     project = _lock_project(project)  # one open request per project
+    att_errors: dict = {}
+    new_atts, have = _claim_attachments(actor, kind, attachment_ids, None, att_errors)
     clean_proposed, clean_moves = _check(project, kind, reason=reason, budget_office=budget_office,
-                                         proposed=proposed, moves=moves)
+                                         proposed=proposed, moves=moves, attachments=have, errors=att_errors)
     req = ProjectRequest.objects.create(
         project=project, unit_id=project.unit_id, kind=kind, reason=reason.strip(),
         budget_office=(budget_office or "").strip() if kind == ProjectRequest.KIND_FUND_ADD else "",
         proposed=clean_proposed, created_by=actor,
         number=numbers.issue("project_request", project.unit.region.code, timezone.localdate().year))
     _write_moves(req, clean_moves)
+    _link(actor, req, new_atts)
     engine.saved(req, actor, fields=REQUEST_FIELDS)
     return req
+
+
+def _link(actor, req: ProjectRequest, attachments: list) -> None:
+    from attachments import services as attachment_services
+
+    for att in attachments:
+        attachment_services.attachment_link(actor=actor, attachment=att, target=req)
 
 
 @transaction.atomic
 def request_update(*, actor, request: ProjectRequest, reason: str, budget_office: str = "",
                    proposed: dict | None = None, moves: list | None = None,
-                   version: int | None = None) -> ProjectRequest:
-    """保存 of a draft, returned or withdrawn request."""
+                   version: int | None = None, attachment_ids: list | None = None) -> ProjectRequest:
+    """保存 of a draft, returned or withdrawn request (`attachment_ids`: uploads to add)."""
     req = ProjectRequest.objects.select_for_update().get(pk=request.pk)
     if version is not None and req.version != int(version):
         raise StaleError()
@@ -479,9 +515,12 @@ def request_update(*, actor, request: ProjectRequest, reason: str, budget_office
     if not req.is_editable:
         raise BusinessError("申请已提交，不能修改；如需修改请先撤回。", code="not_editable")
     project = _lock_project(req.project_id)
+    att_errors: dict = {}
+    new_atts, have = _claim_attachments(actor, req.kind, attachment_ids, req, att_errors)
     clean_proposed, clean_moves = _check(project, req.kind, reason=reason, budget_office=budget_office,
                                          proposed=proposed, moves=moves, exclude_pk=req.pk,
-                                         check_open=req.status == Status.DRAFT)
+                                         check_open=req.status == Status.DRAFT, attachments=have,
+                                         errors=att_errors)
     before = {**audit.snapshot(req, REQUEST_FIELDS), "moves": _moves_of(req)}
     req.reason = reason.strip()
     req.budget_office = (budget_office or "").strip() if req.kind == ProjectRequest.KIND_FUND_ADD else ""
@@ -491,6 +530,7 @@ def request_update(*, actor, request: ProjectRequest, reason: str, budget_office
     if req.kind in FUND_KINDS:
         req.fund_moves.update(is_active=False)  # a draft's replaced lines are kept, never deleted
         _write_moves(req, clean_moves)
+    _link(actor, req, new_atts)
     engine.saved(req, actor, before=before, fields=REQUEST_FIELDS)
     return req
 
@@ -532,11 +572,17 @@ def request_submitted(req: ProjectRequest, actor) -> None:
     """提交: the rules again, then reserve the extra money under the request (refused when not available)."""
     project = _lock_project(req.project_id)
     _check(project, req.kind, reason=req.reason, budget_office=req.budget_office, proposed=req.proposed,
-           moves=_moves_of(req), check_available=False, exclude_pk=req.pk)
+           moves=_moves_of(req), check_available=False, exclude_pk=req.pk,
+           attachments=_required_count(req))
     amounts = _request_reservation(req, project)
     if amounts:
         ledger.reserve(actor=actor, holder=ledger.holder_key(req), amounts=amounts,
                        reason=f"{req.get_kind_display()}申请提交")
+
+
+def _required_count(req: ProjectRequest) -> int | None:
+    purpose = REQUIRED_ATTACHMENTS.get(req.kind)
+    return request_attachments(req, purpose).count() if purpose else None
 
 
 def _release_request(req: ProjectRequest, actor, reason: str) -> None:
@@ -554,7 +600,8 @@ def request_apply(req: ProjectRequest, actor) -> None:
     project = _lock_project(req.project_id)
     _check(project, req.kind, reason=req.reason, budget_office=req.budget_office, proposed=req.proposed,
            moves=_moves_of(req), check_available=False, exclude_pk=req.pk, check_open=False,
-           check_office=False)  # an office deactivated after 提交 does not undo the request
+           check_office=False,  # an office deactivated after 提交 does not undo the request
+           attachments=_required_count(req))
     before = audit.snapshot(project)
     before_funds = {str(k): v for k, v in active_fund_lines(project).items()}
     holder = ledger.holder_key(project)

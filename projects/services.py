@@ -253,14 +253,15 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
     return out
 
 
-def _attachments(actor, ids, purpose: str, project: Project | None, errors: dict, field: str) -> list[Attachment]:
-    """Uploaded attachments the actor's unit owns, live, not linked to another document."""
+def _attachments(actor, ids, purpose: str, project, errors: dict, field: str, model=Project) -> list[Attachment]:
+    """Uploaded attachments the actor's unit owns, live, not linked to another document. `project` is the
+    document (of `model`) being saved, None when new; a non-empty `purpose` must match the upload's."""
     wanted = [i for i in (_pk(x) for x in (ids or [])) if i is not None]
     if not wanted:
         return []
     found = Attachment.objects.filter(pk__in=wanted, unit_id=actor.unit_id, is_deleted=False).in_bulk()
     out = []
-    ct = ContentType.objects.get_for_model(Project)
+    ct = ContentType.objects.get_for_model(model)
     for pk in dict.fromkeys(wanted):
         att = found.get(pk)
         if att is None:
@@ -269,15 +270,16 @@ def _attachments(actor, ids, purpose: str, project: Project | None, errors: dict
         if att.is_linked and not (project is not None and att.content_type_id == ct.pk and att.object_id == project.pk):
             errors[field] = f"附件「{att.original_name}」已关联到其他单据。"
             continue
-        if purpose == CUMULATIVE_PURPOSE and att.purpose != CUMULATIVE_PURPOSE:
-            errors[field] = f"附件「{att.original_name}」不是{CUMULATIVE_PURPOSE}。"
+        if purpose and att.purpose != purpose:
+            errors[field] = f"附件「{att.original_name}」不是{purpose}。"
             continue
         out.append(att)
     return out
 
 
-def linked_attachments(project: Project, purpose: str | None = None):
-    ct = ContentType.objects.get_for_model(Project)
+def linked_attachments(project, purpose: str | None = None):
+    """The live attachments of a project (or of any document: a request on it)."""
+    ct = ContentType.objects.get_for_model(type(project))
     qs = Attachment.objects.filter(content_type=ct, object_id=project.pk, is_deleted=False)
     return qs.filter(purpose=purpose) if purpose is not None else qs
 
@@ -454,6 +456,16 @@ def active_fund_amounts(project: Project) -> dict[int, Decimal]:
     return dict(out)
 
 
+def check_fund_owner(project: Project) -> None:
+    """Every active fund line's indicator still belongs to the project's unit: 重置预算匹配 may have moved one
+    to another unit since the draft was saved, and its money is not ours to reserve."""
+    lines = FundLine.objects.filter(project=project, is_active=True).select_related("indicator").order_by("id")
+    for n, line in enumerate(lines, start=1):
+        if line.indicator.unit_id != project.unit_id:
+            raise BusinessError(f"项目资金构成第{n}行：指标「{line.indicator}」已不属于本单位（可能已重置预算匹配），"
+                                "请编辑后重新选择指标。", code="indicator_not_own")
+
+
 def project_reserve(project: Project, actor) -> None:
     """Engine on_submit (inside the submit transaction, project row locked): re-check the rules, then reserve
     every active fund line at once through budgets.ledger (indicator rows locked in id order: all or nothing,
@@ -476,6 +488,7 @@ def project_reserve(project: Project, actor) -> None:
             raise BusinessError("项目金额已达到分散采购限额，是否政府采购应为“是”，请编辑后重新保存。",
                                 code="gov_mismatch")
     check_implementation_form(project, project.implementation_form)
+    check_fund_owner(project)
     key = ledger.holder_key(project)
     if ledger.held(key):
         raise BusinessError("项目已占用指标资金，不能重复占用。", code="already_reserved")

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 
-from core.errors import BusinessError, NotAllowed
+from core.errors import BusinessError, FieldErrors, NotAllowed
 
 from . import engine
 
@@ -36,6 +36,10 @@ def handle_action(request, doc, action: str, next_url: str):
             engine.reject(doc, request.user, opinion=opinion, version=version)
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
+    except FieldErrors as exc:  # a rule re-checked at the transition: the row messages say what to fix
+        for msg in exc.errors.values():
+            messages.error(request, msg)
+        return redirect(next_url)
     except BusinessError as exc:
         messages.error(request, exc.message)
         return redirect(next_url)

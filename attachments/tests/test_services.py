@@ -189,6 +189,27 @@ def test_soft_delete(world, media):
     assert verify() == []
 
 
+def test_delete_refused_once_the_document_is_submitted(world, media):
+    """While the document is being edited its attachment may be removed; after 提交 it is part of the record."""
+    from core.data.categories import ensure_seeded
+    from projects.tests.support import make_indicator, save
+    from workflow import engine
+
+    ensure_seeded()
+    ind = make_indicator(world.dept, "100000")
+    project = save(world.dept_clerk, indicator=ind)
+    first = attachment_upload(actor=world.dept_clerk, file=upload("a.pdf", PDF), target=project)
+    second = attachment_upload(actor=world.dept_clerk, file=upload("b.pdf", PDF), target=project)
+    attachment_delete(actor=world.dept_clerk, attachment=first)  # a draft: allowed
+    assert Attachment.objects.get(pk=first.pk).is_deleted
+    engine.submit(project, world.dept_clerk)
+    with pytest.raises(BusinessError) as exc:
+        attachment_delete(actor=world.dept_clerk, attachment=second)
+    assert exc.value.code == "attachment_submitted"
+    assert exc.value.message == "单据已提交，附件不能删除；如需修改请先撤回。"
+    assert not Attachment.objects.get(pk=second.pk).is_deleted
+
+
 def test_delete_only_by_uploader_unit(world):
     att = attachment_upload(actor=world.fz_clerk, file=upload("a.pdf", PDF))
     for other in (world.fj_reg, world.jx_clerk):  # in scope (regulator) or not, only the owning unit may delete

@@ -118,3 +118,30 @@ def test_competent_unit_sees_subordinate_attachment(client, world):
     assert client.get(_url(att)).status_code == 200
     client.force_login(world.dept_clerk)  # a plain clerk of the competent unit has no subordinate scope
     assert client.get(_url(att)).status_code == 404
+
+
+def test_delete_while_editing_then_refused_after_submit(client, world):
+    """删除 on the form of a draft (htmx POST): soft delete; once submitted the same POST is refused."""
+    from core.data.categories import ensure_seeded
+    from projects.tests.support import make_indicator, save
+    from workflow import engine
+
+    ensure_seeded()
+    project = save(world.dept_clerk, indicator=make_indicator(world.dept, "100000"))
+    first = attachment_upload(actor=world.dept_clerk, file=upload("a.pdf", PDF), target=project)
+    second = attachment_upload(actor=world.dept_clerk, file=upload("b.pdf", PDF), target=project)
+    client.force_login(world.dept_clerk)
+    page = client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert f'hx-post="/attachments/{first.pk}/delete/"' in page and ">删除</button>" in page
+    assert client.get(f"/attachments/{first.pk}/delete/").status_code == 405
+    resp = client.post(f"/attachments/{first.pk}/delete/", HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200 and resp.content == b""
+    assert Attachment.objects.get(pk=first.pk).is_deleted
+    client.force_login(world.jx_clerk)
+    assert client.post(f"/attachments/{second.pk}/delete/").status_code == 404  # out of scope
+    engine.submit(project, world.dept_clerk)
+    client.force_login(world.dept_clerk)
+    assert f"/attachments/{second.pk}/delete/" not in client.get(f"/projects/{project.pk}/").content.decode()
+    resp = client.post(f"/attachments/{second.pk}/delete/")
+    assert resp.status_code == 400 and resp.json()["message"] == "单据已提交，附件不能删除；如需修改请先撤回。"
+    assert not Attachment.objects.get(pk=second.pk).is_deleted

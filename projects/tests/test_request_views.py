@@ -12,6 +12,7 @@ from budgets import ledger
 from projects.models import ProjectRequest
 from workflow.models import Status
 
+from .support import upload
 from .test_request_support import D, approved_project, indicator, leader, mark_contract_filed, mark_used
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,8 @@ ADD, RECLAIM, REPLACE = ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_R
 
 
 @pytest.fixture
-def env(world):
+def env(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     w = world
     w.leader = leader(w.dept)
     w.ind1 = indicator(w.dept, "500000", name="办公设备购置")
@@ -86,6 +88,8 @@ def make_request(w, kind=REVOKE, **kw):
     from projects import requests as rq
 
     kw.setdefault("reason", "测试原因")
+    if kind in rq.REQUIRED_ATTACHMENTS and "attachment_ids" not in kw:
+        kw["attachment_ids"] = [upload(w.dept_clerk, rq.REQUIRED_ATTACHMENTS[kind]).pk]
     return rq.request_create(actor=w.dept_clerk, project=kw.pop("project", w.project), kind=kind, **kw)
 
 
@@ -107,12 +111,30 @@ def test_revoke_saved_then_submitted_from_the_form(env):
     resp = get(env.dept_clerk, new_url(env.project, REVOKE))
     page = main(resp)
     assert "撤销原因" in page and env.project.number in page and "未使用" in page
-    resp = post(env.dept_clerk, new_url(env.project, REVOKE), {"reason": "项目取消", "save": "1"})
+    note = upload(env.dept_clerk, "项目撤销说明附件")
+    resp = post(env.dept_clerk, new_url(env.project, REVOKE), {"reason": "项目取消", "save": "1",
+                                                               "attachment_ids": [note.pk]})
     req = ProjectRequest.objects.get()
     assert resp.status_code == 302 and resp["Location"] == detail_url(req)
     assert req.status == Status.DRAFT and req.kind == REVOKE
     page = main(get(env.dept_clerk, detail_url(req)))
     assert "项目取消" in page and "提交</button>" in page and "放弃申请" in page
+
+
+def test_revoke_without_its_attachment_is_refused_beside_the_field(env):
+    page = main(get(env.dept_clerk, new_url(env.project, REVOKE)))
+    assert "项目撤销说明附件" in page and 'data-field-name="attachment_ids"' in page
+    resp = post(env.dept_clerk, new_url(env.project, REVOKE), {"reason": "项目取消", "save": "1"})
+    assert resp.status_code == 200 and not ProjectRequest.objects.exists()
+    assert "撤销申请须上传项目撤销说明附件。" in main(resp)
+    note = upload(env.dept_clerk, "项目撤销说明附件")
+    resp = post(env.dept_clerk, new_url(env.project, REVOKE), {"reason": "项目取消", "attachment_ids": [note.pk],
+                                                               "save": "1"})
+    req = ProjectRequest.objects.get()
+    assert resp.status_code == 302 and fresh(note).object_id == req.pk
+    page = main(get(env.dept_clerk, f"/projects/requests/{req.pk}/edit/"))
+    assert f'hx-post="/attachments/{note.pk}/delete/"' in page  # removable while the request is edited
+    assert note.original_name in main(get(env.leader, detail_url(req)))
 
 
 def test_a_refused_kind_shows_why_and_no_form(env):
@@ -264,7 +286,8 @@ def test_self_approval_button_is_not_shown_and_the_url_is_forbidden(env):
     from projects import requests as rq
 
     both = make_user("dept_clerk_leader", env.dept, Role.CLERK, Role.LEADER)
-    req = rq.request_create(actor=both, project=env.project, kind=REVOKE, reason="撤销")
+    req = rq.request_create(actor=both, project=env.project, kind=REVOKE, reason="撤销",
+                            attachment_ids=[upload(both, rq.REQUIRED_ATTACHMENTS[REVOKE]).pk])
     post(both, detail_url(req) + "submit/", {"version": req.version})
     req = fresh(req)
     page = main(get(both, detail_url(req)))
@@ -402,3 +425,13 @@ def test_form_change_scope(env):
     resp = post(env.dept_clerk, url, {"implementation_form": "self"})
     assert resp.status_code == 200 and "项目已被使用，不能变更实施形式。" in main(resp)
     assert fresh(env.project).implementation_form == "general"
+
+
+def test_submitting_a_request_on_a_moved_indicator_flashes_the_row_message(env):
+    mark_used(env.project)
+    req = make_request(env, REPLACE, moves=[{"from_indicator": env.ind2.pk, "indicator": env.ind3.pk,
+                                             "amount": "70000"}])
+    type(env.ind3).objects.filter(pk=env.ind3.pk).update(unit=env.sub1)
+    resp = post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
+    assert resp.status_code == 302 and fresh(req).status == Status.DRAFT
+    assert any("第1行" in m and "不属于本单位" in m for m in flashed(resp)), flashed(resp)

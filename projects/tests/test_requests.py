@@ -19,6 +19,7 @@ from projects.models import ContentLine, FundLine, Project, ProjectRequest
 from workflow import engine
 from workflow.models import Status
 
+from .support import upload
 from .test_request_support import (
     D,
     approved_project,
@@ -37,7 +38,8 @@ ADD, RECLAIM, REPLACE = ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_R
 
 
 @pytest.fixture
-def env(world):
+def env(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     w = world
     w.leader = leader(w.dept)
     w.ind1 = indicator(w.dept, "500000", name="办公设备购置")
@@ -69,6 +71,8 @@ def assert_lines_match_ledger(project):
 
 def create(w, kind, project=None, actor=None, **kw):
     kw.setdefault("reason", f"{dict(ProjectRequest.KINDS)[kind]}原因")
+    if kind in rq.REQUIRED_ATTACHMENTS and "attachment_ids" not in kw:
+        kw["attachment_ids"] = [upload(actor or w.dept_clerk, rq.REQUIRED_ATTACHMENTS[kind]).pk]
     return rq.request_create(actor=actor or w.dept_clerk, project=project or w.project, kind=kind, **kw)
 
 
@@ -379,6 +383,38 @@ def test_fund_operations_after_closing_are_refused(env, kind):
     assert exc.value.message == "项目已结项，不能进行资金操作。"
 
 
+@pytest.mark.parametrize("kind", [REVOKE, CLOSE])
+def test_revoke_and_close_need_their_attachment(env, kind):
+    mark_used(env.project) if kind == CLOSE else None
+    mark_contract_filed(env.project) if kind == CLOSE else None
+    purpose = rq.REQUIRED_ATTACHMENTS[kind]
+    assert purpose == {REVOKE: "项目撤销说明附件", CLOSE: "项目结项附件"}[kind]
+    with pytest.raises(FieldErrors) as exc:
+        create(env, kind, project=fresh(env.project), attachment_ids=[])
+    assert exc.value.errors["attachments"] == f"{dict(ProjectRequest.KINDS)[kind]}申请须上传{purpose}。"
+    other = upload(env.dept_clerk, "项目相关附件")
+    with pytest.raises(FieldErrors) as exc:  # an upload for another purpose does not count
+        create(env, kind, project=fresh(env.project), attachment_ids=[other.pk])
+    assert "不是" in exc.value.errors["attachments"]
+    assert not ProjectRequest.objects.exists()
+    req = create(env, kind, project=fresh(env.project))
+    assert rq.request_attachments(req, purpose).count() == 1
+    # the attachment removed while editing: saving and submitting are refused again
+    from attachments.services import attachment_delete
+
+    attachment_delete(actor=env.dept_clerk, attachment=rq.request_attachments(req, purpose).get())
+    with pytest.raises(FieldErrors) as exc:
+        engine.submit(fresh(req), env.dept_clerk)
+    assert purpose in exc.value.errors["attachments"]
+    assert fresh(req).status == Status.DRAFT
+    with pytest.raises(FieldErrors):
+        rq.request_update(actor=env.dept_clerk, request=fresh(req), reason="再次保存")
+    rq.request_update(actor=env.dept_clerk, request=fresh(req), reason="再次保存",
+                      attachment_ids=[upload(env.dept_clerk, purpose).pk])
+    through(env, req)
+    assert fresh(req).status == Status.APPROVED
+
+
 def test_close_before_the_contract_is_filed_is_refused(env):
     mark_used(env.project)
     with pytest.raises(BusinessError, match="合同尚未备案，不能结项"):
@@ -522,6 +558,31 @@ def test_replace_moves_the_reservation_to_another_indicator(env):
     assert_lines_match_ledger(p)
 
 
+def test_submit_refuses_a_request_whose_new_indicator_moved_to_another_unit(env):
+    """重置预算匹配 between 保存 and 提交: the request reserves nothing on the other unit's indicator."""
+    mark_used(env.project)
+    req = create(env, REPLACE, moves=[{"from_indicator": env.ind2.pk, "indicator": env.ind3.pk, "amount": "70000"}])
+    type(env.ind3).objects.filter(pk=env.ind3.pk).update(unit=env.sub1)
+    with pytest.raises(FieldErrors) as exc:
+        engine.submit(fresh(req), env.dept_clerk)
+    assert exc.value.errors["moves.0"] == f"第1行：指标「专项经费（{env.ind3.bgt_id}）」已失效、不可执行或不属于本单位。"
+    assert fresh(req).status == Status.DRAFT and held(req) == {} and fresh(env.ind3).reserved == D("0")
+
+
+def test_submit_refuses_a_change_whose_fund_line_moved_to_another_unit(env):
+    proposed = {"content_lines": lines(("台式计算机", "70", "5000")),
+                "fund_lines": [{"indicator": env.ind1.pk, "amount": "250000"},
+                               {"indicator": env.ind3.pk, "amount": "100000"}]}
+    req = create(env, CHANGE, proposed=proposed)
+    type(env.ind3).objects.filter(pk=env.ind3.pk).update(unit=env.sub1)
+    with pytest.raises(FieldErrors) as exc:
+        engine.submit(fresh(req), env.dept_clerk)
+    assert "第2行" in exc.value.errors["fund_lines.1.indicator"]
+    assert "专项经费" in exc.value.errors["fund_lines.1.indicator"]
+    assert "不属于本单位" in exc.value.errors["fund_lines.1.indicator"]
+    assert fresh(req).status == Status.DRAFT and held(req) == {} and fresh(env.ind3).reserved == D("0")
+
+
 def test_withdrawn_replace_releases_the_new_indicator(env):
     mark_used(env.project)
     req = create(env, REPLACE, moves=[{"from_indicator": env.ind2.pk, "indicator": env.ind3.pk, "amount": "70000"}])
@@ -609,19 +670,22 @@ def transaction_atomic():
 
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_on_one_project_leave_one_open(world):
+def test_concurrent_requests_on_one_project_leave_one_open(world, settings, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    settings.MEDIA_ROOT = tmp_path / "media"
     ind = indicator(world.dept, "100000")
     project = approved_project(world.dept_clerk, {ind: "50000"})
     clerks = [world.dept_clerk] + [make_user(f"dept_clerk_{i}", world.dept, Role.CLERK) for i in range(5)]
+    notes = {c.pk: upload(c, rq.REQUIRED_ATTACHMENTS[REVOKE]).pk for c in clerks}
     start = threading.Barrier(len(clerks))
     outcomes, errors = [], []
 
     def worker(clerk):
         try:
             start.wait(timeout=30)
-            rq.request_create(actor=clerk, project=project, kind=REVOKE, reason="撤销")
+            rq.request_create(actor=clerk, project=project, kind=REVOKE, reason="撤销",
+                              attachment_ids=[notes[clerk.pk]])
             outcomes.append("ok")
         except BusinessError as exc:
             outcomes.append(exc.code)

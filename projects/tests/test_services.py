@@ -436,6 +436,20 @@ def test_submit_refused_when_an_indicator_became_unusable(proj):
     assert reload(p).status == Status.DRAFT
 
 
+def test_submit_refused_when_an_indicator_moved_to_another_unit(proj):
+    # 重置预算匹配 may move an indicator after the draft was saved: nothing may be reserved on it
+    p = save(proj.clerk, indicator=proj.ind2, amount="1000", lines=[line(unit_price="1000"), line(unit_price="500")],
+             funds=[fund(proj.ind, "1000"), fund(proj.ind2, "500")])
+    type(proj.ind2).objects.filter(pk=proj.ind2.pk).update(unit=proj.w.sub1)
+    with pytest.raises(BusinessError) as exc:
+        engine.submit(p, proj.clerk)
+    assert exc.value.code == "indicator_not_own"
+    assert "第2行" in exc.value.message and "教育信息化专项" in exc.value.message
+    assert "不属于本单位" in exc.value.message
+    assert reload(p).status == Status.DRAFT
+    assert reload(proj.ind).reserved == 0 and reload(proj.ind2).reserved == 0
+
+
 # ---- facts set by other modules ----------------------------------------------------------------------------------
 
 

@@ -363,3 +363,12 @@ def test_list_queries_do_not_grow_with_rows(proj):
     with CaptureQueriesContext(connection) as many:
         assert c.get("/projects/").status_code == 200
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_submitting_a_draft_on_a_moved_indicator_names_the_line(proj):
+    p = save(proj.clerk, indicator=proj.ind2, amount="7000")
+    type(proj.ind2).objects.filter(pk=proj.ind2.pk).update(unit=proj.w.sub1)
+    r = post(proj.clerk, f"/projects/{p.pk}/submit/", {"version": p.version})
+    assert r.status_code == 302 and reload(p).status == Status.DRAFT
+    assert any("项目资金构成第1行" in m and "教育信息化专项" in m for m in flashed(r)), flashed(r)
+    assert reload(proj.ind2).reserved == 0

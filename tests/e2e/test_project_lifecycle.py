@@ -9,6 +9,7 @@ import pytest
 from budgets import ledger
 from budgets.models import BudgetIndicator
 from projects.models import Project, ProjectRequest
+from projects.tests.support import PDF
 from projects.tests.test_request_support import approved_project, indicator, leader, mark_used
 
 from .conftest import shot
@@ -80,6 +81,11 @@ def test_change_then_revoke_through_the_leader_releases_the_money(world, new_pag
     open_panel(clerk, project)
     clerk.click("#request-panel a:text-is('撤销')")
     clerk.fill("textarea[name=reason]", "项目取消，释放预算")
+    clerk.click("button:text-is('提交')")  # refused: 撤销 carries its 项目撤销说明附件
+    assert "撤销申请须上传项目撤销说明附件。" in clerk.locator("#sec-attachments").inner_text()
+    clerk.set_input_files("#sec-attachments input[type=file]",
+                          files=[{"name": "撤销说明.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    clerk.wait_for_selector("#sec-attachments input[name=attachment_ids]", state="attached")
     clerk.click("button:text-is('提交')")
     revoke = ProjectRequest.objects.get(kind="revoke")
     clerk.goto(clerk.base + "/")
