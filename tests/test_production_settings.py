@@ -213,3 +213,10 @@ def test_500_page_is_chinese_not_a_traceback(db):
     assert r.status_code == 500
     page = r.content.decode()
     assert "系统出错" in page and "Traceback" not in page and "boom" not in page
+
+
+def test_csrf_failure_is_chinese(db):
+    r = Client(enforce_csrf_checks=True).post("/login/", {"username": "x", "password": "y"})
+    assert r.status_code == 403
+    page = r.content.decode()
+    assert "页面已过期" in page and "CSRF verification failed" not in page

@@ -10,7 +10,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ZHENGCAI_VAR", BASE_DIR / "var"))
 
 
-
 def _installation_secret(path: Path) -> str:
     """A random key written once per installation (0600), read back afterwards; never committed.
 
