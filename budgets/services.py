@@ -12,13 +12,11 @@ from django.utils import timezone
 from audit import services as audit
 from core import numbers
 from core.errors import FieldErrors, NotAllowed
+from core.money import MAX_AMOUNT_MESSAGE, within_limit
 from orgs.models import Unit
 
 from .models import BudgetIndicator, BudgetOffice
 from .selectors import FUND_TYPES, VIRTUAL_SCENARIO_LABELS, region_purchasers
-
-MAX_AMOUNT = Decimal("9999999999999999.99")  # DecimalField(max_digits=18, decimal_places=2)
-
 
 # One answer for a unit of another region, a unit that is no purchaser and a missing one: no existence oracle.
 UNIT_NOT_FOUND = "本辖区内未找到该采购单位，请从列表中选择。"
@@ -45,8 +43,8 @@ def _amount(value):
         return None, "金额必须大于0。"
     if amount != amount.quantize(Decimal("0.01")):
         return None, "金额最多保留两位小数。"
-    if amount > MAX_AMOUNT:
-        return None, "金额过大。"
+    if not within_limit(amount):  # the system's one maximum (exact on SQLite and PostgreSQL)
+        return None, MAX_AMOUNT_MESSAGE
     return amount, None
 
 

@@ -98,11 +98,22 @@ def test_a_unit_that_is_not_a_purchaser_is_refused(world):
     ("abc", "金额应为数字。"),
     ("NaN", "金额应为数字。"),
     (Decimal("10.001"), "金额最多保留两位小数。"),
-    (Decimal("10000000000000000"), "金额过大。"),
+    (Decimal("10000000000000000"), "金额不能超过 9,999,999,999,999.99 元。"),
+    (Decimal("10000000000000.00"), "金额不能超过 9,999,999,999,999.99 元。"),  # core.money.MAX_AMOUNT + 0.01
     ("", "请填写金额。"),
 ])
 def test_the_amount_must_be_a_positive_sum_in_yuan(world, amount, message):
     assert refused(world.fj_reg, unit=world.dept, amount=amount) == {"amount": message}
+
+
+def test_the_systems_maximum_amount_itself_is_accepted(world):
+    from core.money import MAX_AMOUNT
+
+    ind = services.virtual_budget_create(actor=world.fj_reg, data={
+        "unit": world.dept, "scenario": "not_issued", "fiscal_year": 2026, "pro_name": "上限", "amount": MAX_AMOUNT,
+        "fund_type_code": "11", "is_gov_pur": True})
+    ind.refresh_from_db()
+    assert ind.amount == MAX_AMOUNT
 
 
 @pytest.mark.parametrize("field,value,message", [
