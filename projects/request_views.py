@@ -41,6 +41,8 @@ from .request_forms import (
 )
 
 ZERO = Decimal("0")
+# requests whose proposal carries a new 采购内容清单 (shown old → new)
+LINE_KINDS = (ProjectRequest.KIND_CHANGE, ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
 FORM_LABELS = dict(ImplementationForm.choices)
 
 
@@ -118,10 +120,17 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
     elif kind in rq.FUND_KINDS:
         moves = ([{"from_indicator": str(m.from_indicator_id or ""), "indicator": str(m.indicator_id),
                    "amount": str(m.amount)} for m in req.fund_moves.all()] if req else [])
+    adjusts_lines = kind in (ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
+    if adjusts_lines:  # the 采购内容清单 follows the money in the same request
+        stored = (req.proposed or {}).get("content_lines") if req else None
+        lines = ([{**ln, "category": str(ln["category"])} for ln in stored] if stored is not None
+                 else _change_initial(project)[1])
     errors: dict = {}
     if post is not None:
+        if change_form is not None or adjusts_lines:
+            lines = lines_from(post)
         if change_form is not None:
-            lines, funds = lines_from(post), funds_from(post)
+            funds = funds_from(post)
         if kind in rq.FUND_KINDS:
             moves = moves_from(post, kind)
     if post is not None and form.is_valid() and (change_form is None or change_form.is_valid()):
@@ -130,6 +139,8 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
         if change_form is not None:
             proposed = {**{n: change_form.cleaned_data.get(n, "") for n in ChangeForm.base_fields},
                         "content_lines": lines, "fund_lines": funds}
+        elif adjusts_lines:
+            proposed = {"content_lines": lines}
         data = {"reason": form.cleaned_data["reason"], "budget_office": form.cleaned_data.get("budget_office", ""),
                 "proposed": proposed, "moves": moves, "attachment_ids": post.getlist("attachment_ids")}
         try:
@@ -174,7 +185,7 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
         "moves": list(zip(moves, row_errors(errors, "moves", len(moves)), strict=True)),
         "usable": usable, "held_rows": held_rows,
         "categories": selectors.leaf_categories(project.procurement_kind),
-        "is_fund": kind in rq.FUND_KINDS,
+        "is_fund": kind in rq.FUND_KINDS, "show_lines": change_form is not None or adjusts_lines,
     }
     return render(request, "projects/request_form.html", ctx)
 
@@ -241,7 +252,7 @@ def request_detail(request, pk):
     actions = engine.available_actions(request.user, req)
     return render(request, "projects/request_detail.html", {
         "doc": req, "req": req, "project": req.project, "actions": actions, "timeline": engine.timeline(req),
-        "diff": rq.change_diff(req) if req.kind == ProjectRequest.KIND_CHANGE else None,
+        "diff": rq.change_diff(req) if req.kind in LINE_KINDS else None,
         "moves": _move_rows(req) if req.kind in rq.FUND_KINDS else [],
         "moves_total": sum((m.amount for m in req.fund_moves.all()), ZERO),
         "state": project_state(req.project),

@@ -291,9 +291,10 @@ def project_detail(request, pk):
     funds = list(selectors.fund_lines(project))
     for f in funds:
         f.held = held.get(f.indicator_id, Decimal("0"))
+    lines = list(selectors.content_lines(project))
     return render(request, "projects/detail.html", {
         "doc": project, "project": project, "actions": actions, "timeline": engine.timeline(project),
-        "lines": selectors.content_lines(project),
+        "lines": lines, "lines_total": sum((ln.amount for ln in lines), Decimal("0")),  # 合计 sums the rows shown
         "funds": funds, "held_total": sum(held.values(), Decimal("0")),
         "cumulative_attachments": attachments_for(user, project).filter(purpose=services.CUMULATIVE_PURPOSE),
         "other_attachments": attachments_for(user, project).exclude(purpose=services.CUMULATIVE_PURPOSE),

@@ -84,6 +84,14 @@ def fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
+def line_post(total) -> dict:
+    """One 采购内容清单 row of the new 项目金额, as the 追加 / 回收 form posts it."""
+    from .test_request_support import category
+
+    return {"line-category": [str(category().pk)], "line-item_name": ["台式计算机"], "line-quantity": ["1"],
+            "line-measure_unit": ["批"], "line-unit_price": [str(total)]}
+
+
 def make_request(w, kind=REVOKE, **kw):
     from projects import requests as rq
 
@@ -172,7 +180,7 @@ def test_fund_add_over_available_is_refused_at_submit_and_nothing_is_saved(env):
     mark_used(env.project)
     # 保存 alone would pass (the amount is available); the money goes before 提交
     data = {"reason": "追加", "budget_office": "教科文处", "move-indicator": [str(env.ind3.pk)],
-            "move-amount": ["80000"], "submit": "1"}
+            "move-amount": ["80000"], "submit": "1", **line_post("380000")}
     approved_project(env.dept_clerk, {env.ind3: "50000"})
     resp = post(env.dept_clerk, new_url(env.project, ADD), data)
     assert resp.status_code == 200
@@ -192,7 +200,7 @@ def test_reclaim_more_than_held_shows_the_row_error(env):
     assert not ProjectRequest.objects.exists()
     resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {
         "reason": "结余回收", "move-indicator": [str(env.ind1.pk), str(env.ind2.pk)], "move-amount": ["", "30000"],
-        "submit": "1"})
+        "submit": "1", **line_post("270000")})
     req = ProjectRequest.objects.get()
     assert resp.status_code == 302 and req.status == Status.PENDING
     assert [(m.indicator_id, m.amount) for m in req.fund_moves.all()] == [(env.ind2.pk, D("30000"))]
@@ -318,7 +326,7 @@ def test_fund_add_through_the_leader_on_a_used_project(env):
     mark_used(env.project)
     resp = post(env.dept_clerk, new_url(env.project, ADD), {
         "reason": "追加采购数量", "budget_office": "教科文处", "move-indicator": [str(env.ind3.pk)],
-        "move-amount": ["60000"], "submit": "1"})
+        "move-amount": ["60000"], "submit": "1", **line_post("360000")})
     req = ProjectRequest.objects.get()
     assert resp.status_code == 302 and req.status == Status.PENDING
     page = main(get(env.leader, detail_url(req)))
@@ -435,3 +443,31 @@ def test_submitting_a_request_on_a_moved_indicator_flashes_the_row_message(env):
     resp = post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
     assert resp.status_code == 302 and fresh(req).status == Status.DRAFT
     assert any("第1行" in m and "不属于本单位" in m for m in flashed(resp)), flashed(resp)
+
+
+def test_reclaim_form_adjusts_the_content_lines_and_the_detail_totals_the_rows(env):
+    mark_used(env.project)
+    page = main(get(env.dept_clerk, new_url(env.project, RECLAIM)))
+    assert rows(page, "line-row") == 1 and "调整为资金回收后的清单" in page  # prefilled with the project's lines
+    data = {"reason": "结余回收", "move-indicator": [str(env.ind1.pk), str(env.ind2.pk)],
+            "move-amount": ["", "30000"], "submit": "1"}
+    resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {**data, **line_post("300000")})
+    assert resp.status_code == 200 and not ProjectRequest.objects.exists()
+    assert "采购内容清单合计 300,000.00 元与资金回收后的项目金额 270,000.00 元不一致" in main(resp)
+    resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {**data, **line_post("270000")})
+    req = ProjectRequest.objects.get()
+    assert resp.status_code == 302
+    assert "项目调整（原 → 新）" in main(get(env.leader, detail_url(req)))
+    post(env.leader, detail_url(req) + "approve/", {"version": fresh(req).version})
+    page = main(get(env.dept_clerk, f"/projects/{env.project.pk}/"))
+    content = page.split('id="sec-content"')[1].split("</section>")[0]
+    assert "<b>270,000.00</b>" in content  # 合计 = the rows = 项目金额
+
+
+def test_detail_total_row_sums_the_lines(env):
+    from projects.models import Project
+
+    Project.objects.filter(pk=env.project.pk).update(total_amount=D("999"))  # a 项目金额 out of step with the rows
+    page = main(get(env.dept_clerk, f"/projects/{env.project.pk}/"))
+    content = page.split('id="sec-content"')[1].split("</section>")[0]
+    assert "<b>300,000.00</b>" in content and "999.00" not in content
