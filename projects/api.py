@@ -20,7 +20,7 @@ from . import selectors, services
 
 router = Router(tags=["采购项目立项"])
 
-Tab = Literal["todo", "done", "all"]
+Tab = Literal["todo", "done", "revoked", "all"]
 Scope = Literal["unit", "region"]
 
 

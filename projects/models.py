@@ -53,6 +53,13 @@ class Project(Reviewable):
         return f"{self.name}（{self.number}）"
 
     @property
+    def status_text(self) -> str:
+        # every list, count and export reads this: a revoked project is never 已办结
+        if self.revoked_at is not None:
+            return "已撤销"
+        return super().status_text
+
+    @property
     def is_used(self) -> bool:
         return bool(self.used_by)
 

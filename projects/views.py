@@ -92,7 +92,10 @@ def _list_context(request, *, tabs: dict, active: str, qs, counts: dict, form, t
     tab_query.pop("tab", None)
     user = request.user
     # one reverse per row: edit/ and the action URLs hang below the detail URL (projects/urls.py)
-    rows = [{"p": p, "actions": engine.available_actions(user, p), "url": reverse("projects:detail", args=[p.pk])}
+    revokes = selectors.pending_revokes(page.rows)
+    rows = [{"p": p, "actions": engine.available_actions(user, p), "url": reverse("projects:detail", args=[p.pk]),
+             "revoke": revokes.get(p.pk),
+             "revoke_withdraw": p.pk in revokes and "withdraw" in engine.available_actions(user, revokes[p.pk])}
             for p in page.rows]
     return {"title": title, "breadcrumb": breadcrumb, "form": form, "page": page, "rows": rows,
             "tabs": [{"key": k, "label": label, "count": counts[k][0], "capped": counts[k][1], "active": k == active}
@@ -119,7 +122,7 @@ def project_list(request):
     return render(request, "projects/list.html", ctx)
 
 
-REGION_TABS = {selectors.ALL: "全部", selectors.DONE: "已办结", selectors.TODO: "办理中"}
+REGION_TABS = {selectors.ALL: "全部", selectors.DONE: "已办结", selectors.TODO: "办理中", selectors.REVOKED: "已撤销"}
 
 
 @login_required

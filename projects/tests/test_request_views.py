@@ -471,3 +471,39 @@ def test_detail_total_row_sums_the_lines(env):
     page = main(get(env.dept_clerk, f"/projects/{env.project.pk}/"))
     content = page.split('id="sec-content"')[1].split("</section>")[0]
     assert "<b>300,000.00</b>" in content and "999.00" not in content
+
+
+# ---- a pending / approved 撤销 in the lists (issue 6 item 13) ----------------------------------------------
+
+
+def test_pending_revoke_is_under_todo_with_withdraw_and_revoked_shows_revoked_everywhere(env):
+    import io
+
+    import openpyxl
+
+    from projects import selectors
+
+    req = make_request(env, REVOKE)
+    post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
+    assert env.project in selectors.projects_for(env.dept_clerk, tab=selectors.TODO)
+    page = main(get(env.dept_clerk, "/projects/?tab=todo"))
+    row = re.search(rf'<tr data-project-id="{env.project.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "撤销审核中" in row and f'action="/projects/requests/{req.pk}/withdraw/"' in row and "撤回" in row
+    post(env.leader, detail_url(req) + "approve/", {"version": fresh(req).version})
+    p = fresh(env.project)
+    assert p.revoked_at is not None and p.status_text == "已撤销"
+    assert p not in selectors.projects_for(env.dept_clerk, tab=selectors.TODO)
+    assert p not in selectors.projects_for(env.dept_clerk, tab=selectors.DONE)
+    assert p in selectors.projects_for(env.dept_clerk, tab=selectors.REVOKED)
+    page = main(get(env.dept_clerk, "/projects/?tab=done"))
+    assert re.search(r"已办结<span class=\"count\">0</span>", page) and "已撤销<span class=\"count\">1</span>" in page
+    page = main(get(env.dept_clerk, "/projects/?tab=revoked"))
+    row = re.search(rf'<tr data-project-id="{p.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "已撤销" in row and "已办结" not in row
+    for url in ("/projects/?tab=revoked&export=xlsx", "/projects/region/?export=xlsx"):
+        user = env.dept_clerk if "region" not in url else env.fj_reg
+        ws = openpyxl.load_workbook(io.BytesIO(client(user).get(url).content)).active
+        states = [r[8] for r in ws.values][1:]
+        assert states == ["已撤销"], (url, states)
+    region = main(get(env.fj_reg, "/projects/region/"))
+    assert "已撤销" in region and "已办结<span" in region
