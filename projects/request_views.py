@@ -150,7 +150,7 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
                 else:
                     saved = rq.request_update(actor=user, request=req, version=post.get("version") or None, **data)
                 if submit:
-                    engine.submit(saved, user)
+                    saved = engine.submit(saved, user)
         except FieldErrors as exc:
             errors = exc.errors
         except NotAllowed as exc:
@@ -161,7 +161,8 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
             else:
                 messages.error(request, exc.message)
         else:
-            messages.success(request, "已提交，等待需求领导审核。" if submit else "已保存。")
+            waiting = "需求领导" if saved.current_node == "leader" else "审核岗"
+            messages.success(request, f"已提交，等待{waiting}审核。" if submit else "已保存。")
             return redirect("projects:request_detail", pk=saved.pk)
         for name, msg in errors.items():
             for f in (form, change_form):
@@ -300,6 +301,37 @@ def buttons_context(user, project):
         "can_change_form": rq.can_change_form(user, project),
         "state": project_state(project),
     }
+
+
+# ---- 项目申请审核: the requests waiting for this 需求领导 (or, in a unit without one, 审核岗) ----------------------
+
+
+@login_required
+def request_review_list(request):
+    from workflow.selectors import awaiting_review
+
+    from .flows import PROJECT_REQUEST
+
+    user = request.user
+    if not (user.unit_id is not None and user.has_role(Role.LEADER, Role.REVIEWER)):
+        raise PermissionDenied
+    qs = (awaiting_review(user, PROJECT_REQUEST).select_related("project", "submitted_by")
+          .order_by("-submitted_at", "-id"))
+    spec = ListSpec(
+        title="项目申请审核", breadcrumb=["采购项目管理", "项目申请审核"],
+        columns=[
+            Column("申请编号", "number", link=lambda r: reverse("projects:request_detail", args=[r.pk])),
+            Column("申请类型", "get_kind_display"),
+            Column("项目编号", "project.number"),
+            Column("项目名称", "project.name"),
+            Column("项目金额（元）", "project.total_amount", kind="money"),
+            Column("提交人", "submitted_by"),
+            Column("提交时间", "submitted_at", kind="datetime"),
+        ],
+        export_name="项目申请审核",
+        row_actions=lambda req, r: [("审核", reverse("projects:request_detail", args=[r.pk]))],
+    )
+    return render_list(request, qs, spec)
 
 
 # ---- 实施形式变更 ----------------------------------------------------------------------------------------------

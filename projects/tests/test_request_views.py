@@ -507,3 +507,44 @@ def test_pending_revoke_is_under_todo_with_withdraw_and_revoked_shows_revoked_ev
         assert states == ["已撤销"], (url, states)
     region = main(get(env.fj_reg, "/projects/region/"))
     assert "已撤销" in region and "已办结<span" in region
+
+
+# ---- 项目申请审核: the leader's list (issue 6 item 14) -----------------------------------------------------------
+
+
+def test_leader_review_list_shows_what_waits_for_them_in_scope(env):
+    from orgs.models import Role
+    from orgs.testing import make_user
+
+    url = "/projects/requests/review/"
+    req = make_request(env, REVOKE)
+    post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
+    page = main(get(env.leader, url))
+    assert req.number in page and "撤销" in page and f"/projects/requests/{req.pk}/" in page
+    assert "项目申请审核" in html(get(env.leader, "/"))  # the leader's menu entry
+    # the unit has a leader: its reviewer does not see it; nor does a leader elsewhere
+    assert req.number not in main(get(env.dept_reviewer, url))
+    other_leader = make_user("sub1_leader", env.sub1, Role.LEADER)
+    assert req.number not in main(get(other_leader, url))
+    for user in (env.dept_clerk, env.fj_reg):
+        assert get(user, url).status_code == 403, user
+    assert_login_redirect(get(None, url))
+    post(env.leader, detail_url(req) + "approve/", {"version": fresh(req).version})
+    assert req.number not in main(get(env.leader, url))
+
+
+def test_todo_lists_only_what_the_user_can_act_on(env):
+    """A discarded (放弃) request is closed: not in 待处理 and not editable; every 待处理 row has an action."""
+    from portal.selectors import todo_items
+    from projects import requests as rq
+    from workflow import engine
+
+    req = make_request(env, REVOKE)
+    rq.request_discard(actor=env.dept_clerk, request=req)
+    assert engine.available_actions(env.dept_clerk, fresh(req)) == set()
+    assert [i["doc"] for i in todo_items(env.dept_clerk) if i["doc"] == fresh(req)] == []
+    live = make_request(env, REVOKE)
+    for user in (env.dept_clerk, env.leader, env.dept_reviewer, env.fj_reg):
+        for item in todo_items(user):
+            assert engine.available_actions(user, item["doc"]), (user, item["doc"])
+    assert live in [i["doc"] for i in todo_items(env.dept_clerk)]

@@ -217,6 +217,34 @@ def test_revoke_is_refused_at_submit_and_at_approval_when_the_project_got_used_m
 # ---- the 需求领导 node -------------------------------------------------------------------------------------
 
 
+def test_without_a_leader_the_request_goes_to_the_units_reviewer_decided_at_submit(world, settings, tmp_path):
+    """FJ 2.2.2 注①: a unit without a 需求领导 has its 审核岗 decide; the route is fixed when submitted."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ind = indicator(world.dept, "500000")
+    project = approved_project(world.dept_clerk, {ind: "100000"})
+    w = world
+    w.project = project
+    req = create(w, REVOKE)
+    engine.submit(fresh(req), w.dept_clerk)
+    req = fresh(req)
+    assert req.current_node == "reviewer"
+    assert "approve" in engine.available_actions(w.dept_reviewer, req)
+    boss = leader(w.dept)  # a leader appointed meanwhile does not take over this request
+    assert "approve" not in engine.available_actions(boss, req)
+    with pytest.raises(NotAllowed):
+        engine.approve(req, boss)
+    engine.approve(fresh(req), w.dept_reviewer, opinion="同意")
+    assert fresh(project).revoked_at is not None
+    # the next one goes to the leader, and the reviewer may not decide it
+    other = approved_project(w.dept_clerk, {ind: "100000"})
+    w.project = other
+    req2 = create(w, REVOKE)
+    engine.submit(fresh(req2), w.dept_clerk)
+    req2 = fresh(req2)
+    assert req2.current_node == "leader" and "approve" not in engine.available_actions(w.dept_reviewer, req2)
+    assert "approve" in engine.available_actions(boss, req2)
+
+
 def test_a_clerk_who_is_also_leader_cannot_approve_their_own_request(env):
     both = make_user("dept_clerk_leader", env.dept, Role.CLERK, Role.LEADER)
     req = create(env, REVOKE, actor=both)
