@@ -70,6 +70,8 @@ EXPORT_COLUMNS = [
     Column("项目金额（元）", "total_amount", kind="money"),
     Column("是否政府采购", "is_gov_procurement"),
     Column("状态", "status_text", kind="status"),
+    Column("预计采购时间", lambda p: f"{p.expected_month:%Y-%m}" if p.expected_month else ""),
+    Column("采购需求概况", "demand_summary"),
     Column("提交时间", "submitted_at", kind="datetime"),
     Column("办结时间", "approved_at", kind="datetime"),
 ]
@@ -223,8 +225,9 @@ def _form_page(request, *, project: Project | None, form_code: str):
     else:
         if project is not None:
             values = {n: getattr(project, n) for n in ("name", "fiscal_year", "procurement_kind", "summary",
-                                                       "contact_name", "contact_phone", "cumulative_reason",
-                                                       "is_gov_procurement")}
+                                                       "demand_summary", "contact_name", "contact_phone",
+                                                       "cumulative_reason", "is_gov_procurement")}
+            values["expected_month"] = f"{project.expected_month:%Y-%m}" if project.expected_month else ""
             lines = [{"category": str(ln.category_id), "item_name": ln.item_name,
                       "quantity": f"{ln.quantity.normalize():f}", "measure_unit": ln.measure_unit,
                       "unit_price": f"{ln.unit_price:f}"}
