@@ -41,6 +41,8 @@ MENU = [
     Item("采购项目管理", children=[
         Item("采购项目立项", "projects:list", _unit_staff),
         Item("实施形式变更", "projects:form_change_list", lambda u: _purchaser(u) and u.has_role(Role.CLERK)),
+        Item("项目申请审核", "projects:request_review_list",
+             lambda u: _purchaser(u) and u.has_role(Role.LEADER, Role.REVIEWER)),
     ]),
     Item("单位管理", children=[
         Item("用户库基本信息", "orgs:my_registration",

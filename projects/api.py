@@ -20,7 +20,7 @@ from . import selectors, services
 
 router = Router(tags=["采购项目立项"])
 
-Tab = Literal["todo", "done", "all"]
+Tab = Literal["todo", "done", "revoked", "all"]
 Scope = Literal["unit", "region"]
 
 
@@ -109,6 +109,8 @@ class FundLineOut(Schema):
 
 class ProjectDetail(ProjectBrief):
     summary: str
+    demand_summary: str = Field(description="采购需求概况")
+    expected_month: str = Field(description="预计采购时间（年-月，如 2026-06；未填为空）")
     cumulative_reason: str
     contact_name: str
     contact_phone: str
@@ -121,6 +123,10 @@ class ProjectDetail(ProjectBrief):
     held: Decimal = Field(description="本项目当前占用的指标资金合计")
     timeline: list[ReviewOut]
     actions: list[str] = Field(description="当前用户可执行的操作：edit、submit、withdraw、approve、reject")
+
+    @staticmethod
+    def resolve_expected_month(obj):
+        return f"{obj.expected_month:%Y-%m}" if obj.expected_month else ""
 
     @staticmethod
     def resolve_content_lines(obj):
@@ -163,6 +169,8 @@ class ProjectIn(Schema):
         description="实施形式：general 一般项目采购、mall 网上超市、renewal 合同续签、self 自行采购")
     procurement_kind: Literal["goods", "works", "services"] = Field(description="采购类别")
     summary: str = Field("", max_length=2000)
+    demand_summary: str = Field("", max_length=2000, description="采购需求概况")
+    expected_month: str = Field("", max_length=7, description="预计采购时间（年-月，如 2026-06）")
     contact_name: str = Field("", max_length=30)
     contact_phone: str = Field("", max_length=30)
     is_gov_procurement: bool = Field(False, description="是否政府采购（低于限额时单位声明累计达到限额标准）")

@@ -2,6 +2,7 @@
 
 from orgs.models import Role
 from workflow.engine import Flow, Node, register
+from workflow.models import Status
 
 from .models import Project, ProjectRequest
 
@@ -42,9 +43,27 @@ PROJECT = register(Flow(
     on_submit=_on_project_submit, on_return=_on_project_return, url_name="projects:detail",
 ))
 
+def unit_has_leader(unit_id) -> bool:
+    from orgs.models import User
+
+    return User.objects.filter(unit_id=unit_id, is_active=True, role_assignments__role=Role.LEADER).exists()
+
+
+def _routed_to(code: str):
+    """FJ 2.2.2–2.2.5 name the 需求领导; 2.2.2 注① the 审核岗 (RULES §A): the unit's leader when it has one,
+    otherwise its reviewer. Decided when submitted: from then on the node it was sent to stays its route,
+    whoever is appointed meanwhile."""
+    def condition(doc) -> bool:
+        if doc.status == Status.PENDING and doc.current_node:
+            return doc.current_node == code
+        return unit_has_leader(doc.unit_id) == (code == "leader")
+    return condition
+
+
 PROJECT_REQUEST = register(Flow(
     doc_type=ProjectRequest.doc_type, label="采购项目变更类申请", model=ProjectRequest,
-    nodes=(Node("leader", "需求领导审核", Role.LEADER),),
+    nodes=(Node("leader", "需求领导审核", Role.LEADER, condition=_routed_to("leader")),
+           Node("reviewer", "审核岗审核", Role.REVIEWER, condition=_routed_to("reviewer"))),
     on_submit=_on_request_submit, on_return=_on_request_return, on_approve=_on_request_approve,
     url_name="projects:request_detail",
 ))

@@ -50,8 +50,8 @@ def ids_from(post, name: str) -> list[str]:
     return [v for v in post.getlist(name) if v.strip()]
 
 
-VALUE_FIELDS = ("name", "fiscal_year", "procurement_kind", "summary", "contact_name", "contact_phone",
-                "cumulative_reason")
+VALUE_FIELDS = ("name", "fiscal_year", "procurement_kind", "summary", "demand_summary", "expected_month",
+                "contact_name", "contact_phone", "cumulative_reason")
 
 
 def values_from(post) -> dict:

@@ -26,6 +26,9 @@ class Project(Reviewable):
     implementation_form = models.CharField("实施形式", max_length=20, choices=ImplementationForm.choices)
     procurement_kind = models.CharField("采购类别", max_length=10, choices=Category.KINDS)
     summary = models.TextField("项目概况", blank=True, default="")
+    # taken over by the 采购意向公开
+    demand_summary = models.TextField("采购需求概况", blank=True, default="")
+    expected_month = models.DateField("预计采购时间", null=True, blank=True)  # the month's first day
     total_amount = models.DecimalField("项目金额", **MONEY, default=Decimal("0"))
     is_gov_procurement = models.BooleanField("是否政府采购", default=False)
     cumulative_reason = models.TextField("累计达到限额标准相关说明", blank=True, default="")
@@ -51,6 +54,13 @@ class Project(Reviewable):
 
     def __str__(self):
         return f"{self.name}（{self.number}）"
+
+    @property
+    def status_text(self) -> str:
+        # every list, count and export reads this: a revoked project is never 已办结
+        if self.revoked_at is not None:
+            return "已撤销"
+        return super().status_text
 
     @property
     def is_used(self) -> bool:

@@ -41,6 +41,8 @@ from .request_forms import (
 )
 
 ZERO = Decimal("0")
+# requests whose proposal carries a new 采购内容清单 (shown old → new)
+LINE_KINDS = (ProjectRequest.KIND_CHANGE, ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
 FORM_LABELS = dict(ImplementationForm.choices)
 
 
@@ -118,10 +120,17 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
     elif kind in rq.FUND_KINDS:
         moves = ([{"from_indicator": str(m.from_indicator_id or ""), "indicator": str(m.indicator_id),
                    "amount": str(m.amount)} for m in req.fund_moves.all()] if req else [])
+    adjusts_lines = kind in (ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
+    if adjusts_lines:  # the 采购内容清单 follows the money in the same request
+        stored = (req.proposed or {}).get("content_lines") if req else None
+        lines = ([{**ln, "category": str(ln["category"])} for ln in stored] if stored is not None
+                 else _change_initial(project)[1])
     errors: dict = {}
     if post is not None:
+        if change_form is not None or adjusts_lines:
+            lines = lines_from(post)
         if change_form is not None:
-            lines, funds = lines_from(post), funds_from(post)
+            funds = funds_from(post)
         if kind in rq.FUND_KINDS:
             moves = moves_from(post, kind)
     if post is not None and form.is_valid() and (change_form is None or change_form.is_valid()):
@@ -130,6 +139,8 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
         if change_form is not None:
             proposed = {**{n: change_form.cleaned_data.get(n, "") for n in ChangeForm.base_fields},
                         "content_lines": lines, "fund_lines": funds}
+        elif adjusts_lines:
+            proposed = {"content_lines": lines}
         data = {"reason": form.cleaned_data["reason"], "budget_office": form.cleaned_data.get("budget_office", ""),
                 "proposed": proposed, "moves": moves, "attachment_ids": post.getlist("attachment_ids")}
         try:
@@ -139,7 +150,7 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
                 else:
                     saved = rq.request_update(actor=user, request=req, version=post.get("version") or None, **data)
                 if submit:
-                    engine.submit(saved, user)
+                    saved = engine.submit(saved, user)
         except FieldErrors as exc:
             errors = exc.errors
         except NotAllowed as exc:
@@ -150,7 +161,8 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
             else:
                 messages.error(request, exc.message)
         else:
-            messages.success(request, "已提交，等待需求领导审核。" if submit else "已保存。")
+            waiting = "需求领导" if saved.current_node == "leader" else "审核岗"
+            messages.success(request, f"已提交，等待{waiting}审核。" if submit else "已保存。")
             return redirect("projects:request_detail", pk=saved.pk)
         for name, msg in errors.items():
             for f in (form, change_form):
@@ -174,7 +186,7 @@ def _form_page(request, *, project: Project, kind: str, req: ProjectRequest | No
         "moves": list(zip(moves, row_errors(errors, "moves", len(moves)), strict=True)),
         "usable": usable, "held_rows": held_rows,
         "categories": selectors.leaf_categories(project.procurement_kind),
-        "is_fund": kind in rq.FUND_KINDS,
+        "is_fund": kind in rq.FUND_KINDS, "show_lines": change_form is not None or adjusts_lines,
     }
     return render(request, "projects/request_form.html", ctx)
 
@@ -241,7 +253,7 @@ def request_detail(request, pk):
     actions = engine.available_actions(request.user, req)
     return render(request, "projects/request_detail.html", {
         "doc": req, "req": req, "project": req.project, "actions": actions, "timeline": engine.timeline(req),
-        "diff": rq.change_diff(req) if req.kind == ProjectRequest.KIND_CHANGE else None,
+        "diff": rq.change_diff(req) if req.kind in LINE_KINDS else None,
         "moves": _move_rows(req) if req.kind in rq.FUND_KINDS else [],
         "moves_total": sum((m.amount for m in req.fund_moves.all()), ZERO),
         "state": project_state(req.project),
@@ -289,6 +301,37 @@ def buttons_context(user, project):
         "can_change_form": rq.can_change_form(user, project),
         "state": project_state(project),
     }
+
+
+# ---- 项目申请审核: the requests waiting for this 需求领导 (or, in a unit without one, 审核岗) ----------------------
+
+
+@login_required
+def request_review_list(request):
+    from workflow.selectors import awaiting_review
+
+    from .flows import PROJECT_REQUEST
+
+    user = request.user
+    if not (user.unit_id is not None and user.has_role(Role.LEADER, Role.REVIEWER)):
+        raise PermissionDenied
+    qs = (awaiting_review(user, PROJECT_REQUEST).select_related("project", "submitted_by")
+          .order_by("-submitted_at", "-id"))
+    spec = ListSpec(
+        title="项目申请审核", breadcrumb=["采购项目管理", "项目申请审核"],
+        columns=[
+            Column("申请编号", "number", link=lambda r: reverse("projects:request_detail", args=[r.pk])),
+            Column("申请类型", "get_kind_display"),
+            Column("项目编号", "project.number"),
+            Column("项目名称", "project.name"),
+            Column("项目金额（元）", "project.total_amount", kind="money"),
+            Column("提交人", "submitted_by"),
+            Column("提交时间", "submitted_at", kind="datetime"),
+        ],
+        export_name="项目申请审核",
+        row_actions=lambda req, r: [("审核", reverse("projects:request_detail", args=[r.pk]))],
+    )
+    return render_list(request, qs, spec)
 
 
 # ---- 实施形式变更 ----------------------------------------------------------------------------------------------

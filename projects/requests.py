@@ -292,9 +292,7 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
                if any(ln.get(k) not in (None, "") for k in ("category", "item_name", "quantity", "unit_price"))]
         cleaned = services.clean_content_lines(raw, project.procurement_kind, errors)
         if not any(k.startswith("content_lines") for k in errors):
-            lines = [{"category": ln["category"].pk, "item_name": ln["item_name"], "quantity": _qty(ln["quantity"]),
-                      "measure_unit": ln["measure_unit"], "unit_price": str(ln["unit_price"].quantize(CENT)),
-                      "amount": str(ln["amount"].quantize(CENT))} for ln in cleaned]
+            lines = _line_dicts(cleaned)
             if sum((ln["amount"] for ln in cleaned), ZERO) <= 0:
                 errors["content_lines"] = "项目金额（采购内容清单合计）必须大于0。"
     funds = None
@@ -352,6 +350,46 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
         _check_form(like, project.implementation_form, field="content_lines")
     if errors:
         raise FieldErrors(errors)
+    return out
+
+
+def _line_dicts(cleaned: list[dict]) -> list[dict]:
+    """Cleaned content lines as stored in a request's proposal."""
+    return [{"category": ln["category"].pk, "item_name": ln["item_name"], "quantity": _qty(ln["quantity"]),
+             "measure_unit": ln["measure_unit"], "unit_price": str(ln["unit_price"].quantize(CENT)),
+             "amount": str(ln["amount"].quantize(CENT))} for ln in cleaned]
+
+
+def _clean_fund_content(project: Project, kind: str, moves: list[dict], proposed: dict | None,
+                        errors: dict) -> dict:
+    """追加 / 回收 change the 项目金额: the clerk adjusts the 采购内容清单 in the same request so that its total is the
+    new amount, and the project is derived again from it (是否政府采购, the 实施形式's rules)."""
+    from . import services
+
+    funds_total = sum(active_fund_lines(project).values(), ZERO)
+    moved = sum((m["amount"] for m in moves), ZERO)
+    new_total = funds_total + moved if kind == ProjectRequest.KIND_FUND_ADD else funds_total - moved
+    if new_total <= 0:
+        errors["moves"] = "不能回收项目的全部资金；如项目不再实施，请发起撤销申请。"
+        return {}
+    raw = [ln for ln in (proposed or {}).get("content_lines") or []
+           if any(ln.get(k) not in (None, "") for k in ("category", "item_name", "quantity", "unit_price"))]
+    label = KINDS[kind]
+    if raw:
+        cleaned = services.clean_content_lines(raw, project.procurement_kind, errors)
+        if any(k.startswith("content_lines") for k in errors):
+            return {}
+        lines_total = sum((ln["amount"] for ln in cleaned), ZERO)
+    else:
+        cleaned, lines_total = [], sum((ln.amount for ln in project.content_lines.filter(is_active=True)), ZERO)
+    if not raw or lines_total != new_total:
+        errors["content_lines"] = (f"采购内容清单合计 {lines_total:,.2f} 元与{label}后的项目金额 {new_total:,.2f} 元"
+                                   "不一致，请在本申请中调整采购内容清单。")
+        return {}
+    out = {"content_lines": _line_dicts(cleaned)}
+    like = _project_like(project, out)
+    out["is_gov_procurement"] = like.is_gov_procurement
+    _check_form(like, project.implementation_form, field="moves")
     return out
 
 
@@ -447,6 +485,8 @@ def _check(project: Project, kind: str, *, reason: str, budget_office: str, prop
     try:
         if kind in FUND_KINDS:
             clean_moves = _clean_moves(project, kind, moves, check_available=check_available)
+            if kind != ProjectRequest.KIND_FUND_REPLACE:
+                clean_proposed = _clean_fund_content(project, kind, clean_moves, proposed, errors)
         elif kind == ProjectRequest.KIND_CHANGE:
             clean_proposed = _clean_proposed(project, proposed, check_available=check_available)
     except FieldErrors as exc:
@@ -661,6 +701,19 @@ def _apply_funds(req: ProjectRequest, project: Project, actor) -> None:
         target[ind] = target.get(ind, ZERO) - amt
     _set_fund_lines(project, {k: v for k, v in target.items() if v > 0})
     project.total_amount = sum((v for v in target.values() if v > 0), ZERO)
+    p = req.proposed or {}
+    if p.get("content_lines") is not None:  # 追加 / 回收: the lines agree with the new 项目金额 (checked above)
+        _replace_lines(project, p["content_lines"])
+        project.is_gov_procurement = p.get("is_gov_procurement", project.is_gov_procurement)
+
+
+def _replace_lines(project: Project, lines: list[dict]) -> None:
+    ContentLine.objects.filter(project=project, is_active=True).update(is_active=False)  # kept, never deleted
+    for seq, ln in enumerate(lines, start=1):
+        ContentLine.objects.create(project=project, seq=seq, category_id=ln["category"],
+                                   item_name=ln["item_name"], quantity=Decimal(ln["quantity"]),
+                                   measure_unit=ln["measure_unit"], unit_price=Decimal(ln["unit_price"]),
+                                   amount=Decimal(ln["amount"]))
 
 
 def _apply_change(req: ProjectRequest, project: Project, actor) -> None:
@@ -669,12 +722,7 @@ def _apply_change(req: ProjectRequest, project: Project, actor) -> None:
         if name in p:
             setattr(project, name, p[name])
     if p.get("content_lines") is not None:
-        ContentLine.objects.filter(project=project, is_active=True).update(is_active=False)
-        for seq, ln in enumerate(p["content_lines"], start=1):
-            ContentLine.objects.create(project=project, seq=seq, category_id=ln["category"],
-                                       item_name=ln["item_name"], quantity=Decimal(ln["quantity"]),
-                                       measure_unit=ln["measure_unit"], unit_price=Decimal(ln["unit_price"]),
-                                       amount=Decimal(ln["amount"]))
+        _replace_lines(project, p["content_lines"])
         project.total_amount = sum((Decimal(ln["amount"]) for ln in p["content_lines"]), ZERO)
         if "is_gov_procurement" in p:
             project.is_gov_procurement = p["is_gov_procurement"]

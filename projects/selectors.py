@@ -32,18 +32,32 @@ from workflow.models import Status
 
 from .models import ContentLine, FundLine, Project, ProjectRequest
 
-TODO, DONE, ALL = "todo", "done", "all"
-TABS = {TODO: "待处理", DONE: "已办结"}  # the unit side's tabs; the regulator's add 全部
+TODO, DONE, REVOKED, ALL = "todo", "done", "revoked", "all"
+TABS = {TODO: "待处理", DONE: "已办结", REVOKED: "已撤销"}  # the unit side's tabs; the regulator's add 全部
 TODO_STATUSES = [s for s in Status.values if s != Status.APPROVED]
 REGION_COUNT_CAP = 10000
 
 
+def _pending_revoke_ids():
+    """Projects whose 撤销 is waiting for the 需求领导: still in hand, so listed under 待处理 (with 撤回)."""
+    return ProjectRequest.objects.filter(kind=ProjectRequest.KIND_REVOKE, status=Status.PENDING).values("project_id")
+
+
 def _tab_q(tab: str | None) -> Q:
-    if tab == DONE:
-        return Q(status=Status.APPROVED)
+    if tab == DONE:  # a revoked project is never 已办结
+        return Q(status=Status.APPROVED, revoked_at__isnull=True) & ~Q(pk__in=_pending_revoke_ids())
+    if tab == REVOKED:
+        return Q(status=Status.APPROVED, revoked_at__isnull=False)
     if tab == TODO:
-        return Q(status__in=TODO_STATUSES)  # an equality list: index (…, status, -id) lookups
+        # an equality list: index (…, status, -id) lookups; plus the few with a pending 撤销
+        return Q(status__in=TODO_STATUSES) | Q(pk__in=_pending_revoke_ids())
     return Q()
+
+
+def pending_revokes(projects) -> dict:
+    """{project id: its pending 撤销 request} for a page of projects."""
+    return {r.project_id: r for r in ProjectRequest.objects.filter(
+        project__in=[p.pk for p in projects], kind=ProjectRequest.KIND_REVOKE, status=Status.PENDING)}
 
 
 def _region_paths(region_path: str) -> list[str]:

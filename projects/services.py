@@ -51,7 +51,8 @@ LIMIT_PARAMETER = {Category.KIND_GOODS: "decentralized_limit_goods",
                    Category.KIND_WORKS: "decentralized_limit_works"}
 CUMULATIVE_PURPOSE = "累计达到限额标准相关说明材料"
 ATTACHMENT_PURPOSE = "项目相关附件"
-SAVE_FIELDS = ["name", "fiscal_year", "implementation_form", "procurement_kind", "summary", "total_amount",
+SAVE_FIELDS = ["name", "fiscal_year", "implementation_form", "procurement_kind", "summary", "demand_summary",
+               "expected_month", "total_amount",
                "is_gov_procurement", "cumulative_reason", "contact_name", "contact_phone", "unit_path",
                "region_path"]
 
@@ -295,6 +296,22 @@ def _clerk_unit(actor):
     return unit
 
 
+def parse_month(value) -> dt.date | None:
+    """预计采购时间 'YYYY-MM' (what <input type=month> posts) → the month's first day; ValueError when not one."""
+    if isinstance(value, dt.date):
+        value = f"{value:%Y-%m}"
+    text = str(value or "").strip()
+    if not text:
+        return None
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
+        raise ValueError(text)
+    year, month = int(parts[0]), int(parts[1])
+    if not 2000 <= year <= 2100:
+        raise ValueError(text)
+    return dt.date(year, month, 1)  # ValueError for month 13
+
+
 def _fiscal_year(value, errors) -> int | None:
     try:
         year = int(value)
@@ -355,7 +372,13 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
         errors["procurement_kind"] = "请选择采购类别（货物、工程、服务）。"
         kind = None
     text = {}
-    for field, label, limit in (("summary", "项目概况", 2000), ("contact_name", "联系人", 30),
+    try:
+        expected_month = parse_month(data.get("expected_month"))
+    except ValueError:
+        expected_month = None
+        errors["expected_month"] = "预计采购时间应为年-月，如 2026-06（年份2000至2100）。"
+    for field, label, limit in (("summary", "项目概况", 2000), ("demand_summary", "采购需求概况", 2000),
+                                ("contact_name", "联系人", 30),
                                 ("contact_phone", "联系电话", 30), ("cumulative_reason", "累计达到限额标准相关说明", 2000)):
         text[field] = (data.get(field) or "").strip()
         if len(text[field]) > limit:
@@ -413,6 +436,7 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
         project.version += 1
     project.name, project.fiscal_year, project.procurement_kind = name, fiscal_year, kind
     project.summary, project.contact_name, project.contact_phone = text["summary"], text["contact_name"], phone
+    project.demand_summary, project.expected_month = text["demand_summary"], expected_month
     project.total_amount, project.is_gov_procurement = total, is_gov
     project.cumulative_reason = text["cumulative_reason"]
     project.unit_path, project.region_path = unit.path, unit.region_path

@@ -70,6 +70,8 @@ EXPORT_COLUMNS = [
     Column("项目金额（元）", "total_amount", kind="money"),
     Column("是否政府采购", "is_gov_procurement"),
     Column("状态", "status_text", kind="status"),
+    Column("预计采购时间", lambda p: f"{p.expected_month:%Y-%m}" if p.expected_month else ""),
+    Column("采购需求概况", "demand_summary"),
     Column("提交时间", "submitted_at", kind="datetime"),
     Column("办结时间", "approved_at", kind="datetime"),
 ]
@@ -92,7 +94,10 @@ def _list_context(request, *, tabs: dict, active: str, qs, counts: dict, form, t
     tab_query.pop("tab", None)
     user = request.user
     # one reverse per row: edit/ and the action URLs hang below the detail URL (projects/urls.py)
-    rows = [{"p": p, "actions": engine.available_actions(user, p), "url": reverse("projects:detail", args=[p.pk])}
+    revokes = selectors.pending_revokes(page.rows)
+    rows = [{"p": p, "actions": engine.available_actions(user, p), "url": reverse("projects:detail", args=[p.pk]),
+             "revoke": revokes.get(p.pk),
+             "revoke_withdraw": p.pk in revokes and "withdraw" in engine.available_actions(user, revokes[p.pk])}
             for p in page.rows]
     return {"title": title, "breadcrumb": breadcrumb, "form": form, "page": page, "rows": rows,
             "tabs": [{"key": k, "label": label, "count": counts[k][0], "capped": counts[k][1], "active": k == active}
@@ -119,7 +124,7 @@ def project_list(request):
     return render(request, "projects/list.html", ctx)
 
 
-REGION_TABS = {selectors.ALL: "全部", selectors.DONE: "已办结", selectors.TODO: "办理中"}
+REGION_TABS = {selectors.ALL: "全部", selectors.DONE: "已办结", selectors.TODO: "办理中", selectors.REVOKED: "已撤销"}
 
 
 @login_required
@@ -220,8 +225,9 @@ def _form_page(request, *, project: Project | None, form_code: str):
     else:
         if project is not None:
             values = {n: getattr(project, n) for n in ("name", "fiscal_year", "procurement_kind", "summary",
-                                                       "contact_name", "contact_phone", "cumulative_reason",
-                                                       "is_gov_procurement")}
+                                                       "demand_summary", "contact_name", "contact_phone",
+                                                       "cumulative_reason", "is_gov_procurement")}
+            values["expected_month"] = f"{project.expected_month:%Y-%m}" if project.expected_month else ""
             lines = [{"category": str(ln.category_id), "item_name": ln.item_name,
                       "quantity": f"{ln.quantity.normalize():f}", "measure_unit": ln.measure_unit,
                       "unit_price": f"{ln.unit_price:f}"}
@@ -291,9 +297,10 @@ def project_detail(request, pk):
     funds = list(selectors.fund_lines(project))
     for f in funds:
         f.held = held.get(f.indicator_id, Decimal("0"))
+    lines = list(selectors.content_lines(project))
     return render(request, "projects/detail.html", {
         "doc": project, "project": project, "actions": actions, "timeline": engine.timeline(project),
-        "lines": selectors.content_lines(project),
+        "lines": lines, "lines_total": sum((ln.amount for ln in lines), Decimal("0")),  # 合计 sums the rows shown
         "funds": funds, "held_total": sum(held.values(), Decimal("0")),
         "cumulative_attachments": attachments_for(user, project).filter(purpose=services.CUMULATIVE_PURPOSE),
         "other_attachments": attachments_for(user, project).exclude(purpose=services.CUMULATIVE_PURPOSE),

@@ -104,7 +104,7 @@ def can_submit(user, doc) -> bool:
 def available_actions(user, doc) -> set[str]:
     """The engine actions this user may take now: the templates show exactly these buttons."""
     actions: set[str] = set()
-    if doc.status in EDITABLE and can_submit(user, doc):
+    if doc.is_editable and can_submit(user, doc):
         actions |= {"edit", "submit"}
     if doc.status == Status.PENDING:
         if doc.submitted_by_id == user.pk and doc.last_action == Action.SUBMIT:
@@ -162,7 +162,7 @@ def saved(doc, actor, *, before: dict | None = None, fields: list[str] | None = 
 @transaction.atomic
 def submit(doc, actor, version: int | None = None):
     doc = _lock(doc, version)
-    if doc.status not in EDITABLE:
+    if not doc.is_editable:
         raise BusinessError("只有编辑中的单据可以提交。", code="bad_state")
     if not can_submit(actor, doc):
         raise NotAllowed("只有本单位经办岗可以提交此单据。")

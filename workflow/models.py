@@ -39,7 +39,8 @@ class Reviewable(TimeStamped):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in EDITABLE
+        # a discarded (放弃) document is closed for good, though kept as withdrawn
+        return self.status in EDITABLE and self.last_action != "discard"
 
     @property
     def was_returned(self) -> bool:

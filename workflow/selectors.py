@@ -36,8 +36,8 @@ def my_open(user, flow: Flow) -> QuerySet:
     if not user.is_authenticated or not user.has_role(flow.submit_role) or user.unit_id is None:
         return flow.model.objects.none()
     base = flow.model.objects.filter(unit_id=user.unit_id)
-    return base.filter(status__in=EDITABLE) | base.filter(status=Status.PENDING, submitted_by=user,
-                                                          last_action="submit")
+    editable = base.filter(status__in=EDITABLE).exclude(last_action="discard")  # 放弃 closes it for good
+    return editable | base.filter(status=Status.PENDING, submitted_by=user, last_action="submit")
 
 
 @dataclass

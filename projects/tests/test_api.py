@@ -148,3 +148,10 @@ def test_bearer_token(proj):
     r = Client().post("/api/projects", data=json.dumps(body), content_type="application/json",
                       HTTP_AUTHORIZATION=f"Bearer {key}")
     assert r.status_code == 201 and r.json()["status"] == "draft"
+
+
+def test_demand_summary_and_expected_month(proj):
+    body = create(proj, demand_summary="A4打印机4台", expected_month="2026-07")
+    assert body["demand_summary"] == "A4打印机4台" and body["expected_month"] == "2026-07"
+    r = call(proj.clerk, "post", "/api/projects", payload(proj, expected_month="2026-13"))
+    assert r.status_code == 422 and "预计采购时间" in json.dumps(r.json(), ensure_ascii=False)

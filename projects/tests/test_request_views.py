@@ -84,6 +84,14 @@ def fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
+def line_post(total) -> dict:
+    """One 采购内容清单 row of the new 项目金额, as the 追加 / 回收 form posts it."""
+    from .test_request_support import category
+
+    return {"line-category": [str(category().pk)], "line-item_name": ["台式计算机"], "line-quantity": ["1"],
+            "line-measure_unit": ["批"], "line-unit_price": [str(total)]}
+
+
 def make_request(w, kind=REVOKE, **kw):
     from projects import requests as rq
 
@@ -172,7 +180,7 @@ def test_fund_add_over_available_is_refused_at_submit_and_nothing_is_saved(env):
     mark_used(env.project)
     # 保存 alone would pass (the amount is available); the money goes before 提交
     data = {"reason": "追加", "budget_office": "教科文处", "move-indicator": [str(env.ind3.pk)],
-            "move-amount": ["80000"], "submit": "1"}
+            "move-amount": ["80000"], "submit": "1", **line_post("380000")}
     approved_project(env.dept_clerk, {env.ind3: "50000"})
     resp = post(env.dept_clerk, new_url(env.project, ADD), data)
     assert resp.status_code == 200
@@ -192,7 +200,7 @@ def test_reclaim_more_than_held_shows_the_row_error(env):
     assert not ProjectRequest.objects.exists()
     resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {
         "reason": "结余回收", "move-indicator": [str(env.ind1.pk), str(env.ind2.pk)], "move-amount": ["", "30000"],
-        "submit": "1"})
+        "submit": "1", **line_post("270000")})
     req = ProjectRequest.objects.get()
     assert resp.status_code == 302 and req.status == Status.PENDING
     assert [(m.indicator_id, m.amount) for m in req.fund_moves.all()] == [(env.ind2.pk, D("30000"))]
@@ -318,7 +326,7 @@ def test_fund_add_through_the_leader_on_a_used_project(env):
     mark_used(env.project)
     resp = post(env.dept_clerk, new_url(env.project, ADD), {
         "reason": "追加采购数量", "budget_office": "教科文处", "move-indicator": [str(env.ind3.pk)],
-        "move-amount": ["60000"], "submit": "1"})
+        "move-amount": ["60000"], "submit": "1", **line_post("360000")})
     req = ProjectRequest.objects.get()
     assert resp.status_code == 302 and req.status == Status.PENDING
     page = main(get(env.leader, detail_url(req)))
@@ -435,3 +443,108 @@ def test_submitting_a_request_on_a_moved_indicator_flashes_the_row_message(env):
     resp = post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
     assert resp.status_code == 302 and fresh(req).status == Status.DRAFT
     assert any("第1行" in m and "不属于本单位" in m for m in flashed(resp)), flashed(resp)
+
+
+def test_reclaim_form_adjusts_the_content_lines_and_the_detail_totals_the_rows(env):
+    mark_used(env.project)
+    page = main(get(env.dept_clerk, new_url(env.project, RECLAIM)))
+    assert rows(page, "line-row") == 1 and "调整为资金回收后的清单" in page  # prefilled with the project's lines
+    data = {"reason": "结余回收", "move-indicator": [str(env.ind1.pk), str(env.ind2.pk)],
+            "move-amount": ["", "30000"], "submit": "1"}
+    resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {**data, **line_post("300000")})
+    assert resp.status_code == 200 and not ProjectRequest.objects.exists()
+    assert "采购内容清单合计 300,000.00 元与资金回收后的项目金额 270,000.00 元不一致" in main(resp)
+    resp = post(env.dept_clerk, new_url(env.project, RECLAIM), {**data, **line_post("270000")})
+    req = ProjectRequest.objects.get()
+    assert resp.status_code == 302
+    assert "项目调整（原 → 新）" in main(get(env.leader, detail_url(req)))
+    post(env.leader, detail_url(req) + "approve/", {"version": fresh(req).version})
+    page = main(get(env.dept_clerk, f"/projects/{env.project.pk}/"))
+    content = page.split('id="sec-content"')[1].split("</section>")[0]
+    assert "<b>270,000.00</b>" in content  # 合计 = the rows = 项目金额
+
+
+def test_detail_total_row_sums_the_lines(env):
+    from projects.models import Project
+
+    Project.objects.filter(pk=env.project.pk).update(total_amount=D("999"))  # a 项目金额 out of step with the rows
+    page = main(get(env.dept_clerk, f"/projects/{env.project.pk}/"))
+    content = page.split('id="sec-content"')[1].split("</section>")[0]
+    assert "<b>300,000.00</b>" in content and "999.00" not in content
+
+
+# ---- a pending / approved 撤销 in the lists (issue 6 item 13) ----------------------------------------------
+
+
+def test_pending_revoke_is_under_todo_with_withdraw_and_revoked_shows_revoked_everywhere(env):
+    import io
+
+    import openpyxl
+
+    from projects import selectors
+
+    req = make_request(env, REVOKE)
+    post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
+    assert env.project in selectors.projects_for(env.dept_clerk, tab=selectors.TODO)
+    page = main(get(env.dept_clerk, "/projects/?tab=todo"))
+    row = re.search(rf'<tr data-project-id="{env.project.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "撤销审核中" in row and f'action="/projects/requests/{req.pk}/withdraw/"' in row and "撤回" in row
+    post(env.leader, detail_url(req) + "approve/", {"version": fresh(req).version})
+    p = fresh(env.project)
+    assert p.revoked_at is not None and p.status_text == "已撤销"
+    assert p not in selectors.projects_for(env.dept_clerk, tab=selectors.TODO)
+    assert p not in selectors.projects_for(env.dept_clerk, tab=selectors.DONE)
+    assert p in selectors.projects_for(env.dept_clerk, tab=selectors.REVOKED)
+    page = main(get(env.dept_clerk, "/projects/?tab=done"))
+    assert re.search(r"已办结<span class=\"count\">0</span>", page) and "已撤销<span class=\"count\">1</span>" in page
+    page = main(get(env.dept_clerk, "/projects/?tab=revoked"))
+    row = re.search(rf'<tr data-project-id="{p.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "已撤销" in row and "已办结" not in row
+    for url in ("/projects/?tab=revoked&export=xlsx", "/projects/region/?export=xlsx"):
+        user = env.dept_clerk if "region" not in url else env.fj_reg
+        ws = openpyxl.load_workbook(io.BytesIO(client(user).get(url).content)).active
+        states = [r[8] for r in ws.values][1:]
+        assert states == ["已撤销"], (url, states)
+    region = main(get(env.fj_reg, "/projects/region/"))
+    assert "已撤销" in region and "已办结<span" in region
+
+
+# ---- 项目申请审核: the leader's list (issue 6 item 14) -----------------------------------------------------------
+
+
+def test_leader_review_list_shows_what_waits_for_them_in_scope(env):
+    from orgs.models import Role
+    from orgs.testing import make_user
+
+    url = "/projects/requests/review/"
+    req = make_request(env, REVOKE)
+    post(env.dept_clerk, detail_url(req) + "submit/", {"version": req.version})
+    page = main(get(env.leader, url))
+    assert req.number in page and "撤销" in page and f"/projects/requests/{req.pk}/" in page
+    assert "项目申请审核" in html(get(env.leader, "/"))  # the leader's menu entry
+    # the unit has a leader: its reviewer does not see it; nor does a leader elsewhere
+    assert req.number not in main(get(env.dept_reviewer, url))
+    other_leader = make_user("sub1_leader", env.sub1, Role.LEADER)
+    assert req.number not in main(get(other_leader, url))
+    for user in (env.dept_clerk, env.fj_reg):
+        assert get(user, url).status_code == 403, user
+    assert_login_redirect(get(None, url))
+    post(env.leader, detail_url(req) + "approve/", {"version": fresh(req).version})
+    assert req.number not in main(get(env.leader, url))
+
+
+def test_todo_lists_only_what_the_user_can_act_on(env):
+    """A discarded (放弃) request is closed: not in 待处理 and not editable; every 待处理 row has an action."""
+    from portal.selectors import todo_items
+    from projects import requests as rq
+    from workflow import engine
+
+    req = make_request(env, REVOKE)
+    rq.request_discard(actor=env.dept_clerk, request=req)
+    assert engine.available_actions(env.dept_clerk, fresh(req)) == set()
+    assert [i["doc"] for i in todo_items(env.dept_clerk) if i["doc"] == fresh(req)] == []
+    live = make_request(env, REVOKE)
+    for user in (env.dept_clerk, env.leader, env.dept_reviewer, env.fj_reg):
+        for item in todo_items(user):
+            assert engine.available_actions(user, item["doc"]), (user, item["doc"])
+    assert live in [i["doc"] for i in todo_items(env.dept_clerk)]

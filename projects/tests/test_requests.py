@@ -71,6 +71,12 @@ def assert_lines_match_ledger(project):
 
 def create(w, kind, project=None, actor=None, **kw):
     kw.setdefault("reason", f"{dict(ProjectRequest.KINDS)[kind]}原因")
+    if kind in (ADD, RECLAIM) and "proposed" not in kw:
+        # the 采购内容清单 follows the money in the same request: one line of the new 项目金额
+        p = fresh(project or w.project)
+        moved = sum((D(str(m["amount"])) for m in kw.get("moves") or [] if str(m["amount"]).strip()), D("0"))
+        new_total = p.total_amount + (moved if kind == ADD else -moved)
+        kw["proposed"] = {"content_lines": lines(("台式计算机", "1", str(new_total)))}
     if kind in rq.REQUIRED_ATTACHMENTS and "attachment_ids" not in kw:
         kw["attachment_ids"] = [upload(actor or w.dept_clerk, rq.REQUIRED_ATTACHMENTS[kind]).pk]
     return rq.request_create(actor=actor or w.dept_clerk, project=project or w.project, kind=kind, **kw)
@@ -209,6 +215,34 @@ def test_revoke_is_refused_at_submit_and_at_approval_when_the_project_got_used_m
 
 
 # ---- the 需求领导 node -------------------------------------------------------------------------------------
+
+
+def test_without_a_leader_the_request_goes_to_the_units_reviewer_decided_at_submit(world, settings, tmp_path):
+    """FJ 2.2.2 注①: a unit without a 需求领导 has its 审核岗 decide; the route is fixed when submitted."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ind = indicator(world.dept, "500000")
+    project = approved_project(world.dept_clerk, {ind: "100000"})
+    w = world
+    w.project = project
+    req = create(w, REVOKE)
+    engine.submit(fresh(req), w.dept_clerk)
+    req = fresh(req)
+    assert req.current_node == "reviewer"
+    assert "approve" in engine.available_actions(w.dept_reviewer, req)
+    boss = leader(w.dept)  # a leader appointed meanwhile does not take over this request
+    assert "approve" not in engine.available_actions(boss, req)
+    with pytest.raises(NotAllowed):
+        engine.approve(req, boss)
+    engine.approve(fresh(req), w.dept_reviewer, opinion="同意")
+    assert fresh(project).revoked_at is not None
+    # the next one goes to the leader, and the reviewer may not decide it
+    other = approved_project(w.dept_clerk, {ind: "100000"})
+    w.project = other
+    req2 = create(w, REVOKE)
+    engine.submit(fresh(req2), w.dept_clerk)
+    req2 = fresh(req2)
+    assert req2.current_node == "leader" and "approve" not in engine.available_actions(w.dept_reviewer, req2)
+    assert "approve" in engine.available_actions(boss, req2)
 
 
 def test_a_clerk_who_is_also_leader_cannot_approve_their_own_request(env):
@@ -533,6 +567,69 @@ def test_reclaim_is_checked_again_at_approval(env):
     assert fresh(req).status == Status.PENDING
 
 
+# ---- 追加 / 回收 re-derive the project (issue 6 item 11) -------------------------------------------------------
+
+
+def test_fund_add_pushing_a_self_procurement_over_the_limit_is_refused_with_the_reason(env):
+    from projects import services
+
+    big = indicator(env.dept, "2000000", name="大额专项")
+    p = mark_used(approved_project(env.dept_clerk, {big: "300000"}, form="self", name="自行采购项目"))
+    limit = services.decentralized_limit(p.unit, "goods")
+    extra = limit - D("300000")  # 项目金额 reaches the 限额 exactly
+    with pytest.raises(FieldErrors) as exc:
+        create(env, ADD, project=p, budget_office="教科文处", moves=[{"indicator": big.pk, "amount": str(extra)}])
+    assert exc.value.errors["moves"] == (f"自行采购仅适用于未达到分散采购限额的项目：项目金额 {limit:,.2f} 元，"
+                                         f"货物类分散采购限额 {limit:,.2f} 元。")
+    req = create(env, ADD, project=p, budget_office="教科文处", moves=[{"indicator": big.pk, "amount": "100000"}])
+    through(env, req)
+    p = fresh(p)
+    assert p.total_amount == D("400000") and not p.is_gov_procurement
+
+
+def test_fund_add_over_the_limit_makes_a_general_project_gov_procurement(env):
+    from projects import services
+
+    big = indicator(env.dept, "2000000", name="大额专项")
+    mark_used(env.project)
+    limit = services.decentralized_limit(env.project.unit, "goods")
+    req = create(env, ADD, budget_office="教科文处", moves=[{"indicator": big.pk, "amount": str(limit)}])
+    through(env, req)
+    p = fresh(env.project)
+    assert p.is_gov_procurement and p.total_amount == limit + D("300000")
+    assert sum(ln.amount for ln in p.content_lines.filter(is_active=True)) == p.total_amount
+
+
+def test_reclaim_needs_the_content_lines_to_agree_with_the_new_amount(env):
+    mark_used(env.project)
+    moves = [{"indicator": env.ind2.pk, "amount": "50000"}]
+    with pytest.raises(FieldErrors) as exc:  # lines left as they were: 300,000 ≠ 250,000
+        create(env, RECLAIM, moves=moves, proposed={"content_lines": lines(("台式计算机", "1", "300000"))})
+    assert exc.value.errors["content_lines"] == ("采购内容清单合计 300,000.00 元与资金回收后的项目金额 250,000.00 元不一致，"
+                                                 "请在本申请中调整采购内容清单。")
+    with pytest.raises(FieldErrors) as exc:  # nothing given at all
+        create(env, RECLAIM, moves=moves, proposed={})
+    assert "请在本申请中调整采购内容清单" in exc.value.errors["content_lines"]
+    req = create(env, RECLAIM, moves=moves,
+                 proposed={"content_lines": lines(("台式计算机", "40", "5000"), ("打印机", "10", "5000"))})
+    through(env, req)
+    p = fresh(env.project)
+    active = list(p.content_lines.filter(is_active=True).order_by("seq"))
+    assert [ln.item_name for ln in active] == ["台式计算机", "打印机"]
+    assert p.total_amount == D("250000") == sum(ln.amount for ln in active) == sum(held(p).values())
+    assert ContentLine.objects.filter(project=p, is_active=False).count() == 1  # the old line is kept
+    assert_lines_match_ledger(p)
+
+
+def test_reclaiming_everything_is_a_revoke(env):
+    mark_used(env.project)
+    with pytest.raises(FieldErrors) as exc:
+        create(env, RECLAIM, moves=[{"indicator": env.ind1.pk, "amount": "200000"},
+                                    {"indicator": env.ind2.pk, "amount": "100000"}], proposed={"content_lines": []})
+    assert exc.value.errors["moves"] == "不能回收项目的全部资金；如项目不再实施，请发起撤销申请。"
+    assert not ProjectRequest.objects.exists()
+
+
 def test_replace_moves_the_reservation_to_another_indicator(env):
     mark_used(env.project)
     with pytest.raises(FieldErrors) as exc:
@@ -596,7 +693,8 @@ def test_update_replaces_the_draft_lines(env):
     mark_used(env.project)
     req = create(env, ADD, budget_office="教科文处", moves=[{"indicator": env.ind3.pk, "amount": "60000"}])
     rq.request_update(actor=env.dept_clerk, request=req, reason="改为小额追加", budget_office="预算处",
-                      moves=[{"indicator": env.ind3.pk, "amount": "1000"}])
+                      moves=[{"indicator": env.ind3.pk, "amount": "1000"}],
+                      proposed={"content_lines": lines(("台式计算机", "1", "301000"))})
     req = fresh(req)
     assert req.budget_office == "预算处" and [m.amount for m in req.fund_moves.all()] == [D("1000")]
     # the replaced line is kept, inactive: nothing is hard-deleted

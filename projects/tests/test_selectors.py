@@ -108,7 +108,7 @@ def test_capped_count(proj):
     assert selectors.capped_count(qs, cap=5) == (5, False)
     assert selectors.capped_count(qs, cap=3) == (3, True)
     counts = selectors.tab_counts(lambda t: selectors.projects_for(proj.clerk, tab=t))
-    assert counts == {"todo": (5, False), "done": (0, False)}
+    assert counts == {"todo": (5, False), "done": (0, False), "revoked": (0, False)}
 
 
 def test_get_project_is_scoped(proj, spread):

@@ -450,6 +450,21 @@ def test_submit_refused_when_an_indicator_moved_to_another_unit(proj):
     assert reload(proj.ind).reserved == 0 and reload(proj.ind2).reserved == 0
 
 
+def test_demand_summary_and_expected_month_are_saved_and_checked(proj):
+    """采购需求概况 and 预计采购时间 (year-month), which the coming 意向公开 takes over."""
+    p = save(proj.clerk, indicator=proj.ind, demand_summary="采购教学用台式计算机50台", expected_month="2026-06")
+    p = reload(p)
+    assert p.demand_summary == "采购教学用台式计算机50台"
+    assert p.expected_month == dt.date(2026, 6, 1)
+    for bad in ("2026-13", "2026/6/1", "六月", "1999-01"):
+        errors = field_errors(lambda bad=bad: save(proj.clerk, indicator=proj.ind, expected_month=bad))
+        assert errors["expected_month"] == "预计采购时间应为年-月，如 2026-06（年份2000至2100）。", bad
+    errors = field_errors(lambda: save(proj.clerk, indicator=proj.ind, demand_summary="需" * 2001))
+    assert errors["demand_summary"] == "采购需求概况不能超过2000个字。"
+    p = save(proj.clerk, indicator=proj.ind, project=p, expected_month="")
+    assert reload(p).expected_month is None
+
+
 # ---- facts set by other modules ----------------------------------------------------------------------------------
 
 

@@ -372,3 +372,19 @@ def test_submitting_a_draft_on_a_moved_indicator_names_the_line(proj):
     assert r.status_code == 302 and reload(p).status == Status.DRAFT
     assert any("项目资金构成第1行" in m and "教育信息化专项" in m for m in flashed(r)), flashed(r)
     assert reload(proj.ind2).reserved == 0
+
+
+def test_demand_summary_and_expected_month_on_form_detail_and_export(proj):
+    data = form_post(proj, save="", demand_summary="台式计算机50台，用于机房更新", expected_month="2026-09")
+    r = post(proj.clerk, "/projects/new/general/", data)
+    assert r.status_code == 302, html(r)
+    p = Project.objects.get()
+    assert p.demand_summary == "台式计算机50台，用于机房更新" and p.expected_month.isoformat() == "2026-09-01"
+    page = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    assert "2026年9月" in page and "台式计算机50台，用于机房更新" in page
+    assert 'name="expected_month" value="2026-09"' in html(get(proj.clerk, f"/projects/{p.pk}/edit/"))
+    r = post(proj.clerk, f"/projects/{p.pk}/edit/", {**data, "expected_month": "2026-13", "version": p.version})
+    assert r.status_code == 200 and "预计采购时间应为年-月" in html(r)
+    ws = openpyxl.load_workbook(io.BytesIO(get(proj.clerk, "/projects/?tab=todo&export=xlsx").content)).active
+    rows = list(ws.values)
+    assert "预计采购时间" in rows[0] and "2026-09" in rows[1] and "台式计算机50台，用于机房更新" in rows[1]

@@ -126,6 +126,10 @@ def test_fund_add_on_a_used_project_goes_through_the_leader(world, new_page):
     clerk.locator("select[name='move-indicator']").select_option(str(ind2.pk))
     assert clerk.locator("table.moves .show-room").first.inner_text() == "200,000.00"  # available as you pick
     clerk.fill("input[name='move-amount']", "80000")
+    # the 采购内容清单 follows the money in the same request (prefilled with the project's lines)
+    assert clerk.locator("#sec-lines table.lines .total").inner_text() == "300,000.00"
+    clerk.fill("#sec-lines input[name='line-unit_price']", "380000")
+    assert clerk.locator("#sec-lines table.lines .total").inner_text() == "380,000.00"
     clerk.click("button:text-is('提交')")  # without 指标管理处室
     assert "资金追加须选择指标管理处室。" in clerk.locator("main").inner_text()
     assert not ProjectRequest.objects.exists()
@@ -143,6 +147,7 @@ def test_fund_add_on_a_used_project_goes_through_the_leader(world, new_page):
     assert "教科文处" in text and "同意追加" in text and money_text(80000) in text
     project.refresh_from_db()
     assert project.total_amount == Decimal("380000")
+    assert [ln.amount for ln in project.content_lines.filter(is_active=True)] == [Decimal("380000")]
 
 
 def test_refused_implementation_form_change_shows_why(world, new_page):
