@@ -4,19 +4,18 @@ Money movements on indicators (reserve / release) live in `budgets.ledger`; the 
 writes indicators in `integration`. Here: the regulator's 新增虚拟预算.
 """
 
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
 from audit import services as audit
 from core import numbers
 from core.errors import FieldErrors, NotAllowed
+from core.money import amount_problem, parse_decimal
+from core.validation import fiscal_year_ok
 from orgs.models import Unit
 
 from .models import BudgetIndicator
 from .selectors import FUND_TYPES, VIRTUAL_SCENARIO_LABELS
-
-MAX_AMOUNT = Decimal("9999999999999999.99")  # DecimalField(max_digits=18, decimal_places=2)
 
 
 def _unit(value):
@@ -31,18 +30,12 @@ def _unit(value):
 
 
 def _amount(value):
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, TypeError, ValueError):
-        return None, "金额应为数字。"
-    if not amount.is_finite():
-        return None, "金额应为数字。"
-    if amount <= 0:
+    amount = parse_decimal(value)
+    if amount is not None and amount <= 0:
         return None, "金额必须大于0。"
-    if amount != amount.quantize(Decimal("0.01")):
-        return None, "金额最多保留两位小数。"
-    if amount > MAX_AMOUNT:
-        return None, "金额过大。"
+    problem = amount_problem(amount)  # not a number, beyond core.money.MAX_AMOUNT, more than two decimals
+    if problem:
+        return None, problem
     return amount, None
 
 
@@ -71,7 +64,7 @@ def validate_virtual_budget(actor, data: dict) -> tuple[dict, dict]:
         year = int(data.get("fiscal_year"))
     except (TypeError, ValueError):
         year = None
-    if year is None or not 2000 <= year <= 2100:
+    if year is None or not fiscal_year_ok(year):
         errors["fiscal_year"] = "请填写正确的预算年度（如 2026）。"
     clean["fiscal_year"] = year
 

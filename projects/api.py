@@ -12,7 +12,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import ERRORS, ErrorOut, actor
+from core.api import ERRORS, ErrorOut, Money, actor
 from workflow import engine
 from workflow.api import ReviewOut
 
@@ -148,12 +148,12 @@ class ContentLineIn(Schema):
     item_name: str = Field(max_length=200)
     quantity: Decimal = Field(description="数量，大于0")
     measure_unit: str = Field(max_length=20)
-    unit_price: Decimal = Field(description="单价（元），不小于0；金额由系统计算")
+    unit_price: Money = Field(description="单价（元），不小于0；金额由系统计算")
 
 
 class FundLineIn(Schema):
     indicator_id: int = Field(description="本单位有效、可执行的指标 id")
-    amount: Decimal = Field(description="本次使用金额（元）")
+    amount: Money = Field(description="本次使用金额（元）")
 
 
 class ProjectIn(Schema):

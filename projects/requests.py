@@ -23,7 +23,7 @@ from budgets.models import BudgetIndicator
 from core import numbers
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
-from core.money import parse_decimal
+from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, parse_decimal
 from orgs.models import Role
 from workflow import engine
 from workflow.models import Status
@@ -206,6 +206,9 @@ def _clean_moves(project: Project, kind: str, moves, *, check_available: bool) -
         if amt is None or amt <= 0:
             errors[f"moves.{i}"] = f"第{n}行：金额必须大于0。"
             continue
+        if amt > MAX_AMOUNT:  # before quantize: 1e27 cannot be quantized
+            errors[f"moves.{i}"] = f"第{n}行：{MAX_AMOUNT_MESSAGE}"
+            continue
         if amt != amt.quantize(CENT):
             errors[f"moves.{i}"] = f"第{n}行：金额最多两位小数。"
             continue
@@ -315,6 +318,8 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
             elif ind.fiscal_year != project.fiscal_year:
                 errors[f"{key}.indicator"] = (f"第{n}行：指标「{ind}」属于{ind.fiscal_year}年度，"
                                               f"与项目预算年度（{project.fiscal_year}）不一致。")
+            elif amt is not None and amt > MAX_AMOUNT:  # before quantize: 1e27 cannot be quantized
+                errors[f"{key}.amount"] = f"第{n}行：{MAX_AMOUNT_MESSAGE}"
             elif amt is None or amt <= 0 or amt != amt.quantize(CENT):
                 errors[f"{key}.amount"] = f"第{n}行：本次使用金额必须大于0，最多两位小数（元）。"
             elif check_available and amt - held.get(ind.pk, ZERO) > ind.available:
