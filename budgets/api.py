@@ -10,7 +10,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.api import ERRORS, NOT_FOUND, ErrorOut, Money, Paged, actor, api_fields
+from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Money, Paged, actor, api_fields
 
 from . import selectors, services
 
@@ -78,7 +78,7 @@ class IndicatorDetail(IndicatorOut):
 
 
 class VirtualBudgetIn(Schema):
-    unit_id: int = Field(description="采购单位 id（本辖区正式库会员）")
+    unit_id: Id = Field(description="采购单位 id（本辖区正式库会员）")
     scenario: Literal[tuple(code for code, _ in selectors.VIRTUAL_SCENARIOS)] = Field(
         description="场景：" + "；".join(f"{c} {label}" for c, label in selectors.VIRTUAL_SCENARIOS))
     fiscal_year: int = Field(description="预算年度")

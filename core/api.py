@@ -31,13 +31,13 @@ from pydantic_core import PydanticCustomError
 from audit import services as audit
 from core.errors import BusinessError, FieldErrors
 from core.money import MAX_AMOUNT, amount_problem
+from core.validation import MAX_ID
 from orgs.models import ApiToken
 
 # ---- input -------------------------------------------------------------------------------------------
 
 NOT_AN_OBJECT = "请求体应为 JSON 对象。"
 OUT_OF_RANGE = "数值超出允许范围。"
-MAX_ID = 2**31 - 1  # the smallest integer column of both databases; larger ids cannot exist
 MAX_OFFSET = 10**9  # no list is that long; beyond it SQLite's slice overflows
 
 

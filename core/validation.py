@@ -21,3 +21,16 @@ def fiscal_year_ok(year: int) -> bool:
 def phone_problem(text: str) -> str | None:
     """PHONE_MESSAGE for a non-empty phone with other characters, else None."""
     return PHONE_MESSAGE if text and not PHONE.match(text) else None
+
+
+MAX_ID = 2**31 - 1  # the smallest integer column of both databases; no row has a larger id
+
+
+def parse_id(value) -> int | None:
+    """A row id as typed (ASCII digits, 1..MAX_ID), else None: '²' and '１' pass isdigit() but are no ids,
+    and 2**64 overflows SQLite."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    n = int(text)
+    return n if 1 <= n <= MAX_ID else None

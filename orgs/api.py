@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from access.scope import get_or_404
-from core.api import ERRORS, NOT_FOUND, ErrorOut, Paged, actor, api_fields
+from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Paged, actor, api_fields
 from core.errors import BusinessError, FieldErrors
 from workflow import engine
 from workflow.api import ReviewOut
@@ -191,7 +191,7 @@ class SubordinationDetail(SubordinationOut):
 
 
 class SubordinationIn(Schema):
-    competent_unit_id: int = Field(description="主管预算单位 id（见 /subordinations/candidates）")
+    competent_unit_id: Id = Field(description="主管预算单位 id（见 /subordinations/candidates）")
     note: str = Field("", max_length=200, description="说明")
 
 

@@ -24,6 +24,7 @@ from core import numbers
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, parse_decimal
+from core.validation import phone_problem
 from orgs.models import Role
 from workflow import engine
 from workflow.models import Status
@@ -281,9 +282,8 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
                               ("contact_phone", "联系电话", 30)):
         if len(out.get(name, "")) > size:
             errors[name] = f"{label}不能超过{size}个字。"
-    phone = out.get("contact_phone", "")
-    if phone and not all(c.isdigit() or c in "-+ " for c in phone):
-        errors["contact_phone"] = "联系电话只能包含数字和“-”。"
+    if problem := phone_problem(out.get("contact_phone", "")):
+        errors["contact_phone"] = problem
 
     lines = None
     if "content_lines" in proposed:

@@ -31,6 +31,7 @@ from core import numbers, params
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal
+from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, phone_problem
 from orgs.models import Role
 from workflow import engine
 
@@ -305,8 +306,8 @@ def _fiscal_year(value, errors) -> int | None:
     except (TypeError, ValueError):
         errors["fiscal_year"] = "请填写预算年度（四位年份）。"
         return None
-    if not 2000 <= year <= 2100:
-        errors["fiscal_year"] = "预算年度应为2000至2100之间的年份。"
+    if not fiscal_year_ok(year):
+        errors["fiscal_year"] = FISCAL_YEAR_MESSAGE
         return None
     return year
 
@@ -364,9 +365,8 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
         text[field] = (data.get(field) or "").strip()
         if len(text[field]) > limit:
             errors[field] = f"{label}不能超过{limit}个字。"
-    phone = text["contact_phone"]
-    if phone and not all(c.isdigit() or c in "-+ " for c in phone):
-        errors["contact_phone"] = "联系电话只能包含数字和“-”。"
+    if problem := phone_problem(text["contact_phone"]):
+        errors["contact_phone"] = problem
 
     lines = _clean_content_lines(content_lines, kind, errors)
     funds = _clean_fund_lines(fund_lines, unit, fiscal_year, errors)
@@ -416,7 +416,7 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
         before = audit.snapshot(project, SAVE_FIELDS)
         project.version += 1
     project.name, project.fiscal_year, project.procurement_kind = name, fiscal_year, kind
-    project.summary, project.contact_name, project.contact_phone = text["summary"], text["contact_name"], phone
+    project.summary, project.contact_name, project.contact_phone = text["summary"], text["contact_name"], text["contact_phone"]
     project.total_amount, project.is_gov_procurement = total, is_gov
     project.cumulative_reason = text["cumulative_reason"]
     project.unit_path, project.region_path = unit.path, unit.region_path

@@ -98,7 +98,7 @@ def test_a_unit_that_is_not_a_purchaser_is_refused(world):
     ("abc", "金额应为数字。"),
     ("NaN", "金额应为数字。"),
     (Decimal("10.001"), "金额最多保留两位小数。"),
-    (Decimal("10000000000000000"), "金额过大。"),
+    (Decimal("10000000000000000"), "金额不能超过 9,999,999,999,999.99 元。"),  # core.money.MAX_AMOUNT
     ("", "请填写金额。"),
 ])
 def test_the_amount_must_be_a_positive_sum_in_yuan(world, amount, message):

@@ -129,3 +129,27 @@ def test_fund_add_request_refuses_amounts_beyond_the_maximum(world, amount):
         "submit": "1"})
     assert r.status_code == 200 and MAX_AMOUNT_MESSAGE in r.content.decode()
     assert not ProjectRequest.objects.exists()
+
+
+def test_api_ids_beyond_the_integer_range_are_a_422(proj):
+    body = payload(proj)
+    body["content_lines"][0]["category_id"] = 2**63
+    body["fund_lines"][0]["indicator_id"] = 99999999999999999999
+    body["attachment_ids"] = [2**64]
+    r = api(proj.clerk, "post", "/api/projects", body)
+    assert r.status_code == 422
+    assert set(r.json()["errors"]) >= {"content_lines.0.category_id", "fund_lines.0.indicator_id"}
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/api/projects/99999999999999999999", "/projects/99999999999999999999/",
+                                 "/projects/99999999999999999999/edit/", "/api/projects/" + "9" * 400])
+def test_path_ids_beyond_the_integer_range_are_404(proj, url):
+    assert api(proj.clerk, "get", url).status_code == 404
+
+
+@pytest.mark.parametrize("user", ["reviewer", "regulator"])
+def test_roles_that_may_not_create_get_403_in_the_api(proj, user):
+    who = proj.reviewer if user == "reviewer" else proj.w.fj_reg
+    r = api(who, "post", "/api/projects", payload(proj))
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
