@@ -29,8 +29,8 @@ from orgs.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 8  # per operation and generation mode (valid, invalid)
-BUDGET_SECONDS = 60  # per role; each role starts at another operation, so a busy machine still covers them all
+EXAMPLES = 6  # per operation and generation mode (valid, invalid)
+BUDGET_SECONDS = 35  # per role; each role starts at another operation, so a busy machine still covers them all
 ROLES = ["clerk", "reviewer", "regulator", "admin"]
 SKIP_PREFIX = "/api/integration/budget-platform/"
 
