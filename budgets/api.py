@@ -10,7 +10,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.api import ERRORS, NOT_FOUND, ErrorOut, Paged, actor, api_fields
+from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Money, Paged, actor, api_fields
 
 from . import selectors, services
 
@@ -78,13 +78,13 @@ class IndicatorDetail(IndicatorOut):
 
 
 class VirtualBudgetIn(Schema):
-    unit_id: int = Field(description="采购单位 id（本辖区正式库会员）")
+    unit_id: Id = Field(description="采购单位 id（本辖区正式库会员）")
     scenario: Literal[tuple(code for code, _ in selectors.VIRTUAL_SCENARIOS)] = Field(
         description="场景：" + "；".join(f"{c} {label}" for c, label in selectors.VIRTUAL_SCENARIOS))
     fiscal_year: int = Field(description="预算年度")
     pro_name: str = Field(max_length=200, description="预算项目名称")
     pro_code: str = Field("", max_length=40, description="预算项目编码")
-    amount: Decimal = Field(description="金额（元，大于0，最多两位小数）")
+    amount: Money = Field(description="金额（元，大于0，最多两位小数）")
     fund_type_code: str = Field(max_length=10, description="资金性质：" + "；".join(
         f"{c} {label}" for c, label in selectors.FUND_TYPES))
     is_gov_pur: bool = Field(True, description="是否政府采购")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.forms import FiscalYearField, Form, MoneyField
 from orgs.models import Unit
 
 from .models import BudgetIndicator
@@ -50,7 +51,7 @@ def include_subordinates(form_class, data) -> bool:
     return widget.default if value is None else value
 
 
-class _QueryForm(forms.Form):
+class _QueryForm(Form):
     advanced: tuple[str, ...] = ()
 
     def basic_fields(self):
@@ -64,8 +65,7 @@ class _QueryForm(forms.Form):
 
 
 class IndicatorFilterForm(_QueryForm):
-    fiscal_year = forms.IntegerField(label="预算年度", required=False, min_value=2000, max_value=2100,
-                                     widget=forms.NumberInput(attrs=SMALL))
+    fiscal_year = FiscalYearField(required=False, widget=forms.NumberInput(attrs=SMALL))
     unit_name = forms.CharField(label="单位", required=False, max_length=100)
     pro_code = forms.CharField(label="预算项目编码", required=False, max_length=40)
     fund_type = forms.ChoiceField(label="资金性质", required=False, choices=[("", "全部")] + FUND_TYPES)
@@ -83,10 +83,10 @@ class BudgetFilterForm(IndicatorFilterForm):
                                widget=forms.TextInput(attrs={"placeholder": "政府或部门经济分类编码"}))
     source_type_code = forms.CharField(label="指标来源", required=False, max_length=10)
     source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部")] + BudgetIndicator.SOURCES)
-    amount_min = forms.DecimalField(label="金额从", required=False, min_value=0, max_digits=18, decimal_places=2,
-                                    widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
-    amount_max = forms.DecimalField(label="至", required=False, min_value=0, max_digits=18, decimal_places=2,
-                                    widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
+    amount_min = MoneyField(label="金额从", required=False, min_value=0,
+                            widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
+    amount_max = MoneyField(label="至", required=False, min_value=0,
+                            widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
 
     def clean(self):
         data = super().clean()
@@ -97,8 +97,7 @@ class BudgetFilterForm(IndicatorFilterForm):
 
 
 class VirtualFilterForm(_QueryForm):
-    fiscal_year = forms.IntegerField(label="预算年度", required=False, min_value=2000, max_value=2100,
-                                     widget=forms.NumberInput(attrs=SMALL))
+    fiscal_year = FiscalYearField(required=False, widget=forms.NumberInput(attrs=SMALL))
     unit_name = forms.CharField(label="单位", required=False, max_length=100)
     scenario = forms.ChoiceField(label="场景", required=False, choices=[("", "全部")] + VIRTUAL_SCENARIOS)
 
@@ -111,18 +110,17 @@ def unit_option(unit: Unit) -> str:
 _OPTION = re.compile(r"^(?P<name>.+)（(?P<code>[0-9A-Za-z]+)）$")
 
 
-class VirtualBudgetForm(forms.Form):
+class VirtualBudgetForm(Form):
     """新增预算 (虚拟预算). The unit is typed into a searchable field listing the region's registered units;
     the service decides whether the unit may be chosen."""
 
     unit = forms.CharField(label="采购单位", max_length=140, widget=forms.TextInput(
         attrs={"list": "unit-options", "autocomplete": "off", "placeholder": "输入单位名称或单位预算编码搜索"}))
     scenario = forms.ChoiceField(label="虚拟预算场景", choices=[("", "请选择")] + VIRTUAL_SCENARIOS)
-    fiscal_year = forms.IntegerField(label="预算年度", min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearField()
     pro_name = forms.CharField(label="预算项目名称", max_length=200)
     pro_code = forms.CharField(label="预算项目编码", max_length=40, required=False)
-    amount = forms.DecimalField(label="金额（元）", max_digits=18, decimal_places=2,
-                                widget=forms.NumberInput(attrs={"step": "0.01"}))
+    amount = MoneyField(label="金额（元）", widget=forms.NumberInput(attrs={"step": "0.01"}))
     fund_type_code = forms.ChoiceField(label="资金性质", choices=[("", "请选择")] + FUND_TYPES)
     is_gov_pur = forms.TypedChoiceField(label="是否政府采购", choices=[("1", "是"), ("0", "否")], initial="1",
                                         coerce=lambda v: v == "1",

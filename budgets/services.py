@@ -4,7 +4,6 @@ Money movements on indicators (reserve / release) live in `budgets.ledger`; the 
 writes indicators in `integration`. Here: the regulator's 新增虚拟预算 and its 指标管理处室.
 """
 
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +11,8 @@ from django.utils import timezone
 from audit import services as audit
 from core import numbers
 from core.errors import FieldErrors, NotAllowed
-from core.money import MAX_AMOUNT_MESSAGE, within_limit
+from core.money import amount_problem, parse_decimal
+from core.validation import fiscal_year_ok
 from orgs.models import Unit
 
 from .models import BudgetIndicator, BudgetOffice
@@ -33,18 +33,12 @@ def _unit(actor, value):
 
 
 def _amount(value):
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, TypeError, ValueError):
-        return None, "金额应为数字。"
-    if not amount.is_finite():
-        return None, "金额应为数字。"
-    if amount <= 0:
+    amount = parse_decimal(value)
+    if amount is not None and amount <= 0:
         return None, "金额必须大于0。"
-    if amount != amount.quantize(Decimal("0.01")):
-        return None, "金额最多保留两位小数。"
-    if not within_limit(amount):  # the system's one maximum (exact on SQLite and PostgreSQL)
-        return None, MAX_AMOUNT_MESSAGE
+    problem = amount_problem(amount)  # not a number, beyond core.money.MAX_AMOUNT, more than two decimals
+    if problem:
+        return None, problem
     return amount, None
 
 
@@ -71,7 +65,7 @@ def validate_virtual_budget(actor, data: dict) -> tuple[dict, dict]:
         year = int(data.get("fiscal_year"))
     except (TypeError, ValueError):
         year = None
-    if year is None or not 2000 <= year <= 2100:
+    if year is None or not fiscal_year_ok(year):
         errors["fiscal_year"] = "请填写正确的预算年度（如 2026）。"
     clean["fiscal_year"] = year
 

@@ -213,11 +213,13 @@ def virtual_new(request):
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from exc
         except FieldErrors as exc:
-            for name, msg in exc.errors.items():
-                form.add_error(name if name in form.fields else None, msg)
+            form.add_service_errors(exc.errors)
         else:
             messages.success(request, f"已新增预算 {ind.bgt_id}。")
             return redirect("budgets:indicator_detail", pk=ind.pk)
+    elif request.method == "POST":
+        # the service's rules on what did parse, so every error shows in this one round
+        form.add_service_errors(services.validate_virtual_budget(user, form.cleaned_data)[1])
     units = selectors.virtual_budget_units(user)
     return render(request, "budgets/virtual_form.html", {
         "form": form, "unit_options": [unit_option(u) for u in units], "scenarios": selectors.VIRTUAL_SCENARIOS,

@@ -8,24 +8,76 @@ browser's Django session (with CSRF on unsafe methods). Errors are always
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.db import DataError, transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from audit import services as audit
 from core.errors import BusinessError, FieldErrors
+from core.money import MAX_AMOUNT, amount_problem
+from core.validation import MAX_ID
 from orgs.models import ApiToken
+
+# ---- input -------------------------------------------------------------------------------------------
+
+NOT_AN_OBJECT = "请求体应为 JSON 对象。"
+OUT_OF_RANGE = "数值超出允许范围。"
+MAX_OFFSET = 10**9  # no list is that long; beyond it SQLite's slice overflows
+
+
+class NotAnObject(ValueError):
+    pass
+
+
+class ExactJsonParser(Parser):
+    """JSON bodies with exact numbers: 0.1 is read as Decimal('0.1'), never as a float.
+
+    The body must be an object: a bare "x" or [] would otherwise reach an endpoint whose payload is optional
+    and skip its version check.
+    """
+
+    def parse_body(self, request):
+        data = json.loads(request.body, parse_float=Decimal, parse_constant=_no_constant)
+        if not isinstance(data, dict):
+            raise NotAnObject(NOT_AN_OBJECT)
+        return data
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a number")  # NaN / Infinity are not JSON
+
+
+def _money(value):
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal | float):
+        raise PydanticCustomError("zc_amount", "金额应为数字。")
+    problem = amount_problem(repr(value) if isinstance(value, float) else value)
+    if problem:
+        raise PydanticCustomError("zc_amount", problem)
+    return Decimal(str(value).replace(",", "").strip())
+
+
+# An amount in yuan, exact, at most two decimals and within core.money.MAX_AMOUNT; a string or a JSON number.
+Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema({
+    "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d{1,13}(\.\d{1,2})?$"}],
+    "description": f"金额（元），最多两位小数，绝对值不超过 {MAX_AMOUNT}"})]
+# A row id as the API accepts it (ids above MAX_ID are 422, never an overflow in the database).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # ---- tokens ------------------------------------------------------------------------------------------
 
@@ -137,6 +189,8 @@ def error_body(code: str, message: str, errors: dict | None = None, details: lis
 def _pydantic_message(err: dict) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    if kind.startswith("zc_"):
+        return err.get("msg") or "格式不正确。"
     if kind == "missing":
         return "此项为必填项。"
     if kind == "string_too_long":
@@ -150,7 +204,8 @@ def _pydantic_message(err: dict) -> str:
     if kind in ("greater_than_equal", "greater_than"):
         return f"不能小于{ctx.get('ge', ctx.get('gt'))}。"
     if kind in ("less_than_equal", "less_than"):
-        return f"不能大于{ctx.get('le', ctx.get('lt'))}。"
+        bound = ctx.get("le", ctx.get("lt"))
+        return OUT_OF_RANGE if isinstance(bound, int) and bound >= MAX_OFFSET else f"不能大于{bound}。"
     if kind in ("enum", "literal_error"):
         return f"取值不正确，应为：{ctx.get('expected', '')}。"
     if kind == "json_invalid":
@@ -185,8 +240,24 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
+        # details keep type, place and message only: an error's ctx or input may not be JSON (an exception)
+        details = [{"type": e.get("type"), "loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+                   for e in exc.errors]
         return respond(request, 422, error_body("invalid", "请求参数不正确。", _validation_fields(exc.errors),
-                                                details=exc.errors))
+                                                details=details))
+
+    # a safety net: a number too large for the database or for Decimal is the client's error, not a 500
+    @api.exception_handler(OverflowError)
+    def overflow(request, exc):
+        return respond(request, 400, error_body("out_of_range", OUT_OF_RANGE))
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc):
+        return respond(request, 400, error_body("out_of_range", OUT_OF_RANGE))
+
+    @api.exception_handler(InvalidOperation)
+    def invalid_number(request, exc):
+        return respond(request, 400, error_body("out_of_range", OUT_OF_RANGE))
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
@@ -206,7 +277,9 @@ def install_error_handlers(api) -> None:
         if exc.status_code == 403 and "CSRF" in str(exc):
             return respond(request, 403, error_body("csrf_failed", "CSRF 校验失败，请刷新页面后重试。"))
         if exc.status_code == 400 and "parse request body" in str(exc):
-            return respond(request, 400, error_body("bad_request", "请求体不是合法的 JSON。"))
+            cause = exc.__cause__
+            message = NOT_AN_OBJECT if isinstance(cause, NotAnObject) else "请求体不是合法的 JSON。"
+            return respond(request, 400, error_body("bad_request", message))
         if exc.status_code == 429:
             return respond(request, 429, error_body("throttled", "请求过于频繁，请稍后再试。"))
         if exc.status_code == 403:
@@ -237,7 +310,7 @@ class Paged(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500, description="每页条数（1–500）")
-        offset: int = Field(0, ge=0, description="跳过条数")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过条数")
 
     class Output(Schema):
         items: list[Any]

@@ -21,6 +21,26 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+MAX_PAGE = 10**6  # page numbers and keyset ids beyond this are clamped: SQLite overflows on 2**63
+MAX_KEY = 2**63 - 1
+
+
+def page_number(value, default: int = 1, maximum: int = MAX_PAGE) -> int:
+    """A ?page= as typed: a positive int, clamped to `maximum`; anything else is `default`."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return default
+    n = int(text) if len(text) <= 18 else maximum  # no need to read a 400-digit number to know it is large
+    return default if n < 1 else min(n, maximum)
+
+
+def key_after(value) -> int | None:
+    """A keyset ?after=<id> as typed: a positive id within the database's integers, else None."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or not 1 <= int(text) <= MAX_KEY:
+        return None
+    return int(text)
+
 
 @dataclass
 class Column:
@@ -89,7 +109,7 @@ def render_list(request, qs: QuerySet, spec: ListSpec, template: str = "partials
             qs = base.filter(tab.q)
     if request.GET.get("export") == "xlsx":
         return export_xlsx(qs, spec)
-    page = Paginator(qs, spec.per_page).get_page(request.GET.get("page"))
+    page = Paginator(qs, spec.per_page).get_page(page_number(request.GET.get("page")))
     rows = []
     for obj in page.object_list:
         cells = []

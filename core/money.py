@@ -30,6 +30,35 @@ def check_amount_limit(d: Decimal) -> Decimal:
         raise BusinessError(MAX_AMOUNT_MESSAGE, code="amount_too_large")
     return d
 
+
+AMOUNT_NOT_NUMBER = "金额应为数字。"
+AMOUNT_PLACES = "金额最多保留两位小数。"
+
+
+def amount_problem(value, *, places: int = 2) -> str | None:
+    """The Chinese message for a typed amount that cannot be money, or None when it can.
+
+    Checks the limit before the places: 1e27 is "too large", not "too many decimals", and quantizing it would
+    raise InvalidOperation.
+    """
+    d = value if isinstance(value, Decimal) else parse_decimal(value)
+    if d is None or not d.is_finite():
+        return AMOUNT_NOT_NUMBER
+    if not within_limit(d):
+        return MAX_AMOUNT_MESSAGE
+    if d != d.quantize(Decimal(1).scaleb(-places)):
+        return AMOUNT_PLACES if places == 2 else f"最多保留{places}位小数。"
+    return None
+
+
+def parse_amount(value) -> Decimal:
+    """A typed amount as Decimal yuan (2 places, within MAX_AMOUNT), or BusinessError with the reason."""
+    problem = amount_problem(value)
+    if problem:
+        raise BusinessError(problem, code="amount_too_large" if problem == MAX_AMOUNT_MESSAGE else "invalid_amount")
+    return parse_decimal(value).quantize(CENT)
+
+
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SECTION_UNITS = ("仟", "佰", "拾", "")  # positions 3, 2, 1, 0 of a 4-digit section
 
@@ -62,6 +91,8 @@ def parse_decimal(value) -> Decimal | None:
     """A number typed into a form ('1,234.5'), unrounded; None when empty or not a finite number."""
     if value in (None, "") or isinstance(value, bool):
         return None
+    if isinstance(value, float):
+        value = repr(value)
     try:
         d = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from access import scope
 from budgets.models import BudgetIndicator
+from core.validation import parse_id
 from orgs.models import Role, Unit
 
 from .models import InboundMessage, PlatformSubordination, PlatformUnit, region_path_for
@@ -132,7 +133,8 @@ def rematch_candidates(user, q: str = "") -> QuerySet:
 
 
 def rematch_unit_or_404(user, pk) -> Unit:
-    unit = rematch_candidates(user).filter(pk=pk).first() if str(pk or "").isdigit() else None
+    pk = parse_id(pk)  # '²' passes isdigit() and would crash the query
+    unit = rematch_candidates(user).filter(pk=pk).first() if pk is not None else None
     if unit is None:
         raise Http404("记录不存在或不在您的权限范围内")
     return unit

@@ -12,8 +12,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from access.scope import get_or_404
-from core.api import ERRORS, NOT_FOUND, ErrorOut, Paged, actor, api_fields
-from core.errors import BusinessError, FieldErrors
+from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Paged, actor, api_fields
+from core.errors import BusinessError, FieldErrors, NotAllowed
 from workflow import engine
 from workflow.api import ReviewOut
 from workflow.models import Action
@@ -191,7 +191,7 @@ class SubordinationDetail(SubordinationOut):
 
 
 class SubordinationIn(Schema):
-    competent_unit_id: int = Field(description="主管预算单位 id（见 /subordinations/candidates）")
+    competent_unit_id: Id = Field(description="主管预算单位 id（见 /subordinations/candidates）")
     note: str = Field("", max_length=200, description="说明")
 
 
@@ -365,6 +365,8 @@ def subordination_create(request, payload: SubordinationIn):
     user = actor(request)
     competent = (selectors.competent_candidates(user.unit).filter(pk=payload.competent_unit_id).first()
                  if user.unit is not None else None)
+    if competent is None and not user.has_role(Role.CLERK):
+        raise NotAllowed("只有单位经办岗可以设置主管预算单位。")  # a role that may not act: 403, as on the page
     if competent is None:
         raise BusinessError("所选单位不是可选择的主管预算单位（须为本省已入库的主管预算单位，且不能是本单位或其下级）。",
                             field="competent_unit_id")

@@ -1,9 +1,11 @@
 from django import forms
 
+from core.forms import Form
+
 from .models import Region, Unit
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(Form):
     name = forms.CharField(label="单位名称", max_length=100)
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18)
     budget_code = forms.CharField(label="单位预算编码", max_length=32,
@@ -22,7 +24,7 @@ class RegistrationForm(forms.Form):
         self.fields["region"].queryset = Region.objects.filter(path__startswith=f"/{province}/")
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(Form):
     name = forms.CharField(label="单位名称", required=False)
     credit_code = forms.CharField(label="统一社会信用代码", required=False)
     region = forms.ModelChoiceField(label="所属区划", queryset=Region.objects.none(), required=False,
@@ -37,17 +39,17 @@ class UnitFilterForm(forms.Form):
         self.fields["region"].queryset = region_choices(user)
 
 
-class RegistrationFilterForm(forms.Form):
+class RegistrationFilterForm(Form):
     name = forms.CharField(label="单位名称", required=False)
     number = forms.CharField(label="单据编号", required=False)
 
 
-class SubordinationFilterForm(forms.Form):
+class SubordinationFilterForm(Form):
     unit_name = forms.CharField(label="下级单位", required=False)
     competent_name = forms.CharField(label="主管预算单位", required=False)
 
 
-class SubordinationRequestForm(forms.Form):
+class SubordinationRequestForm(Form):
     competent_unit = forms.ModelChoiceField(label="主管预算单位", queryset=Unit.objects.none(),
                                             empty_label="请选择主管预算单位")
     note = forms.CharField(label="说明", max_length=200, required=False)
@@ -57,7 +59,7 @@ class SubordinationRequestForm(forms.Form):
         self.fields["competent_unit"].queryset = candidates
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old = forms.CharField(label="原密码", widget=forms.PasswordInput)
     new = forms.CharField(label="新密码", widget=forms.PasswordInput)
     new2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput)

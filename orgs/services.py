@@ -8,6 +8,7 @@ from access.scope import in_jurisdiction
 from audit import services as audit
 from core import numbers, uscc
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
+from core.validation import phone_problem
 from workflow import engine
 from workflow.models import Action, ReviewRecord, Status
 
@@ -48,9 +49,8 @@ def validate_registration(data: dict, unit: Unit) -> dict:
             errors["region"] = "监管部门的所属区划即其辖区，不能通过用户库基本信息修改。"
         if data.get("level") and data["level"] != unit.level:
             errors["level"] = "监管部门的单位级次不能通过用户库基本信息修改。"
-    phone = data.get("contact_phone") or ""
-    if phone and not all(c.isdigit() or c in "-+ " for c in phone):
-        errors["contact_phone"] = "联系电话只能包含数字和“-”。"
+    if problem := phone_problem(data.get("contact_phone") or ""):
+        errors["contact_phone"] = problem
     return errors
 
 

@@ -129,8 +129,9 @@ def my_registration(request):
             errors = exc.errors
         except BusinessError as exc:
             messages.error(request, exc.message)
-    for name, msg in errors.items():
-        form.add_error(name if name in form.fields else None, msg)
+    elif request.method == "POST":
+        errors = services.validate_registration(form.cleaned_data, user.unit)  # every error in one round
+    form.add_service_errors(errors)
     return render(request, "orgs/registration_form.html", {"form": form, "reg": reg})
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.errors import FieldErrors
+from core.forms import Form
 from core.listing import Column, ListSpec, render_list
 from workflow.selectors import inbox_counts
 
@@ -30,7 +31,7 @@ def bulletin(request, pk):
     return render(request, "portal/bulletin.html", {"item": item})
 
 
-class BulletinForm(forms.Form):
+class BulletinForm(Form):  # core's base form: Chinese messages
     title = forms.CharField(label="标题", max_length=100)
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import ERRORS, ErrorOut, actor
+from core.api import ERRORS, ErrorOut, Id, Money, actor
 from workflow import engine
 from workflow.api import ReviewOut
 
@@ -150,16 +150,16 @@ class ProjectDetail(ProjectBrief):
 
 
 class ContentLineIn(Schema):
-    category_id: int = Field(description="政府采购品目 id（末级，类别与项目一致）")
+    category_id: Id = Field(description="政府采购品目 id（末级，类别与项目一致）")
     item_name: str = Field(max_length=200)
     quantity: Decimal = Field(description="数量，大于0")
     measure_unit: str = Field(max_length=20)
-    unit_price: Decimal = Field(description="单价（元），不小于0；金额由系统计算")
+    unit_price: Money = Field(description="单价（元），不小于0；金额由系统计算")
 
 
 class FundLineIn(Schema):
-    indicator_id: int = Field(description="本单位有效、可执行的指标 id")
-    amount: Decimal = Field(description="本次使用金额（元）")
+    indicator_id: Id = Field(description="本单位有效、可执行的指标 id")
+    amount: Money = Field(description="本次使用金额（元）")
 
 
 class ProjectIn(Schema):
@@ -175,8 +175,8 @@ class ProjectIn(Schema):
     contact_phone: str = Field("", max_length=30)
     is_gov_procurement: bool = Field(False, description="是否政府采购（低于限额时单位声明累计达到限额标准）")
     cumulative_reason: str = Field("", max_length=2000, description="累计达到限额标准相关说明")
-    cumulative_attachment_ids: list[int] = Field([], description="累计达到限额标准相关说明材料（已上传附件 id）")
-    attachment_ids: list[int] = Field([], description="项目相关附件（已上传附件 id）")
+    cumulative_attachment_ids: list[Id] = Field([], description="累计达到限额标准相关说明材料（已上传附件 id）")
+    attachment_ids: list[Id] = Field([], description="项目相关附件（已上传附件 id）")
     content_lines: list[ContentLineIn]
     fund_lines: list[FundLineIn]
 

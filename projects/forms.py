@@ -3,16 +3,16 @@ projects.services.project_save, the one place that knows the rules)."""
 
 from django import forms
 
+from core.forms import FiscalYearField, Form
 from core.models import Category
 
 from .models import ImplementationForm
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(Form):
     name = forms.CharField(label="项目名称", required=False, max_length=200)
     number = forms.CharField(label="项目编号", required=False, max_length=40)
-    fiscal_year = forms.IntegerField(label="预算年度", required=False, min_value=2000, max_value=2100,
-                                     widget=forms.NumberInput(attrs={"style": "width:90px;min-width:90px"}))
+    fiscal_year = FiscalYearField(required=False, widget=forms.NumberInput(attrs={"style": "width:90px;min-width:90px"}))
     implementation_form = forms.ChoiceField(label="实施形式", required=False,
                                             choices=[("", "全部")] + ImplementationForm.choices)
 

@@ -4,6 +4,7 @@ projects.requests (and projects.services for the line rules), whose FieldErrors 
 from django import forms
 
 from budgets.selectors import budget_office_names
+from core.forms import Form
 
 from .models import ImplementationForm, ProjectRequest
 from .requests import OFFICE_NOT_OFFERED
@@ -15,7 +16,7 @@ LINE_FIELDS = ("category", "item_name", "quantity", "measure_unit", "unit_price"
 FUND_FIELDS = ("indicator", "amount")
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     reason = forms.CharField(label="原因", required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 4}))
     budget_office = forms.ChoiceField(label="指标管理处室", required=False, choices=[("", "请选择")],
@@ -32,7 +33,7 @@ class RequestForm(forms.Form):
             self.fields["budget_office"].choices = [("", "请选择")] + [(o, o) for o in names]
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(Form):
     """The plain fields of a 变更 (the lines are inline tables)."""
 
     name = forms.CharField(label="项目名称", required=False, max_length=200)
@@ -87,13 +88,13 @@ def row_errors(errors: dict, prefix: str, count: int) -> list[dict]:
     return rows
 
 
-class FormChangeForm(forms.Form):
+class FormChangeForm(Form):
     implementation_form = forms.ChoiceField(
         label="实施形式", choices=[(v, label) for v, label in ImplementationForm.choices
                                    if v != ImplementationForm.JOINT_RESPONSE])
 
 
-class FormChangeFilterForm(forms.Form):
+class FormChangeFilterForm(Form):
     name = forms.CharField(label="项目名称", required=False, max_length=200)
     number = forms.CharField(label="项目编号", required=False, max_length=40)
     implementation_form = forms.ChoiceField(label="实施形式", required=False,

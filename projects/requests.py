@@ -24,7 +24,8 @@ from budgets.selectors import budget_office_names
 from core import numbers
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
-from core.money import parse_decimal
+from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, parse_decimal
+from core.validation import phone_problem
 from orgs.models import Role
 from workflow import engine
 from workflow.models import Status
@@ -210,6 +211,9 @@ def _clean_moves(project: Project, kind: str, moves, *, check_available: bool) -
         if amt is None or amt <= 0:
             errors[f"moves.{i}"] = f"第{n}行：金额必须大于0。"
             continue
+        if amt > MAX_AMOUNT:  # before quantize: 1e27 cannot be quantized
+            errors[f"moves.{i}"] = f"第{n}行：{MAX_AMOUNT_MESSAGE}"
+            continue
         if amt != amt.quantize(CENT):
             errors[f"moves.{i}"] = f"第{n}行：金额最多两位小数。"
             continue
@@ -282,9 +286,8 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
                               ("contact_phone", "联系电话", 30)):
         if len(out.get(name, "")) > size:
             errors[name] = f"{label}不能超过{size}个字。"
-    phone = out.get("contact_phone", "")
-    if phone and not all(c.isdigit() or c in "-+ " for c in phone):
-        errors["contact_phone"] = "联系电话只能包含数字和“-”。"
+    if problem := phone_problem(out.get("contact_phone", "")):
+        errors["contact_phone"] = problem
 
     lines = None
     if "content_lines" in proposed:
@@ -320,6 +323,8 @@ def _clean_proposed(project: Project, proposed: dict | None, *, check_available:
             elif ind.fiscal_year != project.fiscal_year:
                 errors[f"{key}.indicator"] = (f"第{n}行：指标「{ind}」属于{ind.fiscal_year}年度，"
                                               f"与项目预算年度（{project.fiscal_year}）不一致。")
+            elif amt is not None and amt > MAX_AMOUNT:  # before quantize: 1e27 cannot be quantized
+                errors[f"{key}.amount"] = f"第{n}行：{MAX_AMOUNT_MESSAGE}"
             elif amt is None or amt <= 0 or amt != amt.quantize(CENT):
                 errors[f"{key}.amount"] = f"第{n}行：本次使用金额必须大于0，最多两位小数（元）。"
             elif check_available and amt - held.get(ind.pk, ZERO) > ind.available:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.listing import key_after, page_number
 from core.models import Category
 from orgs.models import Region, Role, Unit
 from workflow.models import Status
@@ -177,24 +178,14 @@ class ProjectPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _int(value, default=None, minimum=None):
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        return default
-    if minimum is not None and n < minimum:
-        return default
-    return n
-
-
 def paginate(qs: QuerySet, *, page=1, after=None, per_page: int = 20) -> ProjectPage:
     """A page of `qs` (ordered by -id): keyset when `after` is given, else by page number. No COUNT here."""
-    after = _int(after, minimum=1)
+    after = key_after(after)  # bounded: an id beyond the integer range is no id
     if after is not None:
         rows = list(qs.filter(id__lt=after)[: per_page + 1])
         result = ProjectPage(rows=rows[:per_page], per_page=per_page, after=after)
     else:
-        number = _int(page, 1, minimum=1)
+        number = page_number(page)
         offset = (number - 1) * per_page
         rows = list(qs[offset: offset + per_page + 1])
         result = ProjectPage(rows=rows[:per_page], per_page=per_page, number=number)

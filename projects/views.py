@@ -18,6 +18,7 @@ from budgets import ledger
 from core.errors import BusinessError, FieldErrors
 from core.listing import Column, ListSpec, export_xlsx
 from core.models import Category
+from core.validation import parse_id
 from orgs.models import Role
 from workflow import engine
 from workflow.models import Status
@@ -185,7 +186,7 @@ def _row_errors(errors: dict, prefix: str, count: int, names) -> list[dict]:
 
 
 def _pending_attachments(user, ids):
-    wanted = [int(i) for i in ids if str(i).isdigit()]
+    wanted = [n for n in (parse_id(i) for i in ids) if n is not None]
     return list(Attachment.objects.filter(pk__in=wanted, unit_id=user.unit_id, is_deleted=False,
                                           object_id__isnull=True))
 

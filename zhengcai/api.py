@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from ninja import NinjaAPI
 
-from core.api import API_AUTH, error_body, install_error_handlers, user_for_key
+from core.api import API_AUTH, ExactJsonParser, error_body, install_error_handlers, user_for_key
 
 
 def users_only(view):
@@ -39,6 +39,7 @@ api = NinjaAPI(
     title="政采 Zhengcai API", version="1.0", urls_namespace="api", auth=API_AUTH, docs_decorator=users_only,
     description="政府采购管理系统接口。认证：浏览器会话（写操作需 CSRF 令牌）或 `Authorization: Bearer <令牌>`。"
                 "错误统一为 `{code, message, errors?}`，message 为中文。",
+    parser=ExactJsonParser(),
 )
 install_error_handlers(api)
 

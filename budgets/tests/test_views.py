@@ -166,7 +166,7 @@ def test_indicator_list_filters(books, params, expected):
 
 def test_a_bad_filter_value_is_shown_beside_the_field(books):
     page = html(get(books.dept_clerk, "/budgets/indicators/", fiscal_year="abc"))
-    assert re.search(r'<label class="has-error">预算年度.*?<small class="field-error">输入整数。</small>', page, re.S)
+    assert re.search(r'<label class="has-error">预算年度.*?<small class="field-error">请填写四位年份。</small>', page, re.S)
 
 
 def test_an_over_reserved_indicator_shows_its_negative_available_in_red(books):
@@ -368,8 +368,8 @@ def test_regulator_adds_a_virtual_budget(books):
     ("fj_reg", {"unit": "不存在的单位"}, "unit", "本辖区内未找到该采购单位"),
     ("fj_reg", {"amount": "0"}, "amount", "金额必须大于0"),
     ("fj_reg", {"amount": "-10"}, "amount", "金额必须大于0"),
-    ("fj_reg", {"scenario": ""}, "scenario", "这个字段是必填项"),
-    ("fj_reg", {"pro_name": ""}, "pro_name", "这个字段是必填项"),
+    ("fj_reg", {"scenario": ""}, "scenario", "此项为必填项"),
+    ("fj_reg", {"pro_name": ""}, "pro_name", "此项为必填项"),
 ])
 def test_virtual_budget_refusals_are_shown_beside_the_field(books, who, overrides, field, message):
     w = books

@@ -417,3 +417,14 @@ def test_subordination_dissolve(world):
     assert call(world.fj_reg, "get", f"/api/units/{world.fz_unit.pk}").json()["competent_id"] is None
     again = call(world.fj_reg, "post", f"{url}/dissolve", reason)
     assert again.status_code == 422 and again.json()["code"] == "bad_state"
+
+
+@pytest.mark.parametrize("who", ["dept_reviewer", "dept_competent"])
+def test_roles_that_may_not_request_a_subordination_get_403(world, who):
+    # issue 6, item 8: a role that may not act is told so (403), whatever unit it names
+    from django.test import Client
+
+    c = Client()
+    c.force_login(getattr(world, who))
+    r = c.post("/api/subordinations", {"competent_unit_id": world.dept.pk}, content_type="application/json")
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"

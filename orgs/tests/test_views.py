@@ -977,3 +977,12 @@ def test_dissolve_a_pending_request_is_refused(world):
     assert post(world.fj_reg, sub_url(sub, "dissolve/"), {"reason": "错误"}).status_code == 403
     sub.refresh_from_db()
     assert sub.status == Status.PENDING and sub.dissolved_at is None
+
+
+def test_registration_shows_form_and_rule_errors_in_one_round(world):
+    # issue 6, item 20: the level is refused by the form, the budget code by the service; both show at once
+    r = post(world.fz_clerk, "/orgs/registration/", form_data(world.fz_unit, level="bogus", budget_code="ABC"))
+    page = r.content.decode()
+    assert "请从列表中选择。" in page and "单位预算编码应为6至32位数字。" in page
+    assert "选择一个有效的选项" not in page
+    assert not UnitRegistration.objects.filter(unit=world.fz_unit).exists()
