@@ -42,7 +42,12 @@ def chinese_messages(field: forms.Field) -> forms.Field:
         if isinstance(field, kind):
             messages["invalid"] = text
             break
-    field.error_messages = {**field.error_messages, **messages, **getattr(field, "own_messages", {})}
+    # messages the form passed for this field (error_messages=...) differ from Django's defaults: they win too
+    defaults = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    declared = {k: v for k, v in field.error_messages.items() if k not in defaults or str(v) != str(defaults[k])}
+    field.error_messages = {**field.error_messages, **messages, **getattr(field, "own_messages", {}), **declared}
     return field
 
 
