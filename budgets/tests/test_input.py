@@ -71,7 +71,7 @@ def test_virtual_form_shows_every_error_at_once(books):
     # a form error (amount) and a service error (the unit of another region) in the same round
     r = client(books.fj_reg).post("/budgets/virtual/new/", virtual_data(amount="abc", unit="南昌市第一中学（360100101）"))
     page = r.content.decode()
-    assert "金额应为数字" in page and "本辖区内没有该采购单位" in page
+    assert "金额应为数字" in page and "本辖区内未找到该采购单位" in page
 
 
 def test_virtual_form_messages_are_plain_chinese(books):

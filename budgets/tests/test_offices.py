@@ -237,7 +237,7 @@ def test_fund_add_refuses_an_office_not_offered(fund_env, office):
     svc().budget_office_deactivate(actor=w.fj_reg, office=Office().objects.get(region__code="350000", name="企业处"))
     with pytest.raises(FieldErrors) as exc:
         _add(w, office)
-    assert exc.value.errors == {"budget_office": "请从列表中选择指标管理处室。"}
+    assert exc.value.errors["budget_office"] == "请从列表中选择指标管理处室。"
     assert not ProjectRequest.objects.exists()
 
 
