@@ -101,3 +101,42 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class CentralCatalogItem(models.Model):
+    """集中采购目录: set by each province for a year (政府采购法 第七条), split into 集中采购机构采购项目 and
+    部门集中采购项目 (第十八条). An item is a 政府采购品目 code; a code ending in "00" groups covers the codes
+    nested under it. An edition is the set of rows of one (region, effective_from); the newest edition in force
+    for the most specific region that has one is the catalogue (like the rule parameters)."""
+
+    KIND_AGENCY = "agency"
+    KIND_DEPARTMENT = "department"
+    KINDS = [(KIND_AGENCY, "集中采购机构采购项目"), (KIND_DEPARTMENT, "部门集中采购项目")]
+
+    region_code = models.CharField("适用区划", max_length=6, help_text="省级区划代码，适用于该区划及其下级")
+    effective_from = models.DateField("生效日期")
+    category_code = models.CharField("品目编码", max_length=20)
+    name = models.CharField("品目名称", max_length=100)
+    kind = models.CharField("目录类别", max_length=12, choices=KINDS)
+    source = models.CharField("依据", max_length=200, blank=True, default="")
+    confidence = models.CharField("可信度", max_length=1, blank=True, default="",
+                                  help_text="L 法规原文；P 官方公开文件；Q 现行实践；R 待确认；M 操作手册")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "集中采购目录"
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "effective_from", "category_code"],
+                                    name="central_catalog_unique_item"),
+        ]
+        ordering = ["region_code", "-effective_from", "category_code"]
+
+    def __str__(self):
+        return f"{self.category_code} {self.name}（{self.get_kind_display()}）"
+
+    @property
+    def prefix(self) -> str:
+        """The code without its trailing "00" groups: what the codes it covers start with."""
+        code = self.category_code
+        while code.endswith("00") and len(code) > 1:
+            code = code[:-2]
+        return code

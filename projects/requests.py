@@ -427,9 +427,12 @@ def _project_like(project: Project, out: dict):
             setattr(clone, name, out[name])
     if out.get("content_lines") is not None:
         clone.total_amount = sum((Decimal(ln["amount"]) for ln in out["content_lines"]), ZERO)
+        cats = Category.objects.in_bulk([ln["category"] for ln in out["content_lines"]])
+        clone.catalogue_categories = [cats[ln["category"]] for ln in out["content_lines"] if ln["category"] in cats]
         is_gov, forced, _limit = services.derive_gov_procurement(
             unit=clone.unit, kind=clone.procurement_kind, total=clone.total_amount,
-            declared=project.is_gov_procurement and bool(project.cumulative_reason), on=services.rule_date(project))
+            declared=project.is_gov_procurement and bool(project.cumulative_reason), on=services.rule_date(project),
+            categories=clone.catalogue_categories)
         clone.is_gov_procurement = is_gov
     return clone
 

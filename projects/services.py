@@ -79,14 +79,68 @@ def mall_max_amount(unit, on: dt.date | None = None) -> Decimal:
     return params.value("mall_max_amount", region_code=unit.rule_region_code, level=unit.level, on=on)
 
 
-def derive_gov_procurement(*, unit, kind: str, total: Decimal, declared: bool,
-                           on: dt.date | None = None) -> tuple[bool, bool, Decimal]:
-    """(是否政府采购, forced, limit). At or above the limit it is 是 whatever the unit says; below it, what the
-    unit declares (是 = the cumulative case, which needs the explanation and its attachment)."""
+def gov_check(*, unit, kind: str, total: Decimal, declared: bool, categories=(), on: dt.date | None = None) -> dict:
+    """政府采购 (政府采购法 第二条): a 品目 in the region's 集中采购目录, or 项目金额 at or above the 分散采购限额 —
+    then it is 是 whatever the unit says (forced). Otherwise what the unit declares (是 = the cumulative case).
+    Returns {is_gov, forced, limit, over_limit, hits: [(Category, CentralCatalogItem)]}; the form's live hint
+    and the save use this same check."""
+    from core import catalog
+
     limit = decentralized_limit(unit, kind, on)
-    if total >= limit:
-        return True, True, limit
-    return bool(declared), False, limit
+    items = catalog.catalogue(unit.region.code, on)
+    hits, seen = [], set()
+    for cat in categories:
+        item = catalog.catalogue_item(items, cat.code) if cat is not None else None
+        if item is not None and cat.pk not in seen:
+            seen.add(cat.pk)
+            hits.append((cat, item))
+    over = total >= limit
+    forced = over or bool(hits)
+    return {"is_gov": forced or bool(declared), "forced": forced, "limit": limit, "over_limit": over, "hits": hits}
+
+
+def gov_explain(check: dict, total: Decimal) -> str:
+    """The hint beside 是否政府采购, in the words of the check."""
+    if check["hits"]:
+        cat, item = check["hits"][0]
+        return f"品目「{cat.name}」属于集中采购目录（{item.get_kind_display()}），属于政府采购（是）。"
+    if check["over_limit"]:
+        return f"项目金额 {_money(total)} 元已达到分散采购限额 {_money(check['limit'])} 元，属于政府采购（是）。"
+    return (f"项目金额 {_money(total)} 元低于分散采购限额 {_money(check['limit'])} 元，品目不在集中采购目录内：默认为“否”；"
+            "本年度该品目预算累计金额已达到限额标准的，可选择“是”。")
+
+
+def line_total(lines) -> tuple[Decimal, list]:
+    """(Σ amount, categories) of posted lines as the save computes them, skipping rows that do not parse: for
+    the live hint, which must not refuse anything."""
+    ids = {_pk(ln.get("category")) for ln in lines} - {None}
+    cats = Category.objects.in_bulk(ids)
+    total, out = ZERO, []
+    for ln in lines:
+        qty, price = _decimal(ln.get("quantity")), _decimal(ln.get("unit_price"))
+        if qty is not None and price is not None and qty > 0 and price >= 0:
+            total += (qty * price).quantize(CENT, rounding=ROUND_HALF_UP)
+        if (c := cats.get(_pk(ln.get("category")))) is not None:
+            out.append(c)
+    return total, out
+
+
+def derive_gov_procurement(*, unit, kind: str, total: Decimal, declared: bool, on: dt.date | None = None,
+                           categories=()) -> tuple[bool, bool, Decimal]:
+    """(是否政府采购, forced, limit): gov_check in short."""
+    check = gov_check(unit=unit, kind=kind, total=total, declared=declared, categories=categories, on=on)
+    return check["is_gov"], check["forced"], check["limit"]
+
+
+def project_categories(project_like) -> list:
+    """The 品目 of a project's lines: set on a probe as `catalogue_categories`, else read from its active lines."""
+    cats = getattr(project_like, "catalogue_categories", None)
+    if cats is not None:
+        return list(cats)
+    if getattr(project_like, "pk", None):
+        return [ln.category for ln in ContentLine.objects.filter(project_id=project_like.pk, is_active=True)
+                .select_related("category")]
+    return []
 
 
 def check_implementation_form(project_like, form: str) -> None:
@@ -120,6 +174,13 @@ def check_implementation_form(project_like, form: str) -> None:
                 f"自行采购仅适用于未达到分散采购限额的项目：项目金额 {_money(total)} 元，"
                 f"{KIND_LABELS.get(kind, '')}类分散采购限额 {_money(limit)} 元。",
                 code="implementation_form", field="implementation_form")
+        hits = gov_check(unit=project_like.unit, kind=kind, total=total, declared=False,
+                         categories=project_categories(project_like), on=on)["hits"]
+        if hits:
+            cat, item = hits[0]
+            raise BusinessError(f"自行采购仅适用于非政府采购项目：品目「{cat.name}」属于集中采购目录"
+                                f"（{item.get_kind_display()}），应实行政府采购。",
+                                code="implementation_form", field="implementation_form")
         if project_like.is_gov_procurement:
             raise BusinessError("自行采购仅适用于非政府采购项目；本项目已声明累计达到限额标准（是否政府采购为“是”）。",
                                 code="implementation_form", field="implementation_form")
@@ -412,7 +473,8 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     on = rule_date(project)
     is_gov = bool(data.get("is_gov_procurement"))
     if kind and content_ok:
-        is_gov, forced, limit = derive_gov_procurement(unit=unit, kind=kind, total=total, declared=is_gov, on=on)
+        is_gov, forced, limit = derive_gov_procurement(unit=unit, kind=kind, total=total, declared=is_gov, on=on,
+                                                       categories=[ln["category"] for ln in lines])
         if is_gov and not forced:
             if not text["cumulative_reason"]:
                 errors["cumulative_reason"] = (f"项目金额低于分散采购限额（{_money(limit)} 元）而选择“是”的，"
@@ -425,6 +487,7 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     if form and kind and content_ok and "implementation_form" not in errors:
         probe = Project(unit=unit, procurement_kind=kind, total_amount=total, is_gov_procurement=is_gov)
         probe.created_at = project.created_at if project else None
+        probe.catalogue_categories = [ln["category"] for ln in lines]
         try:
             check_implementation_form(probe, form)
         except BusinessError as exc:
@@ -511,12 +574,11 @@ def project_reserve(project: Project, actor) -> None:
     if content_total != project.total_amount or sum(amounts.values(), ZERO) != project.total_amount:
         raise BusinessError("项目资金构成合计与项目金额不一致，请编辑后重新保存。", code="sum_mismatch")
     if project.is_gov_procurement is False:
-        is_gov, forced, _limit = derive_gov_procurement(unit=unit, kind=project.procurement_kind,
-                                                        total=project.total_amount, declared=False,
-                                                        on=rule_date(project))
-        if forced:
-            raise BusinessError("项目金额已达到分散采购限额，是否政府采购应为“是”，请编辑后重新保存。",
-                                code="gov_mismatch")
+        check = gov_check(unit=unit, kind=project.procurement_kind, total=project.total_amount, declared=False,
+                          categories=project_categories(project), on=rule_date(project))
+        if check["forced"]:
+            why = "项目金额已达到分散采购限额" if check["over_limit"] else "项目品目属于集中采购目录"
+            raise BusinessError(f"{why}，是否政府采购应为“是”，请编辑后重新保存。", code="gov_mismatch")
     check_implementation_form(project, project.implementation_form)
     check_fund_owner(project)
     key = ledger.holder_key(project)

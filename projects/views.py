@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from attachments.models import Attachment
 from attachments.selectors import attachments_for
@@ -229,6 +230,8 @@ def _form_page(request, *, project: Project | None, form_code: str):
                                                        "demand_summary", "contact_name", "contact_phone",
                                                        "cumulative_reason", "is_gov_procurement")}
             values["expected_month"] = f"{project.expected_month:%Y-%m}" if project.expected_month else ""
+            # the clerk's declaration is the cumulative case only (a 是 forced by the rules is not theirs)
+            values["is_gov_procurement"] = project.is_gov_procurement and bool(project.cumulative_reason)
             lines = [{"category": str(ln.category_id), "item_name": ln.item_name,
                       "quantity": f"{ln.quantity.normalize():f}", "measure_unit": ln.measure_unit,
                       "unit_price": f"{ln.unit_price:f}"}
@@ -255,12 +258,40 @@ def _form_page(request, *, project: Project | None, form_code: str):
         "categories": selectors.leaf_categories(),
         "kinds": Category.KINDS, "indicators": _indicator_options(unit),
         "limits": _limits(unit), "unit": unit, "pending": pending,
+        "gov": _gov_context(unit, values, lines, on=services.rule_date(project) if project else None),
         "cumulative_attachments": (services.linked_attachments(project, services.CUMULATIVE_PURPOSE)
                                    if project else []),
         "other_attachments": (services.linked_attachments(project).exclude(purpose=services.CUMULATIVE_PURPOSE)
                               if project else []),
         "cumulative_purpose": services.CUMULATIVE_PURPOSE, "attachment_purpose": services.ATTACHMENT_PURPOSE,
     })
+
+
+def _gov_context(unit, values: dict, lines: list[dict], on=None) -> dict:
+    """是否政府采购 as the save will decide it (services.gov_check), for projects/_gov_field.html."""
+    kind = values.get("procurement_kind") or ""
+    declared = values.get("is_gov_procurement") in (True, "1")
+    ctx = {"declared": declared, "forced": False, "explain": "请选择采购类别后按分散采购限额与集中采购目录判断。"}
+    if kind not in dict(Category.KINDS):
+        return ctx
+    total, categories = services.line_total(lines)
+    try:
+        check = services.gov_check(unit=unit, kind=kind, total=total, declared=declared, categories=categories,
+                                   on=on)
+    except BusinessError as exc:  # a missing rule parameter: say so, decide nothing
+        return {**ctx, "explain": exc.message}
+    return {**ctx, "forced": check["forced"], "explain": services.gov_explain(check, total)}
+
+
+@login_required
+@require_POST
+def gov_check(request):
+    """htmx: the 是否政府采购 field re-rendered from the posted form by the same check as 保存."""
+    user = request.user
+    _require_clerk(user)
+    values = values_from(request.POST)
+    return render(request, "projects/_gov_field.html",
+                  {"gov": _gov_context(user.unit, values, content_lines_from(request.POST)), "errors": {}})
 
 
 @login_required

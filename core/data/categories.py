@@ -160,3 +160,8 @@ def ensure_seeded() -> None:
         seed(Category)
     if not RuleParameter.objects.filter(name=MALL_MAX_AMOUNT["name"]).exists():
         seed_parameters(RuleParameter)
+    from core.data import central_catalog
+    from core.models import CentralCatalogItem
+
+    if not CentralCatalogItem.objects.exists():
+        central_catalog.seed(CentralCatalogItem)

@@ -36,7 +36,7 @@ def field_errors(call) -> dict:
 
 def test_save_creates_a_numbered_draft_with_server_computed_amounts(proj):
     lines = [line(quantity="3", unit_price="4999.99"),
-             {**line("A02010105", quantity="2.5", unit_price="3333.33", item_name="便携式计算机"),
+             {**line("A02061801", quantity="2.5", unit_price="3333.33", item_name="电冰箱"),
               "amount": "1"}]  # a posted amount is never trusted
     total = Decimal("14999.97") + Decimal("8333.33")  # 2.5 × 3333.33 = 8333.325 → 8333.33 (half up)
     p = services.project_save(actor=proj.clerk, data=data(), content_lines=lines,
@@ -463,6 +463,46 @@ def test_demand_summary_and_expected_month_are_saved_and_checked(proj):
     assert errors["demand_summary"] == "采购需求概况不能超过2000个字。"
     p = save(proj.clerk, indicator=proj.ind, project=p, expected_month="")
     assert reload(p).expected_month is None
+
+
+# ---- 集中采购目录 (issue 6 item 15) -------------------------------------------------------------------------------
+
+
+def test_a_catalogue_item_is_gov_procurement_at_any_amount(proj):
+    """政府采购法 第二条: in the 集中采购目录 or at/above the 限额. 台式计算机 is in Fujian's catalogue."""
+    desktop = [line("A02010104", unit_price="1000", item_name="台式计算机")]
+    p = save(proj.clerk, indicator=proj.ind, amount="1000", is_gov_procurement=False, lines=desktop)
+    assert reload(p).is_gov_procurement is True
+    check = services.gov_check(unit=proj.unit, kind="goods", total=Decimal("1000"), declared=False,
+                               categories=[Category.objects.get(code="A02010104")])
+    assert check["forced"] and not check["over_limit"]
+    assert [(c.code, i.kind, i.source) for c, i in check["hits"]] == [
+        ("A02010104", "agency", "福建省政府集中采购目录及标准（2024年版）")]
+    shredder = [line("A02020800", unit_price="1000", item_name="碎纸机")]
+    p2 = save(proj.clerk, indicator=proj.ind, amount="1000", lines=shredder)
+    assert reload(p2).is_gov_procurement is False  # not in the catalogue, below the 限额: 否 follows the amount
+    errors = field_errors(lambda: save(proj.clerk, indicator=proj.ind, amount="1000", implementation_form="self",
+                                       lines=desktop))
+    assert errors["implementation_form"] == ("自行采购仅适用于非政府采购项目：品目「台式计算机」属于集中采购目录"
+                                             "（集中采购机构采购项目），应实行政府采购。")
+    assert save(proj.clerk, indicator=proj.ind, amount="1000", implementation_form="self", lines=shredder).pk
+
+
+def test_the_catalogue_is_regional_and_dated(proj, cities):
+    from core import catalog
+    from core.models import CentralCatalogItem
+
+    assert {i.category_code for i in catalog.catalogue("350200")} >= {"A02010104", "C21000000"}  # 厦门: Fujian's
+    assert {i.source for i in catalog.catalogue("360100")} == {"江西省政府集中采购目录及标准（2022年版）"}
+    assert catalog.catalogue("350000", on=dt.date(2023, 12, 31)) == []  # before the 2024 edition
+    CentralCatalogItem.objects.create(region_code="350000", effective_from=dt.date(2025, 1, 1),
+                                      category_code="A02030500", name="乘用车", kind="agency", confidence="R")
+    # a new edition replaces the whole catalogue from its date
+    assert [i.category_code for i in catalog.catalogue("350000")] == ["A02030500"]
+    p = save(proj.clerk, indicator=proj.ind, amount="1000", lines=[line("A02010104", unit_price="1000")])
+    assert reload(p).is_gov_procurement is False
+    item = catalog.catalogue_item(catalog.catalogue("360000"), "A02021003")  # 打印设备 covers A4黑白打印机
+    assert item is not None and item.name == "打印设备"
 
 
 # ---- facts set by other modules ----------------------------------------------------------------------------------

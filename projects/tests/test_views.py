@@ -388,3 +388,50 @@ def test_demand_summary_and_expected_month_on_form_detail_and_export(proj):
     ws = openpyxl.load_workbook(io.BytesIO(get(proj.clerk, "/projects/?tab=todo&export=xlsx").content)).active
     rows = list(ws.values)
     assert "预计采购时间" in rows[0] and "2026-09" in rows[1] and "台式计算机50台，用于机房更新" in rows[1]
+
+
+# ---- 是否政府采购: the live hint is the service's check, through htmx (issue 6 item 15) -------------------------
+
+
+def gov_hint(proj, **over):
+    data = {**form_post(proj), "line-quantity": "1", **over}
+    return client(proj.clerk).post("/projects/gov-check/", data, HTTP_HX_REQUEST="true")
+
+
+def test_gov_hint_follows_the_amount_both_ways_and_keeps_a_declared_yes(proj):
+    big = form_post(proj, **{"line-unit_price": "1000000"})
+    r = gov_hint(proj, **{"line-unit_price": "1000000"})
+    assert r.status_code == 200
+    page = html(r)
+    assert 'data-forced="1"' in page and "已达到分散采购限额" in page and "1,000,000.00" in page
+    assert 'hx-post="/projects/gov-check/"' in page  # the field re-asks the server itself
+    # the amount drops: back to 否, since the clerk declared nothing (no longer stuck at 是)
+    r = gov_hint(proj, **{"line-unit_price": "1000", "is_gov_procurement": big.get("is_gov_procurement", "0")})
+    page = html(r)
+    assert 'data-forced="0"' in page and '<option value="0" selected>否</option>' in page
+    # a 是 the clerk declared (cumulative case) stays 是 below the 限额, also after passing through the 限额
+    r = gov_hint(proj, **{"line-unit_price": "1000000", "is_gov_procurement": "1"})
+    assert '<option value="1" selected>是</option>' in html(r)
+    r = gov_hint(proj, **{"line-unit_price": "1000", "is_gov_procurement": "1"})
+    assert 'data-forced="0"' in html(r) and '<option value="1" selected>是</option>' in html(r)
+    # a 品目 of the 集中采购目录 is 是 at any amount
+    r = gov_hint(proj, **{"line-category": str(cat("A02010104").pk), "line-unit_price": "1000"})
+    assert 'data-forced="1"' in html(r) and "集中采购目录" in html(r) and "台式计算机" in html(r)
+    assert client(proj.reviewer).post("/projects/gov-check/", form_post(proj)).status_code == 403
+    assert client().post("/projects/gov-check/", form_post(proj)).status_code == 302
+
+
+def test_the_form_page_renders_the_same_hint(proj):
+    page = html(get(proj.clerk, "/projects/new/general/"))
+    assert 'id="gov-field"' in page and 'hx-post="/projects/gov-check/"' in page
+    # an edited project that was forced to 是 by its amount is not a declaration: 否 once the amount drops
+    big = services_save_big(proj)
+    page = html(get(proj.clerk, f"/projects/{big.pk}/edit/"))
+    assert 'data-forced="1"' in page and '<option value="0" selected>否</option>' in page
+
+
+def services_save_big(proj):
+    from .support import make_indicator
+
+    ind = make_indicator(proj.unit, "3000000")
+    return save(proj.clerk, indicator=ind, amount="1000000")

@@ -35,15 +35,22 @@ def test_clerk_initiates_on_two_indicators_and_reviewer_approves(scene, new_page
     clerk.fill("textarea[name=summary]", "更新两间教学机房的台式计算机。")
 
     line = clerk.locator("#content-lines tbody tr").first
-    line.locator("select.line-category").select_option(label="A02010104 台式计算机")
-    line.locator("input[name=line-item_name]").fill("台式计算机（教学用）")
+    line.locator("select.line-category").select_option(label="A02020200 投影仪")
+    line.locator("input[name=line-item_name]").fill("投影仪（教学用）")
     line.locator("input[name=line-quantity]").fill("10")
     line.locator("input[name=line-measure_unit]").fill("台")
+    # 是否政府采购 follows the amount both ways, as the server decides it (htmx)
+    line.locator("input[name=line-unit_price]").fill("200000")
+    clerk.locator("#gov-explain", has_text="已达到分散采购限额 1,000,000.00 元").wait_for()
     line.locator("input[name=line-unit_price]").fill("5000")
+    clerk.locator("#gov-explain", has_text="低于分散采购限额 1,000,000.00 元").wait_for()
+    assert clerk.locator("select#is-gov").input_value() == "0"  # no longer stuck at 是
     assert line.locator(".line-amount").inner_text() == "50,000.00"
     assert clerk.locator("#content-total").inner_text() == "50,000.00"
-    # below the 省级 limit: 否 by default, with the limit explained
-    assert "低于分散采购限额 1,000,000.00 元" in clerk.locator("#gov-explain").inner_text()
+    # a 品目 of Fujian's 集中采购目录 is 政府采购 at any amount
+    line.locator("select.line-category").select_option(label="A02010104 台式计算机")
+    clerk.locator("#gov-explain", has_text="属于集中采购目录").wait_for()
+    line.locator("input[name=line-item_name]").fill("台式计算机（教学用）")
 
     fund = clerk.locator("#fund-lines tbody tr").nth(0)
     fund.locator("select.fund-indicator").select_option(str(w.ind_a.pk))
