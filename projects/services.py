@@ -30,7 +30,7 @@ from budgets.models import BudgetIndicator
 from core import numbers, params
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
-from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal
+from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
 from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, phone_problem
 from orgs.models import Role
 from workflow import engine
@@ -118,8 +118,8 @@ def line_total(lines) -> tuple[Decimal, list]:
     total, out = ZERO, []
     for ln in lines:
         qty, price = _decimal(ln.get("quantity")), _decimal(ln.get("unit_price"))
-        if qty is not None and price is not None and qty > 0 and price >= 0:
-            total += (qty * price).quantize(CENT, rounding=ROUND_HALF_UP)
+        if qty is not None and price is not None and qty > 0 and price >= 0 and within_limit(qty * price):
+            total += (qty * price).quantize(CENT, rounding=ROUND_HALF_UP)  # beyond MAX_AMOUNT: the save refuses it
         if (c := cats.get(_pk(ln.get("category")))) is not None:
             out.append(c)
     return total, out
