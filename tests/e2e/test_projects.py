@@ -41,8 +41,10 @@ def test_clerk_initiates_on_two_indicators_and_reviewer_approves(scene, new_page
     line.locator("input[name=line-measure_unit]").fill("台")
     # 是否政府采购 follows the amount both ways, as the server decides it (htmx)
     line.locator("input[name=line-unit_price]").fill("200000")
+    line.locator("input[name=line-unit_price]").press("Tab")  # a change of the form asks the server
     clerk.locator("#gov-explain", has_text="已达到分散采购限额 1,000,000.00 元").wait_for()
     line.locator("input[name=line-unit_price]").fill("5000")
+    line.locator("input[name=line-unit_price]").press("Tab")
     clerk.locator("#gov-explain", has_text="低于分散采购限额 1,000,000.00 元").wait_for()
     assert clerk.locator("select#is-gov").input_value() == "0"  # no longer stuck at 是
     assert line.locator(".line-amount").inner_text() == "50,000.00"
