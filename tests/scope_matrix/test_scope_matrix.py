@@ -80,10 +80,23 @@ def test_scope_matrix_after_the_unit_moves_to_another_region(mworld):
     relations["regulator"] = relations.pop("sibling_regulator")
     w.users["old_regulator"], w.users["regulator_new"] = w.users["regulator"], w.users["sibling_regulator"]
     relations = {("regulator_new" if k == "regulator" else k): v for k, v in relations.items()}
-    m, r, report = _run(w, f"after moving 本单位 to {MOVED_TO}", relations)
+    # the named answers first (cheap, and what item 3 is about), then the whole matrix again
+    m = kit.Matrix(w, relations)
     old, new = w.users["old_regulator"]["regulator"], w.users["regulator_new"]["regulator"]
     for url in (f"/projects/{w.project.pk}/", f"/api/projects/{w.project.pk}",
                 f"/orgs/registrations/{w.registration.pk}/"):
-        assert m.client(old).get(url).status_code == 404, url
-        assert m.client(new).get(url).status_code == 200, url
+        assert m.client(old).get(url).status_code == 404, f"the old region's regulator still reaches {url}"
+        assert m.client(new).get(url).status_code == 200, f"the new region's regulator does not reach {url}"
+    for url in ("/projects/region/?export=xlsx", "/api/projects"):
+        assert w.project.number not in _text(m.client(old).get(url)), f"{url} of the old regulator shows it"
+        assert w.project.number in _text(m.client(new).get(url)), f"{url} of the new regulator lacks it"
+    m, r, report = _run(w, f"after moving 本单位 to {MOVED_TO}", relations)
     _assert_clean(r, report)
+
+
+def _text(resp) -> str:
+    from .world import xlsx_text
+
+    if "spreadsheet" in resp.get("Content-Type", ""):
+        return xlsx_text(resp.content)
+    return resp.content.decode("utf-8", "replace")
