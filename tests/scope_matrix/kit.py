@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -296,6 +296,9 @@ class Result:
                  f"{self.pairs} requests in {self.seconds:.1f}s; leaks {len(self.leaks)}, "
                  f"non-404 refusals differing from a missing row {len(self.tells)}, 5xx {len(self.errors)}",
                  "statuses: " + ", ".join(f"{k}×{v}" for k, v in sorted(self.by_status.items()))]
+        if self.seen:
+            lines.append("rows found in scope in lists/exports: " + ", ".join(
+                f"{k}×{v}" for k, v in sorted(self.seen.items())))
         if self.in_scope_404:
             lines.append("in scope but 404 (fewer rights than DESIGN §5, not a leak): "
                          + ", ".join(f"{k}×{v}" for k, v in sorted(self.in_scope_404.items())))
@@ -472,22 +475,3 @@ def parameterised(patterns: list[Pattern]) -> list[Pattern]:
 
 def undeclared(patterns: list[Pattern]) -> list[str]:
     return [f"{p.name} ({p.route})" for p in parameterised(patterns) if p.name not in ROUTES]
-
-
-def unique_by_route(patterns: list[Pattern]) -> list[Pattern]:
-    """API paths appear once per operation name with the same view; try each path once."""
-    seen, out = set(), []
-    for p in patterns:
-        key = (p.route, p.api_methods)
-        if p.is_api and key in seen:
-            continue
-        seen.add(key)
-        out.append(p)
-    return out
-
-
-def by_kind(results) -> dict:
-    d = defaultdict(int)
-    for k, v in results.items():
-        d[k] += v
-    return dict(d)

@@ -110,7 +110,7 @@ def build(media_root) -> SimpleNamespace:
     ensure_reference_data()  # a transactional test's flush removes what the migrations seeded
     ensure_seeded()
     ensure_integration_params()
-    w = SimpleNamespace(media_root=media_root, built=[])
+    w = SimpleNamespace(media_root=media_root)
 
     # ---- units ------------------------------------------------------------------------------------------
     w.competent = make_unit("矩阵主管局", region_code=HOME, is_competent=True, budget_code="350100901")
