@@ -1,0 +1,232 @@
+"""The scope matrix's world: one row of every document type that has URLs, all belonging to one unit (本单位),
+and one user of every role in every unit that stands in a relation to it.
+
+Built through the services (the way users make rows) wherever a service exists. The relation units:
+
+    competent        主管单位 above 本单位 (本单位 became its subordinate through a confirmed 隶属关系)
+    own              本单位 (a competent unit itself, with a subordinate below)
+    subordinate      下级单位 of 本单位
+    same_region      another purchaser of 本单位's region
+    regulator        the regulator of 本单位's region (福州)
+    sibling_regulator a regulator of a neighbouring region of the same province (厦门)
+    other_regulator  a regulator of another province (江西)
+    other_region     a purchaser of another province (南昌)
+"""
+
+import io
+import itertools
+import json
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from orgs.models import Role
+
+HOME = "350100"        # 福州: 本单位's region
+MOVED_TO = "350200"    # 厦门: where the registration moves it
+YEAR = 2026
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+ROLES = [r.value for r in Role]
+_seq = itertools.count(1)
+
+
+def _indicator(unit, amount, name):
+    from budgets.models import BudgetIndicator
+
+    n = next(_seq)
+    return BudgetIndicator.objects.create(
+        bgt_id=f"MX-BGT-{unit.pk:04d}-{n:04d}", unit=unit, agency_code=unit.budget_code,
+        mof_div_code=unit.region.code, fiscal_year=YEAR, pro_code=f"MXP{n:04d}", pro_name=name,
+        amount=Decimal(amount), cur_amt=Decimal(amount))
+
+
+def _approved_project(w, name, funds, *, used=False, filed=False):
+    from projects import services
+    from projects.models import Project
+    from workflow import engine
+
+    project = _draft_project(w, name, funds)
+    engine.submit(project, w.clerk)
+    engine.approve(Project.objects.get(pk=project.pk), w.reviewer, opinion="同意")
+    project = Project.objects.get(pk=project.pk)
+    if used or filed:
+        services.project_mark_used(project=project, by=f"plans.plan:{project.pk}")
+    if filed:
+        services.project_mark_contract_filed(project=project)
+    return Project.objects.get(pk=project.pk)
+
+
+def _draft_project(w, name, funds):
+    from core.models import Category
+    from projects import services
+
+    total = sum((Decimal(a) for a in funds.values()), Decimal("0"))
+    return services.project_save(
+        actor=w.clerk,
+        data={"name": name, "fiscal_year": YEAR, "implementation_form": "general", "procurement_kind": "goods",
+              "summary": "矩阵测试采购", "contact_name": "张三", "contact_phone": "0591-88888888",
+              "is_gov_procurement": False, "cumulative_reason": ""},
+        content_lines=[{"category": Category.objects.get(code="A02010104"), "item_name": "台式计算机",
+                        "quantity": "1", "measure_unit": "批", "unit_price": str(total)}],
+        fund_lines=[{"indicator": ind, "amount": Decimal(a)} for ind, a in funds.items()])
+
+
+def _send_platform_message(w, client_id, secret):
+    """An indicator message for 本单位 through the signed HTTP endpoint, as the platform sends it."""
+    from integration import signing
+
+    rec = {"ACTION": "new", "BGT_ID": "MX-PLATFORM-0001", "MOF_DIV_CODE": HOME, "FISCAL_YEAR": YEAR,
+           "AGENCY_CODE": w.own.budget_code, "PRO_CODE": "MXPLAT0001", "PRO_NAME": "矩阵平台指标",
+           "COR_BGT_DOC_NO": "榕财教指〔2026〕1号", "BGT_TYPE_CODE": "1", "SOURCE_TYPE_CODE": "1",
+           "FUND_TYPE_CODE": "111", "EXP_FUNC_CODE": "2050204", "GOV_BGT_ECO_CODE": "50601",
+           "DEP_BGT_ECO_CODE": "31002", "PAY_TYPE_CODE": "11", "IS_GOV_PUR": "1", "AMOUNT": "90000.00",
+           "BGT_EXE_FLAG": "1"}
+    raw = json.dumps(rec, ensure_ascii=False).encode()
+    message_id = "MX-MSG-000001"
+    resp = Client().post("/api/integration/budget-platform/indicators", data=raw, content_type="application/json",
+                         headers=signing.headers(client_id, secret, message_id, raw))
+    assert resp.status_code == 200, resp.content
+    from integration.models import InboundMessage
+
+    return InboundMessage.objects.get(message_id=message_id)
+
+
+def build(media_root) -> SimpleNamespace:
+    from attachments import services as attachment_services
+    from core.data.categories import ensure_seeded
+    from core.reference import ensure_reference_data
+    from integration.models import PlatformClient, PlatformUnit
+    from integration.params import ensure as ensure_integration_params
+    from orgs import services as org_services
+    from orgs.models import Region, Unit
+    from orgs.testing import make_unit, make_user
+    from portal import services as portal_services
+    from projects import requests as rq
+    from projects.models import ProjectRequest
+    from workflow import engine
+
+    ensure_reference_data()  # a transactional test's flush removes what the migrations seeded
+    ensure_seeded()
+    ensure_integration_params()
+    w = SimpleNamespace(media_root=media_root)
+
+    # ---- units ------------------------------------------------------------------------------------------
+    w.competent = make_unit("矩阵主管局", region_code=HOME, is_competent=True, budget_code="350100901")
+    w.own = make_unit("矩阵本单位", region_code=HOME, is_competent=True, budget_code="350100902")
+    w.subordinate = make_unit("矩阵下级单位", region_code=HOME, competent=w.own, budget_code="350100903")
+    w.same_region = make_unit("矩阵同区单位", region_code=HOME, budget_code="350100904")
+    w.regulator = make_unit("矩阵福州监管处", region_code=HOME, kind=Unit.KIND_REGULATOR)
+    w.sibling_regulator = make_unit("矩阵厦门监管处", region_code=MOVED_TO, kind=Unit.KIND_REGULATOR)
+    w.other_regulator = make_unit("矩阵江西监管处", region_code="360000", kind=Unit.KIND_REGULATOR)
+    w.other_region = make_unit("矩阵南昌单位", region_code="360100", budget_code="360100905")
+    w.relations = {name: getattr(w, name) for name in (
+        "own", "competent", "subordinate", "same_region", "regulator", "sibling_regulator", "other_regulator",
+        "other_region")}
+    # one user of each role in each relation unit: m_<relation>_<role>
+    w.users = {rel: {role: make_user(f"m_{rel}_{role}", unit, role) for role in ROLES}
+               for rel, unit in w.relations.items()}
+    w.clerk, w.reviewer = w.users["own"]["clerk"], w.users["own"]["reviewer"]
+    w.leader, w.reg_user = w.users["own"]["leader"], w.users["regulator"]["regulator"]
+    for u in (w.competent, w.own, w.subordinate, w.same_region, w.other_region):
+        PlatformUnit.objects.create(agency_code=u.budget_code, agency_name=u.name, credit_code=u.credit_code,
+                                    mof_div_code=u.region.code, fiscal_year=YEAR)
+
+    # ---- 隶属关系: 本单位 asks, the 主管单位 confirms (approved, so 解除 is an available action) -----------------
+    w.subordination = org_services.subordination_request(actor=w.clerk, competent_unit=w.competent, note="矩阵")
+    engine.approve(w.subordination, w.users["competent"]["competent"], opinion="确认")
+    w.subordination.refresh_from_db()
+    w.own.refresh_from_db()
+    assert w.own.competent_id == w.competent.pk
+
+    # ---- 用户库基本信息: pending at the regulator; its approval is what moves 本单位 to 厦门 ------------------
+    data = org_services.registration_prefill(w.own)
+    data.update(region=Region.objects.get(code=MOVED_TO), address="厦门市思明区矩阵路1号", legal_representative="王五",
+                contact_name="赵六", contact_phone="0592-83331234")
+    w.registration = engine.submit(org_services.registration_save(actor=w.clerk, data=data), w.clerk)
+
+    # ---- indicators: one from the platform through the signed endpoint (its inbound message too), one
+    # virtual budget by the regulator, plain ones for the projects -----------------------------------------
+    client = PlatformClient.objects.create(client_id="mx-platform", name="矩阵一体化平台", secret="mx-secret-0123456789")
+    w.message = _send_platform_message(w, client.client_id, client.secret)
+    from budgets.models import BudgetIndicator
+    from budgets.services import virtual_budget_create
+
+    w.indicator = BudgetIndicator.objects.get(bgt_id="MX-PLATFORM-0001")
+    assert w.indicator.unit_id == w.own.pk, "the platform indicator was not linked to 本单位"
+    w.virtual = virtual_budget_create(actor=w.reg_user, data={
+        "unit": w.own.pk, "scenario": _first_scenario(), "fiscal_year": YEAR, "pro_name": "矩阵虚拟预算",
+        "amount": "50000.00", "fund_type_code": _first_fund_type(), "is_gov_pur": True})
+    ind_a = _indicator(w.own, "2000000", "矩阵公用经费")
+    ind_b = _indicator(w.own, "500000", "矩阵专项经费")
+
+    # ---- projects in each state ---------------------------------------------------------------------------
+    w.project_draft = _draft_project(w, "矩阵草稿项目", {ind_a: "1000"})
+    w.project_pending = engine.submit(_draft_project(w, "矩阵审核中项目", {ind_a: "2000"}), w.clerk)
+    w.project = _approved_project(w, "矩阵已办结项目", {ind_a: "3000"})
+    # ---- one request of each kind, each on its own project (one open request per project) ---------------
+    w.requests = {}
+    kinds = [
+        (ProjectRequest.KIND_REVOKE, {}, {}),
+        (ProjectRequest.KIND_CHANGE, {"used": False}, {"proposed": {"name": "矩阵变更后名称"}}),
+        (ProjectRequest.KIND_FUND_ADD, {"used": True}, {"budget_office": "教科文处",
+                                                        "moves": [{"indicator": ind_b.pk, "amount": "100"}]}),
+        (ProjectRequest.KIND_FUND_RECLAIM, {"used": True}, {"moves": [{"indicator": ind_a.pk, "amount": "100"}]}),
+        (ProjectRequest.KIND_FUND_REPLACE, {"used": True},
+         {"moves": [{"from_indicator": ind_a.pk, "indicator": ind_b.pk, "amount": "100"}]}),
+        (ProjectRequest.KIND_CLOSE, {"filed": True}, {}),
+    ]
+    for kind, state, extra in kinds:
+        p = _approved_project(w, f"矩阵{dict(ProjectRequest.KINDS)[kind]}项目", {ind_a: "1000"}, **state)
+        req = rq.request_create(actor=w.clerk, project=p, kind=kind, reason="矩阵测试原因", **extra)
+        if kind in (ProjectRequest.KIND_REVOKE, ProjectRequest.KIND_FUND_RECLAIM):
+            req = engine.submit(req, w.clerk)  # a pending one too, so 审核 actions meet a live row
+        w.requests[kind] = ProjectRequest.objects.get(pk=req.pk)
+
+    # ---- 附件 of the approved project ---------------------------------------------------------------------
+    w.attachment = attachment_services.attachment_upload(
+        actor=w.clerk, file=SimpleUploadedFile("矩阵附件.pdf", PDF, content_type="application/pdf"),
+        purpose="", target=w.project)
+
+    # ---- 通知公告 of 本单位's region, and a rule parameter edition of it -----------------------------------
+    w.bulletin = portal_services.bulletin_publish(actor=w.reg_user, title="矩阵通知公告", body="矩阵测试内容")
+    w.parameter = _parameter(w)
+    return w
+
+
+def _first_scenario():
+    from budgets.selectors import VIRTUAL_SCENARIO_LABELS
+
+    return next(iter(VIRTUAL_SCENARIO_LABELS))
+
+
+def _first_fund_type():
+    from budgets.selectors import FUND_TYPES
+
+    return next(iter(dict(FUND_TYPES)))
+
+
+def _parameter(w):
+    """A 福州 edition of a rule parameter, added by the regulator through the service (None if refused)."""
+    from core import services as core_services
+    from core.errors import BusinessError
+    from core.models import RuleParameter
+
+    base = RuleParameter.objects.filter(region_code="").order_by("name", "effective_from").first()
+    if base is None:
+        return None
+    data = {"name": base.name, "region_code": HOME, "level": base.level, "effective_from": f"{YEAR}-07-01",
+            "value": base.value, "label": base.label, "kind": base.kind, "unit": base.unit, "note": "矩阵"}
+    try:
+        return core_services.parameter_add(actor=w.reg_user, data=data)
+    except BusinessError:  # FieldErrors / NotAllowed: the world is still whole without it
+        return None
+
+
+def xlsx_text(content: bytes) -> str:
+    """All the text of an .xlsx (every XML part), for looking for a row's identifying text in an export."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        return "".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist() if n.endswith(".xml"))
