@@ -58,6 +58,9 @@ ROUTES: dict[str, Route] = {
     "orgs:subordination_dissolve": Route("subordination", POST),
     "orgs:subordination_action": Route("subordination", POST, ACTIONS),
     "attachments:download": Route("attachment"),
+    "attachments:delete": Route("attachment", POST),
+    "budgets:office_deactivate": Route("office", POST),
+    "budgets:office_activate": Route("office", POST),
     "budgets:indicator_detail": Route("indicator"),
     "projects:new": Route(None, GET, {"form": ["general"]}),
     "projects:detail": Route("project_any"),
@@ -95,7 +98,7 @@ ROUTES: dict[str, Route] = {
 }
 # parameterless patterns that are not lists: entry forms, the session's own pages, the API's documents
 SKIP_LISTS = {"logout", "login", "password_change", "api:openapi-json", "api:openapi-view", "api:api-root",
-              "api:me", "attachments:upload", "projects:new_choose"}
+              "api:me", "attachments:upload", "projects:new_choose", "projects:gov_check"}
 
 
 def is_list(p) -> bool:
@@ -183,6 +186,8 @@ def in_scope(user, kind: str, row) -> bool:
         return "admin" in user.role_codes or user.unit.region.path.startswith(row.region.path) or below
     if kind == "unit":
         return sees_unit(user, row)
+    if kind == "office":  # kept by the regulators of its region (and above)
+        return "admin" in user.role_codes or (is_regulator(user) and row.region.path.startswith(user.unit.region.path))
     if kind == "indicator" and row.unit is not None and user.unit.is_competent:
         # 包含下级单位 (budgets.selectors.may_include_subordinates): every staff of a competent unit
         return sees_unit(user, row.unit) or any(u.pk == user.unit_id for u in _chain(row.unit.competent))
@@ -214,6 +219,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "request_pending": ("project_request", [r for r in req.values() if r.status == "pending"][:1]),
         "message": ("message", [fresh(w.message)]),
         "bulletin": ("bulletin", [fresh(w.bulletin)]),
+        "office": ("office", [fresh(w.office)]),
     }
 
 

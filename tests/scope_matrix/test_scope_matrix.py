@@ -64,7 +64,6 @@ def test_scope_matrix(mworld):
     _assert_clean(r, report)
 
 
-@pytest.mark.xfail(strict=True, reason="item 3: stale Project.region_path")
 def test_scope_matrix_after_the_unit_moves_to_another_region(mworld):
     """An approved registration moves 本单位 from 福州 to 厦门 (the real service path): the old region's regulator
     now gets 404 on every row of the unit, the new one reaches them, and the whole matrix still holds."""
@@ -87,7 +86,7 @@ def test_scope_matrix_after_the_unit_moves_to_another_region(mworld):
                 f"/orgs/registrations/{w.registration.pk}/"):
         assert m.client(old).get(url).status_code == 404, f"the old region's regulator still reaches {url}"
         assert m.client(new).get(url).status_code == 200, f"the new region's regulator does not reach {url}"
-    for url in ("/projects/region/?export=xlsx", "/api/projects"):
+    for url in ("/projects/region/?export=xlsx", "/api/projects?scope=region"):
         assert w.project.number not in _text(m.client(old).get(url)), f"{url} of the old regulator shows it"
         assert w.project.number in _text(m.client(new).get(url)), f"{url} of the new regulator lacks it"
     m, r, report = _run(w, f"after moving 本单位 to {MOVED_TO}", relations)

@@ -58,6 +58,13 @@ def _approved_project(w, name, funds, *, used=False, filed=False):
     return Project.objects.get(pk=project.pk)
 
 
+def _line(total):
+    from core.models import Category
+
+    return {"category": Category.objects.get(code="A02010104").pk, "item_name": "台式计算机", "quantity": "1",
+            "measure_unit": "批", "unit_price": str(total)}
+
+
 def _draft_project(w, name, funds):
     from core.models import Category
     from projects import services
@@ -85,8 +92,9 @@ def _send_platform_message(w, client_id, secret):
            "BGT_EXE_FLAG": "1"}
     raw = json.dumps(rec, ensure_ascii=False).encode()
     message_id = "MX-MSG-000001"
-    resp = Client().post("/api/integration/budget-platform/indicators", data=raw, content_type="application/json",
-                         headers=signing.headers(client_id, secret, message_id, raw))
+    path = "/api/integration/budget-platform/indicators"
+    resp = Client().post(path, data=raw, content_type="application/json",
+                         headers=signing.headers(client_id, secret, message_id, raw, path=path))
     assert resp.status_code == 200, resp.content
     from integration.models import InboundMessage
 
@@ -105,6 +113,7 @@ def build(media_root) -> SimpleNamespace:
     from portal import services as portal_services
     from projects import requests as rq
     from projects.models import ProjectRequest
+    from projects.tests.support import upload
     from workflow import engine
 
     ensure_reference_data()  # a transactional test's flush removes what the migrations seeded
@@ -179,6 +188,12 @@ def build(media_root) -> SimpleNamespace:
     ]
     for kind, state, extra in kinds:
         p = _approved_project(w, f"矩阵{dict(ProjectRequest.KINDS)[kind]}项目", {ind_a: "1000"}, **state)
+        if kind in (ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM):
+            # the 采购内容清单 follows the money in the same request
+            new_total = Decimal("1000") + (100 if kind == ProjectRequest.KIND_FUND_ADD else -100)
+            extra = {**extra, "proposed": {"content_lines": [_line(new_total)]}}
+        if kind in rq.REQUIRED_ATTACHMENTS:  # 撤销说明 / 结项 attachment
+            extra = {**extra, "attachment_ids": [upload(w.clerk, rq.REQUIRED_ATTACHMENTS[kind]).pk]}
         req = rq.request_create(actor=w.clerk, project=p, kind=kind, reason="矩阵测试原因", **extra)
         if kind in (ProjectRequest.KIND_REVOKE, ProjectRequest.KIND_FUND_RECLAIM):
             req = engine.submit(req, w.clerk)  # a pending one too, so 审核 actions meet a live row
@@ -192,6 +207,10 @@ def build(media_root) -> SimpleNamespace:
     # ---- 通知公告 of 本单位's region, and a rule parameter edition of it -----------------------------------
     w.bulletin = portal_services.bulletin_publish(actor=w.reg_user, title="矩阵通知公告", body="矩阵测试内容")
     w.parameter = _parameter(w)
+    # ---- 指标管理处室 of 本单位's region, kept by its regulator ------------------------------------------------
+    from budgets.services import budget_office_add
+
+    w.office = budget_office_add(actor=w.reg_user, name="矩阵指标管理处室")
     return w
 
 
