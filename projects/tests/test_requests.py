@@ -814,8 +814,8 @@ def test_concurrent_fund_adds_never_overdraw_an_indicator(world):
     reqs = []
     for clerk in clerks:
         project = mark_used(approved_project(clerk, {base: "1000"}))
-        reqs.append(rq.request_create(actor=clerk, project=project, kind=ADD, budget_office="预算处",
-                                      moves=[{"indicator": pool.pk, "amount": "30000"}], reason="追加"))
+        reqs.append(create(world, ADD, project=project, actor=clerk, budget_office="预算处",
+                           moves=[{"indicator": pool.pk, "amount": "30000"}], reason="追加"))
     start = threading.Barrier(len(reqs))
     outcomes, errors = [], []
 
