@@ -247,17 +247,11 @@ def install_error_handlers(api) -> None:
                                                 details=details))
 
     # a safety net: a number too large for the database or for Decimal is the client's error, not a 500
-    @api.exception_handler(OverflowError)
-    def overflow(request, exc):
+    def out_of_range(request, exc):
         return respond(request, 400, error_body("out_of_range", OUT_OF_RANGE))
 
-    @api.exception_handler(DataError)
-    def data_error(request, exc):
-        return respond(request, 400, error_body("out_of_range", OUT_OF_RANGE))
-
-    @api.exception_handler(InvalidOperation)
-    def invalid_number(request, exc):
-        return respond(request, 400, error_body("out_of_range", OUT_OF_RANGE))
+    for kind in (OverflowError, DataError, InvalidOperation):
+        api.add_exception_handler(kind, out_of_range)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -32,6 +32,7 @@ from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
 from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, phone_problem
+from orgs import scope_columns
 from orgs.models import Role
 from workflow import engine
 
@@ -508,7 +509,8 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     project.demand_summary, project.expected_month = text["demand_summary"], expected_month
     project.total_amount, project.is_gov_procurement = total, is_gov
     project.cumulative_reason = text["cumulative_reason"]
-    project.unit_path, project.region_path = unit.path, unit.region_path
+    for column, value in scope_columns.values_for(Project, unit).items():  # the one copy rule (orgs)
+        setattr(project, column, value)
     project.save()
 
     old_lines = list(ContentLine.objects.filter(project=project, is_active=True).values(
