@@ -1,6 +1,5 @@
 """Writes of 主体管理: one function per business verb, atomic and audited."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from core import numbers, uscc
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.validation import phone_problem
 from workflow import engine
-from workflow.models import Action, ReviewRecord, Status
+from workflow.models import Action, Status
 
 from .models import Region, Role, Subordination, Unit, UnitRegistration
 from .scope_columns import refresh_scope_columns
@@ -191,12 +190,8 @@ def _end_link(sub: Subordination, actor, reason: str):
     sub.dissolve_reason = reason
     sub.version += 1
     sub.save()
-    ReviewRecord.objects.create(
-        content_type=ContentType.objects.get_for_model(Subordination), object_id=sub.pk,
-        doc_type=sub.doc_type, node="dissolve", node_label="解除隶属关系", action=Action.DISSOLVE, actor=actor,
-        actor_unit_id=actor.unit_id, opinion=reason, from_status=sub.status, to_status=sub.status)
-    audit.record(actor=actor, action="subordination.dissolve", obj=sub, before=before,
-                 after=audit.snapshot(sub, ["dissolved_at", "dissolved_by_id", "dissolve_reason"]))
+    engine.note(sub, actor, Action.DISSOLVE, label="解除隶属关系", opinion=reason, before=before,
+                after=audit.snapshot(sub, ["dissolved_at", "dissolved_by_id", "dissolve_reason"]))
 
 
 def can_dissolve(user, sub: Subordination) -> bool:
