@@ -99,3 +99,17 @@ class ReviewRecord(models.Model):
             models.Index(fields=["content_type", "object_id", "id"]),
             models.Index(fields=["actor", "action", "at"]),
         ]
+
+
+class RequestDocument(Reviewable):
+    """A request acting on an approved document once approved (DESIGN §5): 撤销, 变更, 终止, 资金 …
+
+    The concrete model adds the foreign key to its target; its kinds are classes (workflow.kit.requests)."""
+
+    kind = models.CharField("申请类型", max_length=20)
+    reason = models.TextField("原因")
+    # what the request asks, cleaned by its kind: {field: new value}; old values are read from the target
+    proposed = models.JSONField("申请内容", default=dict, blank=True)
+
+    class Meta:
+        abstract = True

@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.conf import settings
 from ninja import NinjaAPI
 
 from core.api import API_AUTH, ExactJsonParser, error_body, install_error_handlers, user_for_key
@@ -48,3 +49,5 @@ api.add_router("", "workflow.api.router")
 api.add_router("", "budgets.api.router")
 api.add_router("", "projects.api.router")
 api.add_router("", "integration.api.router")
+if settings.TESTING:
+    api.add_router("", "tests.kitsample.api.router")

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "supervision",
     "portal",
 ]
+if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit
+    INSTALLED_APPS.append("tests.kitsample")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +18,5 @@ urlpatterns = [
     path("settings/", include("core.urls")),
     path("", include("portal.urls")),
 ]
+if settings.TESTING:
+    urlpatterns.insert(0, path("kitsample/", include("tests.kitsample.urls")))
