@@ -41,13 +41,10 @@ FLOW = register(Flow(
     doc_type=Notice.doc_type, label="示例公告", model=Notice,
     nodes=(Node("reviewer", "审核岗审核", Role.REVIEWER), Node("competent", "主管预算单位审核", Role.COMPETENT, COMPETENT)),
     stages=(Stage("publish", "待发布", "publish", "发布", "已发布", Role.CLERK),),
-    direct_actions=(DirectAction("revoke", "撤销", right=clerk_of, allowed=unpublished, effect=back_to_editing),),
-    url_name="kitsample:detail"))
+    direct_actions=(DirectAction("revoke", "撤销", right=clerk_of, allowed=unpublished, effect=back_to_editing),)))
 REQUEST_FLOW = register(Flow(
     doc_type=NoticeRequest.doc_type, label="示例公告申请", model=NoticeRequest,
-    nodes=(Node("reviewer", "审核岗审核", Role.REVIEWER),), discardable=True,
-    on_submit="workflow.kit.requests.submitted", on_return="workflow.kit.requests.returned",
-    on_discard="workflow.kit.requests.returned", on_approve="workflow.kit.requests.applied"))
+    nodes=(Node("reviewer", "审核岗审核", Role.REVIEWER),)))
 
 
 class NoticeForm(Form):
@@ -61,7 +58,7 @@ class ChangeForm(Form):
 
 
 class Change(RequestKind):
-    code, label, form = "change", "变更", ChangeForm
+    code, label, form, example = "change", "变更", ChangeForm, {"name": "新名称"}
 
     def refusal(self, notice):
         return "公告已终止，不能变更。" if notice.terminated_at else None
@@ -91,5 +88,5 @@ class Terminate(RequestKind):
 SAMPLE = DocumentType(
     flow=FLOW, namespace="kitsample", title="示例公告", section="示例", form=NoticeForm,
     columns=[Column("名称", "name"), Column("金额（元）", "amount", kind="money")],
-    may_list=is_staff, may_create=is_clerk,
+    may_list=is_staff, may_create=is_clerk, example={"name": "示例公告", "amount": "100.00"},
     requests=RequestType(flow=REQUEST_FLOW, target_field="notice", kinds=(Change(), Terminate())))

@@ -13,7 +13,7 @@ keeps the rest. Rights are predicates (user) / (user, doc) from access.rights or
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib import messages
@@ -35,6 +35,9 @@ from ..models import Status
 from . import actions, editing
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+DOCUMENT_TYPES: dict[str, "DocumentType"] = {}
 
 
 def always(user) -> bool:
@@ -62,11 +65,17 @@ class DocumentType:
     detail_template: str = "kit/detail.html"
     form_template: str = "kit/form.html"
     extra_context: Callable | None = None   # (request, doc) -> dict for the detail page
+    # values of a valid draft (or a callable (clerk) -> saved draft): the test kit's builders and the scope
+    # matrix make rows of every declared document type from it
+    example: object = None
 
     def __post_init__(self):
+        if not self.flow.url_name:  # the inbox links a pending document to its page
+            self.flow = engine.register(replace(self.flow, url_name=f"{self.namespace}:detail"))
         self.model = self.flow.model
         if self.requests is not None:
             self.requests.bind(self)
+        DOCUMENT_TYPES[self.namespace] = self
 
     # ---- reading ---------------------------------------------------------------------------------------
 

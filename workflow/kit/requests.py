@@ -8,7 +8,7 @@ target may have changed in between. One open request per target.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.contrib import messages
@@ -46,6 +46,7 @@ class RequestKind:
     code = ""
     label = ""
     form: type[Form] | None = None   # the kind's own fields (beside 原因); cleaned_data → clean()
+    example: dict | None = None      # valid data for the test kit's builders (None: the kind needs none)
 
     def refusal(self, target) -> str | None:
         """Why the kind may not be asked on the target now (None: it may)."""
@@ -93,6 +94,11 @@ class RequestType:
     may_request: object = None        # (user, target) -> bool; default: the target's submitter
 
     def __post_init__(self):
+        # the kit's hooks run the kinds: a request flow names none of its own
+        hooks = {"on_submit": f"{__name__}.submitted", "on_return": f"{__name__}.returned",
+                 "on_discard": f"{__name__}.returned", "on_approve": f"{__name__}.applied"}
+        self.flow = engine.register(replace(self.flow, discardable=True, **{
+            k: v for k, v in hooks.items() if getattr(self.flow, k) is None}))
         self.model = self.flow.model
         self.by_code = {k.code: k for k in self.kinds}
         self.doc = None
@@ -100,6 +106,8 @@ class RequestType:
 
     def bind(self, doc_type):
         self.doc = doc_type
+        if not self.flow.url_name:  # the inbox links a pending request to its page
+            self.flow = engine.register(replace(self.flow, url_name=f"{doc_type.namespace}:request_detail"))
 
     @property
     def kind_choices(self) -> list[tuple[str, str]]:
