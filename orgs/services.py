@@ -9,6 +9,7 @@ from core import numbers, uscc
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.validation import phone_problem
 from workflow import engine
+from workflow.kit import editing
 from workflow.models import Action, Status
 
 from .models import Region, Role, Subordination, Unit, UnitRegistration
@@ -69,29 +70,21 @@ def registration_save(*, actor, data: dict, registration: UnitRegistration | Non
     errors = validate_registration(data, unit)
     if errors:
         raise FieldErrors(errors)
+    values = {f: data[f] for f in REGISTRATION_FIELDS if f in data}
+    fields = [f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS]
     if registration is None:
         if UnitRegistration.objects.filter(unit=unit).exclude(status=Status.APPROVED).exists():
             raise BusinessError("本单位已有未办结的用户库基本信息，请在原单据上修改。")
-        registration = UnitRegistration(
-            unit=unit, created_by=actor,
-            number=numbers.issue("registration", unit.region.code, timezone.localdate().year))
-        before = {}
-    else:
-        if registration.unit_id != unit.pk:
-            raise NotAllowed("只能修改本单位的用户库基本信息。")
-        registration = UnitRegistration.objects.select_for_update().get(pk=registration.pk)
-        if version is not None and registration.version != int(version):
-            raise StaleError()
-        if not registration.is_editable:
-            raise BusinessError("单据已提交，不能修改；如需修改请先撤回。", code="not_editable")
-        before = audit.snapshot(registration, [f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS])
-        registration.version += 1
-    for f in REGISTRATION_FIELDS:
-        setattr(registration, f, data[f] if f in data else getattr(registration, f))
-    registration.save()
-    engine.saved(registration, actor, before=before,
-                 fields=[f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS])
-    return registration
+        return editing.create(UnitRegistration, actor=actor, unit=unit, values=values, fields=fields,
+                              number_type="registration")
+    if registration.unit_id != unit.pk:
+        raise NotAllowed("只能修改本单位的用户库基本信息。")
+
+    def write(reg):
+        for name, value in values.items():
+            setattr(reg, name, value)
+
+    return editing.edit(registration, actor=actor, version=version, write=write, fields=fields)
 
 
 def registration_prefill(unit: Unit) -> dict:
