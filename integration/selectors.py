@@ -10,12 +10,12 @@ knows elsewhere is not shown, and the 政采 units and platform names put beside
 only, so no page names a unit outside it.
 """
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from access import scope
-from budgets.models import BudgetIndicator
+from budgets import selectors as budget_selectors
 from core.validation import parse_id
 from orgs.models import Role, Unit
 
@@ -146,9 +146,7 @@ def unmatched_indicators(user, limit: int = 50) -> list[dict]:
     prefix = region_prefix(user)
     if prefix is None:
         return []
-    rows = (BudgetIndicator.objects.filter(source=BudgetIndicator.SOURCE_PLATFORM, unit__isnull=True, is_valid=True)
-            .values("mof_div_code", "agency_code").annotate(count=Count("id"), total=Sum("amount"))
-            .order_by("agency_code", "mof_div_code"))
+    rows = budget_selectors.unmatched_platform_totals()
     paths: dict[str, str] = {}
     out = []
     for row in rows:

@@ -49,10 +49,7 @@ logger = logging.getLogger("zhengcai")
 
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII unix seconds; int() would read fullwidth digits and 400-digit numbers
-SKEW_PARAMETER = "integration_max_skew_seconds"
-WINDOW_PARAMETER = "integration_rate_window_seconds"
-REFUSED_PARAMETER = "integration_refused_per_window"
-REQUESTS_PARAMETER = "integration_requests_per_window"
+PARAMS = params.of("integration")
 BODY_EXCERPT_BYTES = 4096  # what is kept of a body that was not accepted: enough to see what it was
 ENDPOINTS = {"indicator": "/api/integration/budget-platform/indicators",
              "unit": "/api/integration/budget-platform/units",
@@ -122,7 +119,7 @@ def _authenticate(headers, raw: bytes, now: float, method: str, path: str):
     if version == 1 and not _v1_allowed(client):
         raise _Refusal(401, "signature_version",
                        "旧版签名（版本1）已不再接受：请按版本2签名（请求头 X-Signature-Version: 2，签名覆盖请求方法和路径）。")
-    max_skew = params.value(SKEW_PARAMETER)
+    max_skew = PARAMS.integration_max_skew_seconds()
     skew = int(ts_text) - now
     if abs(skew) > max_skew:
         when = "早于" if skew < 0 else "晚于"
@@ -135,7 +132,7 @@ def _authenticate(headers, raw: bytes, now: float, method: str, path: str):
 
 def _limited(*, client=None, source_ip=None, now: float) -> Reply | None:
     """429 when the client (authenticated) or the source address (unauthenticated) is over its limit."""
-    window = params.value(WINDOW_PARAMETER)
+    window = PARAMS.integration_rate_window_seconds()
     since = dt.datetime.fromtimestamp(now - window, tz=dt.UTC)
     if client is not None:
         recent = InboundMessage.objects.filter(client=client, received_at__gte=since)
@@ -143,12 +140,12 @@ def _limited(*, client=None, source_ip=None, now: float) -> Reply | None:
     else:
         recent = InboundMessage.objects.filter(client__isnull=True, source_ip=source_ip, received_at__gte=since)
         who = f"来源地址 {source_ip or '未知'}"
-    refused_limit = params.value(REFUSED_PARAMETER)
+    refused_limit = PARAMS.integration_refused_per_window()
     refused = recent.filter(status=InboundMessage.REFUSED).count()
     if refused >= refused_limit:
         message = f"请求过于频繁：{window} 秒内已拒收 {refused} 次（上限 {refused_limit} 次），请稍后再试。"
-    elif client is not None and recent.count() >= params.value(REQUESTS_PARAMETER):
-        message = f"请求过于频繁：{window} 秒内已收到 {recent.count()} 条消息（上限 {params.value(REQUESTS_PARAMETER)} 条），请稍后再试。"
+    elif client is not None and recent.count() >= (requests_limit := PARAMS.integration_requests_per_window()):
+        message = f"请求过于频繁：{window} 秒内已收到 {recent.count()} 条消息（上限 {requests_limit} 条），请稍后再试。"
     else:
         return None
     logger.warning("一体化接口限流 %s：%s", who, message)

@@ -4,6 +4,10 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "采购项目管理"
+    number_prefixes = {"project": "ZC"}
+    rule_parameters = {"decentralized_limit_goods": "decimal", "decentralized_limit_works": "decimal",
+                       "mall_max_amount": "decimal"}
+    ledger_holders = ["projects.Project", "projects.ProjectRequest"]  # the documents that hold indicator money
 
     def ready(self):
         from orgs import scope_columns
