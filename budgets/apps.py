@@ -6,6 +6,7 @@ class BudgetsConfig(AppConfig):
     verbose_name = "采购预算管理"
 
     def ready(self):
+        # imports here, not at the top: the app registry is complete only in ready()
         from orgs import signals
 
         from . import ledger

@@ -15,7 +15,7 @@ def parameters_for(user) -> QuerySet:
         return qs
     if not user.is_regulator:
         return qs.none()
-    from orgs.models import Region
+    from orgs.models import Region  # upward: this page leaves core (see ignore_imports in pyproject.toml)
 
     path = user.unit.region_path
     above = [code for code in path.strip("/").split("/") if code]

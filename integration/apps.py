@@ -8,6 +8,7 @@ class IntegrationConfig(AppConfig):
                        "integration_refused_per_window": "int", "integration_requests_per_window": "int"}
 
     def ready(self):
+        # imports here, not at the top: the app registry is complete only in ready()
         from orgs import signals
 
         from .selectors import platform_record_for

@@ -17,7 +17,8 @@ from django.http import Http404
 from access import scope
 from budgets import selectors as budget_selectors
 from core.validation import parse_id
-from orgs.models import Role, Unit
+from orgs.models import Role, Subordination, Unit
+from workflow.models import Status
 
 from .models import InboundMessage, PlatformSubordination, PlatformUnit, region_path_for
 
@@ -96,9 +97,6 @@ def platform_units(user) -> QuerySet:
 
 def platform_subordinations(user) -> QuerySet:
     """一体化隶属关系 next to 政采's own link of the same unit (matched by 单位预算编码)."""
-    from orgs.models import Subordination
-    from workflow.models import Status
-
     prefix = region_prefix(user)
     if prefix is None:
         return PlatformSubordination.objects.none()

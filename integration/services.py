@@ -34,6 +34,7 @@ from audit import services as audit
 from budgets import platform
 from core import params
 from core.errors import BusinessError, NotAllowed
+from orgs.models import Unit
 
 from . import signing, wire
 from .models import (
@@ -365,8 +366,6 @@ def _subordination_div(rec: dict) -> str:
              .values_list("mof_div_code", flat=True).first())
     if known:
         return known
-    from orgs.models import Unit
-
     return Unit.objects.filter(budget_code=rec["agency_code"]).values_list("region__code", flat=True).first() or ""
 
 
@@ -410,8 +409,6 @@ APPLY = {InboundMessage.KIND_INDICATOR: apply_indicators, InboundMessage.KIND_UN
 def rematch_unit(*, actor, unit) -> list[dict]:
     """Re-link the platform's indicators to `unit` by its current 单位预算编码 (after a code correction).
     Only a regulator whose region covers the unit may do it."""
-    from orgs.models import Unit
-
     if not in_jurisdiction(actor, unit):
         raise NotAllowed("只能为本辖区的单位重置预算匹配。")
     if unit.kind != Unit.KIND_PURCHASER:

@@ -8,6 +8,7 @@ class OrgsConfig(AppConfig):
     rule_parameters = {"login_max_failures": "int", "login_lock_minutes": "int"}
 
     def ready(self):
+        # imports here, not at the top: the app registry is complete only in ready()
         from core import params
 
         from . import flows  # noqa: F401  (declares the flows to the engine)

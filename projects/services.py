@@ -27,7 +27,7 @@ from attachments.models import Attachment
 from audit import services as audit
 from budgets import ledger
 from budgets import selectors as budget_selectors
-from core import numbers, params
+from core import catalog, numbers, params
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
@@ -86,8 +86,6 @@ def gov_check(*, unit, kind: str, total: Decimal, declared: bool, categories=(),
     then it is 是 whatever the unit says (forced). Otherwise what the unit declares (是 = the cumulative case).
     Returns {is_gov, forced, limit, over_limit, hits: [(Category, CentralCatalogItem)]}; the form's live hint
     and the save use this same check."""
-    from core import catalog
-
     limit = decentralized_limit(unit, kind, on)
     items = catalog.catalogue(unit.region.code, on)
     hits, seen = [], set()
