@@ -76,10 +76,14 @@ def value(name: str, **kw):
 
 def declared(app_label: str) -> dict[str, str]:
     """The parameters an app declared: {name: kind}."""
-    specs = getattr(apps.get_app_config(app_label), "rule_parameters", None) or {}
+    return _specs(apps.get_app_config(app_label))
+
+
+def _specs(config) -> dict[str, str]:
+    specs = getattr(config, "rule_parameters", None) or {}
     for name, kind in specs.items():
         if kind not in KINDS:
-            raise ImproperlyConfigured(f"{app_label}: rule parameter {name!r} has unknown kind {kind!r}")
+            raise ImproperlyConfigured(f"{config.label}: rule parameter {name!r} has unknown kind {kind!r}")
     return specs
 
 
@@ -123,12 +127,11 @@ def check_reads(app_configs=None) -> list[str]:
     """Every `PARAMS.<name>` and `params.value/lookup("<name>")` in an app's code (tests and migrations
     aside) names a parameter that app declared. Returns the problems as "file:line: message"."""
     problems = []
-    base = Path(__file__).resolve().parent.parent
     for config in app_configs or apps.get_app_configs():
         root = Path(config.path)
-        if base not in root.parents:
+        if {"site-packages", "dist-packages"} & set(root.parts):
             continue  # Django's and third-party apps
-        names = set(declared(config.label))
+        names = set(_specs(config))
         for path in sorted(root.rglob("*.py")):
             rel = path.relative_to(root).parts
             if "tests" in rel or "migrations" in rel or rel[-1].startswith("test_") or rel[-1] == "conftest.py":
@@ -137,7 +140,7 @@ def check_reads(app_configs=None) -> list[str]:
             if "PARAMS." not in text and "params.value(" not in text and "params.lookup(" not in text:
                 continue
             for node in ast.walk(ast.parse(text, filename=str(path))):
-                where = f"{path.relative_to(base)}:{getattr(node, 'lineno', 0)}"
+                where = f"{config.label}/{'/'.join(rel)}:{getattr(node, 'lineno', 0)}"
                 if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
                         and node.value.id == "PARAMS" and node.attr not in names):
                     problems.append(f"{where}: rule parameter {node.attr!r} is not declared by {config.label}")
