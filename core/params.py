@@ -20,13 +20,29 @@ from .models import RuleParameter
 
 KINDS = {RuleParameter.KIND_DECIMAL: Decimal, RuleParameter.KIND_INT: int}
 
-# how to read a region's path in the region tree ("/350000/350100/"): orgs owns the tree and registers it
-_region_path = None
+# the region tree is orgs' (core sits below it): orgs registers how to read it in its ready()
+_tree: dict = {}
 
 
-def set_region_path(fn) -> None:
-    global _region_path
-    _region_path = fn
+def set_region_tree(*, path, codes_under) -> None:
+    """`path(code)`: a region's path ("/350000/350100/") or None; `codes_under(path)`: the codes of the regions at
+    or below a path (a lazy query, usable as a subquery)."""
+    _tree.update(path=path, codes_under=codes_under)
+
+
+def _region_tree(what: str):
+    try:
+        return _tree[what]
+    except KeyError:
+        raise RuntimeError("no region tree registered (orgs registers it in ready())") from None
+
+
+def region_path(region_code: str) -> str | None:
+    return _region_tree("path")(region_code)
+
+
+def region_codes_under(path: str):
+    return _region_tree("codes_under")(path)
 
 
 def region_chain(region_code: str) -> list[str]:
@@ -36,9 +52,7 @@ def region_chain(region_code: str) -> list[str]:
     """
     chain = []
     if region_code:
-        if _region_path is None:
-            raise RuntimeError("no region tree registered (orgs registers it in ready())")
-        path = _region_path(region_code)
+        path = region_path(region_code)
         chain = list(reversed([c for c in (path or region_code).split("/") if c]))
     chain.append("")
     return chain

@@ -12,9 +12,9 @@ class OrgsConfig(AppConfig):
         from core import params
 
         from . import flows  # noqa: F401  (declares the flows to the engine)
-        from .selectors import region_path
+        from .selectors import region_codes_under, region_path
 
-        params.set_region_path(region_path)  # core reads the region tree through orgs, never imports it
+        params.set_region_tree(path=region_path, codes_under=region_codes_under)  # core never imports orgs
 
     def ensure_reference_data(self):
         from .data.regions import seed

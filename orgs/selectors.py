@@ -37,6 +37,10 @@ def region_path(code: str) -> str | None:
     return Region.objects.filter(code=code).values_list("path", flat=True).first()
 
 
+def region_codes_under(path: str) -> QuerySet:
+    return Region.objects.filter(path__startswith=path).values("code")
+
+
 def region_by_code(code: str) -> Region | None:
     """Regions are public reference data: no scope."""
     return Region.objects.filter(code=code).first()

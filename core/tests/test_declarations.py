@@ -67,3 +67,14 @@ def test_the_start_up_check_finds_undeclared_reads(tmp_path):
 
 def test_the_tree_has_no_undeclared_read():
     assert params.check_reads() == []
+
+
+@pytest.mark.django_db
+def test_every_declared_parameter_is_seeded_with_its_declared_kind(world):
+    from django.apps import apps
+
+    declared = {name: kind for config in apps.get_app_configs() for name, kind in params.declared(config.label).items()}
+    assert len(declared) == 10
+    for name, kind in declared.items():
+        kinds = set(RuleParameter.objects.filter(name=name).values_list("kind", flat=True))
+        assert kinds == {kind}, name
