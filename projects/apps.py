@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
     ledger_holders = ["projects.Project", "projects.ProjectRequest"]  # the documents that hold indicator money
 
     def ready(self):
+        # imports here, not at the top: the app registry is complete only in ready()
         from orgs import scope_columns
 
         from . import flows  # noqa: F401  (declares the flows to the engine)
