@@ -151,7 +151,8 @@ def check_reads(app_configs=None) -> list[str]:
             if "tests" in rel or "migrations" in rel or rel[-1].startswith("test_") or rel[-1] == "conftest.py":
                 continue
             text = path.read_text(encoding="utf-8")
-            if "PARAMS." not in text and "params.value(" not in text and "params.lookup(" not in text:
+            if ("PARAMS." not in text and "params.value(" not in text and "params.lookup(" not in text
+                    or path == Path(__file__)):  # this module only names them in its docs
                 continue
             for node in ast.walk(ast.parse(text, filename=str(path))):
                 where = f"{config.label}/{'/'.join(rel)}:{getattr(node, 'lineno', 0)}"
