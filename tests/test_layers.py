@@ -2,6 +2,7 @@
 parameter that its app did not declare."""
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,21 @@ def test_the_import_contracts_are_kept():
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Contracts: 2 kept, 0 broken." in run.stdout
+
+
+def test_the_contracts_catch_an_upward_import_and_a_reach_into_another_apps_internals(tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
+        ".*", "var", "media", "static", "templates", "node_modules", "screenshots", "__pycache__", "*.pyc"))
+    with open(tree / "core" / "numbers.py", "a") as f:
+        f.write("\n\ndef _upward():\n    from projects import models  # noqa\n")
+    with open(tree / "projects" / "views.py", "a") as f:
+        f.write("\n\ndef _internal():\n    from budgets import forms  # noqa\n")
+    run = subprocess.run([str(ROOT / ".venv" / "bin" / "lint-imports"), "--no-cache"], cwd=tree,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    assert "core.numbers -> projects.models" in run.stdout and "projects.views -> budgets.forms" in run.stdout
+    assert "Contracts: 0 kept, 2 broken." in run.stdout
 
 
 def test_run_tests_checks_the_contracts_before_pytest_and_fails_on_them():
