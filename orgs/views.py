@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from access.scope import get_or_404
 from core.errors import BusinessError, FieldErrors
 from core.listing import Column, ListSpec, Tab, render_list
-from integration.selectors import platform_record_for
 from workflow import engine
 from workflow.kit.editing import save_and_submit
 from workflow.models import Status
@@ -30,6 +29,7 @@ from .forms import (
     UnitFilterForm,
 )
 from .models import Role, Subordination, Unit, UnitRegistration
+from .signals import platform_record_for
 
 
 def _require(user, *roles):
