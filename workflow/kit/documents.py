@@ -11,10 +11,8 @@ A document whose save is more than setting fields (lines, money) passes `save=` 
 keeps the rest. Rights are predicates (user) / (user, doc) from access.rights or the app.
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -211,7 +209,7 @@ class DocumentType:
         body = {"id": doc.pk, "number": doc.number, "unit_id": doc.unit_id, "unit_name": doc.unit.name,
                 "status": doc.status, "status_text": doc.status_text, "stage": doc.stage,
                 "version": doc.version, "actions": sorted(engine.available_actions(user, doc)),
-                "fields": {n: _json(getattr(doc, n)) for n in self.field_names()},
+                "fields": {n: actions.json_value(getattr(doc, n)) for n in self.field_names()},
                 "timeline": [{"node_label": r.node_label, "action": r.action, "actor": str(r.actor),
                               "opinion": r.opinion, "at": r.at} for r in engine.timeline(doc)]}
         return body
@@ -255,15 +253,10 @@ class DocumentType:
                     "next_after": rows[limit - 1].pk if len(rows) > limit else None}
 
         def _data(request) -> dict:
-            try:
-                body = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise FieldErrors({"body": "请求体不是合法的 JSON。"}) from exc
-            if not isinstance(body, dict):
-                raise FieldErrors({"body": "请求体必须是 JSON 对象。"})
+            body = actions.json_object(request)
             form = dt.form(data={k: v for k, v in body.items() if k in dt.form.base_fields})
             if not form.is_valid():
-                raise FieldErrors({k: str(v[0]) for k, v in form.errors.items()})
+                raise FieldErrors(actions.form_errors(form))
             return {"data": form.cleaned_data, "version": body.get("version"), "submit": bool(body.get("submit"))}
 
         body_schema = {"content": {"application/json": {"schema": {"type": "object"}}}, "required": True}
@@ -314,16 +307,4 @@ class DocumentType:
 def _display(doc, name: str):
     getter = getattr(doc, f"get_{name}_display", None)
     value = getter() if getter else getattr(doc, name)
-    return value
-
-
-def _json(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    if value.__class__.__name__ == "Decimal":
-        return str(value)
     return value
