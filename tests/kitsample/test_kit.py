@@ -215,3 +215,18 @@ def test_api_requests(w):
     api(w.sub1_reviewer, "post", f"/kitsample/requests/{rid}/approve", {"version": body["version"]})
     n.refresh_from_db()
     assert n.name == "乙"
+
+
+def test_builders_make_rows_of_any_kit_document(db):
+    from orgs.testing import UnitFactory, UserFactory
+    from workflow.kit import testing
+
+    dept = UnitFactory(is_competent=True)
+    unit = UnitFactory(competent=dept)
+    clerk = UserFactory(unit=unit, roles=[Role.CLERK])
+    assert clerk.check_password("Zc@123456") and clerk.has_role(Role.CLERK)
+    draft, pending, done = (testing.build("kitsample", clerk, s) for s in ("draft", "pending", "approved"))
+    assert [d.status for d in (draft, pending, done)] == [Status.DRAFT, Status.PENDING, Status.APPROVED]
+    assert done.stage == "publish" and done.status_text == "待发布"
+    req = testing.build_request("kitsample", clerk, done, "pending")
+    assert (req.kind, req.status, req.proposed) == ("change", Status.PENDING, {"name": "新名称"})
