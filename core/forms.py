@@ -110,6 +110,20 @@ class Form(forms.Form):
             self.add_error(field, message)
 
 
+class YesNoField(forms.TypedChoiceField):
+    """是 / 否 / 全部 of a query form: "1" / "0" / "" from the page, true / false from the API; cleans to
+    True / False / None."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("", "全部"), ("1", "是"), ("0", "否")])
+        kwargs.setdefault("required", False)
+        super().__init__(coerce=lambda v: v == "1", empty_value=None, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return {"true": "1", "false": "0"}.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+
 class ParameterFilterForm(Form):
     name = forms.CharField(label="参数名/说明", required=False)
     region_code = forms.CharField(label="适用区划代码", required=False)

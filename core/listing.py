@@ -441,12 +441,12 @@ class Listing:
 
 
 def build_listing(qs: QuerySet, spec: ListSpec, params: Mapping, *, strict: bool = False,
-                  default_tab: bool = True) -> Listing:
+                  default_tab: bool = True, count_tabs: bool = True) -> Listing:
     """Filter `qs` by the spec's form (bound to `params`), pick the tab, count every tab with the cap.
 
     `strict` (the API): an invalid form or an unknown tab raises FieldErrors (422) instead of showing the
     unfiltered list with the errors beside the fields. `default_tab`: no ?tab= means the first tab (a page) or
-    every row (the API)."""
+    every row (the API). `count_tabs`: False counts only the chosen rows (the API shows no tabs)."""
     form = None
     if spec.form_class:
         form = spec.form_class(params or None)
@@ -463,12 +463,13 @@ def build_listing(qs: QuerySet, spec: ListSpec, params: Mapping, *, strict: bool
     active = asked if asked in keys else (keys[0] if keys and default_tab else "")
     tabs, base = [], qs
     for tab in spec.tabs:
-        count, capped = capped_count(base.filter(tab.q))
-        tabs.append({"key": tab.key, "label": tab.label, "count": count, "capped": capped,
-                     "count_text": count_text(count, capped), "active": tab.key == active})
         if tab.key == active:
             qs = base.filter(tab.q)
-    if active:
+        if count_tabs:
+            count, capped = capped_count(base.filter(tab.q))
+            tabs.append({"key": tab.key, "label": tab.label, "count": count, "capped": capped,
+                         "count_text": count_text(count, capped), "active": tab.key == active})
+    if active and count_tabs:
         count, capped = next((t["count"], t["capped"]) for t in tabs if t["active"])
     else:
         count, capped = capped_count(qs)
@@ -524,7 +525,7 @@ def api_list(request, qs: QuerySet, spec: ListSpec, params: Mapping | None = Non
     cap = count_cap()
     limit = _api_int(params, "limit", API_LIMIT, 1, API_MAX_LIMIT, f"每页条数应为1–{API_MAX_LIMIT}的整数。")
     offset = _api_int(params, "offset", 0, 0, cap, f"跳过条数应为0–{cap}的整数；更深的页请用 next_after 继续翻页。")
-    listing = build_listing(qs, spec, params, strict=True, default_tab=False)
+    listing = build_listing(qs, spec, params, strict=True, default_tab=False, count_tabs=False)
     after = params.get("after")
     if after:
         if offset:
