@@ -349,7 +349,8 @@ def paginate(qs: QuerySet, key: SortKey, params: Mapping, *, per_page: int, coun
         page.has_previous, page.keyset = True, True
     else:
         last = page.num_pages or numbered_pages
-        number = min(page_number(params.get("page")), last)  # beyond the last page: the last page
+        asked = last if str(params.get("last") or "") == "1" else page_number(params.get("page"))
+        number = min(asked, last)  # beyond the last page: the last page
         offset = (number - 1) * per_page
         rows = list(key.apply(qs)[offset: offset + per_page + 1])
         page.rows, page.number = rows[:per_page], number

@@ -122,6 +122,7 @@ def test_numbered_pages_when_the_count_is_known(world):
     body = c.get("/integration/messages/?page=99999999999999999999").content.decode()  # clamped to the last page
     assert "第 3/3 页" in body and _ids(body) == expected[40:]
     assert _link(c.get("/integration/messages/").content.decode(), "末页").endswith("page=3")
+    assert _ids(c.get("/integration/messages/?last=1").content.decode()) == expected[40:]
 
 
 # ---- the sort key -----------------------------------------------------------------------------------------------
@@ -290,6 +291,7 @@ def test_api_walks_by_next_after_with_the_page_order(world, many, small_cap):
     ({"offset": "6"}, "offset", "跳过条数应为0–5的整数；更深的页请用 next_after 继续翻页。"),
     ({"limit": "0"}, "limit", "每页条数应为1–500的整数。"),
     ({"limit": "1e27"}, "limit", "每页条数应为1–500的整数。"),
+    ({"unit_name": "教\x00育"}, "unit_name", "不能包含空字符。"),
 ])
 def test_api_validates_the_query_with_the_page_form(world, query, field, message, small_cap):
     r = client(world.dept_clerk).get("/api/budgets/indicators", query)
