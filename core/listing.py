@@ -35,6 +35,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.errors import FieldErrors
+from core.forms import YesNoField
 
 MAX_PAGE = 10**6  # page numbers and keyset ids beyond this are clamped: SQLite overflows on 2**63
 MAX_KEY = 2**63 - 1
@@ -563,14 +564,16 @@ def list_schema(item, name: str | None = None):
 
 
 def _param_schema(f) -> dict:
+    if isinstance(f, forms.DecimalField):  # before IntegerField: Django's DecimalField is one
+        return {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$"}
     if isinstance(f, forms.IntegerField):
         return {"type": "integer"}
-    if isinstance(f, forms.DecimalField):
-        return {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$"}
     if isinstance(f, forms.DateField):
         return {"type": "string", "format": "date"}
     if isinstance(f, forms.NullBooleanField | forms.BooleanField):
         return {"type": "boolean"}
+    if isinstance(f, YesNoField):
+        return {"type": "string", "enum": ["true", "false", "1", "0"]}
     if isinstance(f, forms.ChoiceField):
         return {"type": "string", "enum": [str(c) for c, _ in f.choices if c != ""]}
     return {"type": "string", **({"maxLength": f.max_length} if getattr(f, "max_length", None) else {})}
