@@ -199,7 +199,8 @@ def test_api_document_and_actions(w):
     body = api(w.sub1_clerk, "post", f"/kitsample/{nid}/publish", {"version": body["version"]}).json()
     assert body["status_text"] == "已发布"
     page = api(w.sub1_clerk, "get", "/kitsample?limit=1").json()
-    assert [d["id"] for d in page["items"]] == [nid] and page["next_after"] is None
+    assert [d["id"] for d in page["items"]] == [nid] and page["next_after"] is None and page["count"] == 1
+    assert api(w.sub1_clerk, "get", "/kitsample?limit=0").status_code == 422
 
 
 def test_api_requests(w):

@@ -26,7 +26,7 @@ from ninja import Status as Http
 from access.scope import get_or_404, scoped
 from core.api import ErrorOut, actor
 from core.errors import BusinessError, FieldErrors, NotAllowed
-from core.listing import Column, ListSpec, Tab, key_after, render_list
+from core.listing import Column, ListSpec, Tab, api_list, list_openapi, list_schema, render_list
 
 from .. import engine
 from ..models import Status
@@ -103,8 +103,8 @@ class DocumentType:
             tabs.append(Tab("approved", "已办结", Q(status=Status.APPROVED)))
         return tabs + [Tab("all", "全部", Q())]
 
-    def list_spec(self, request) -> ListSpec:
-        user = request.user
+    def list_spec(self, request=None) -> ListSpec:
+        user = request.user if request is not None else None
 
         def row_actions(req, doc):
             ops = [("查看", self.url("detail", doc.pk))]
@@ -119,7 +119,8 @@ class DocumentType:
                      Column("更新时间", "updated_at", kind="datetime")],
             tabs=self.tabs if self.tabs is not None else self.default_tabs(),
             form_class=self.filter_form, apply_filters=self.apply_filters, row_actions=row_actions,
-            toolbar=[("新增", self.url("new"))] if self.may_create(user) else [],
+            toolbar=[("新增", self.url("new"))] if user is not None and self.may_create(user) else [],
+            ordering=("-id",),
         )
 
     # ---- writing -------------------------------------------------------------------------------------------
@@ -144,8 +145,7 @@ class DocumentType:
 
     def list_view(self, request):
         self._require(self.may_list(request.user))
-        qs = self.visible(request.user).order_by("-id")
-        return render_list(request, qs, self.list_spec(request))
+        return render_list(request, self.visible(request.user), self.list_spec(request))
 
     def form_view(self, request, pk=None):
         user = request.user
@@ -232,25 +232,16 @@ class DocumentType:
             fields: dict
             timeline: list[dict]
 
-        class PageOut(Schema):
-            items: list[DocOut]
-            next_after: int | None
-
         DocOut.__name__ = f"{self.namespace.title()}Out"
-        PageOut.__name__ = f"{self.namespace.title()}PageOut"
 
-        @router.get(prefix, response={200: PageOut, **ERRORS}, summary=f"{self.title}列表")
-        def list_(request, after: str | None = None, limit: int = 20):
+        @router.get(prefix, response={200: list_schema(DocOut, f"{self.namespace.title()}PageOut"), **ERRORS},
+                    summary=f"{self.title}列表", openapi_extra=list_openapi(self.list_spec()))
+        def list_(request):
             user = actor(request)
             if not dt.may_list(user):
                 raise NotAllowed()
-            qs = dt.visible(user).order_by("-id")
-            if (key := key_after(after)) is not None:
-                qs = qs.filter(pk__lt=key)
-            limit = max(1, min(limit, 200))
-            rows = list(qs[:limit + 1])
-            return {"items": [dt.out(user, d) for d in rows[:limit]],
-                    "next_after": rows[limit - 1].pk if len(rows) > limit else None}
+            body = api_list(request, dt.visible(user), dt.list_spec(request))
+            return {**body, "items": [dt.out(user, d) for d in body["items"]]}
 
         def _data(request) -> dict:
             body = actions.json_object(request)
