@@ -2,7 +2,6 @@
 selector or a service, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -10,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from access import rights
+from access.decorators import requires
 from core.errors import FieldErrors, NotAllowed
 from core.listing import Column, ListSpec, Tab, render_list
-from orgs.models import Role, Unit
 
 from . import selectors, services
 from .forms import (
@@ -27,22 +27,6 @@ from .forms import (
 from .models import BudgetIndicator
 
 LIST_TEMPLATE = "budgets/list.html"
-
-
-def _unit_staff(user) -> bool:
-    """Purchaser staff: the users the 采购预算管理 menu is for."""
-    return (user.unit is not None and user.unit.kind == Unit.KIND_PURCHASER
-            and user.has_role(Role.CLERK, Role.REVIEWER, Role.LEADER, Role.COMPETENT))
-
-
-def _require_unit_staff(user):
-    if not _unit_staff(user):
-        raise PermissionDenied
-
-
-def _require_regulator(user):
-    if not user.is_regulator:
-        raise PermissionDenied
 
 
 def _detail_url(ind):
@@ -110,9 +94,8 @@ def _row_actions(request, ind):
     return [("查看", _detail_url(ind))]
 
 
-@login_required
+@requires(rights.may_view_indicators)
 def indicator_list(request):
-    _require_unit_staff(request.user)
     include = include_subordinates(IndicatorFilterForm, request.GET)
     spec = ListSpec(
         title="指标预算查询", breadcrumb=["采购预算管理", "指标预算查询"], columns=INDICATOR_COLUMNS,
@@ -124,9 +107,8 @@ def indicator_list(request):
         "help": "一体化平台同步到本系统的预算指标；可用金额 = 指标金额 − 已被采购项目占用的金额。"})
 
 
-@login_required
+@requires(rights.may_view_indicators)
 def budget_list(request):
-    _require_unit_staff(request.user)
     include = include_subordinates(BudgetFilterForm, request.GET)
     spec = ListSpec(
         title="采购预算查询", breadcrumb=["采购预算管理", "采购预算查询"], columns=BUDGET_COLUMNS,
@@ -152,11 +134,9 @@ def _field_rows(ind):
     return rows
 
 
-@login_required
+@requires(rights.may_read_indicator)
 def indicator_detail(request, pk):
     user = request.user
-    if not (_unit_staff(user) or user.is_regulator):
-        raise PermissionDenied
     ind = selectors.indicator_for(user, pk)
     if ind is None:
         raise Http404("记录不存在或不在您的权限范围内")
@@ -189,9 +169,8 @@ VIRTUAL_COLUMNS = [
 ]
 
 
-@login_required
+@requires(rights.may_keep_virtual_budgets)
 def virtual_list(request):
-    _require_regulator(request.user)
     spec = ListSpec(
         title="预算管理", breadcrumb=["政府采购", "计划管理", "预算管理"], columns=VIRTUAL_COLUMNS,
         tabs=VALID_TABS, form_class=VirtualFilterForm, apply_filters=_filter, row_actions=_row_actions,
@@ -202,10 +181,9 @@ def virtual_list(request):
         "help": "监管部门为本辖区已入库的采购单位新增的虚拟预算（一体化平台尚未下达等场景）。"})
 
 
-@login_required
+@requires(rights.may_keep_virtual_budgets)
 def virtual_new(request):
     user = request.user
-    _require_regulator(user)
     form = VirtualBudgetForm(request.POST or None, purchasers=selectors.region_purchasers(user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -229,11 +207,10 @@ def virtual_new(request):
 # ---- 指标管理处室 ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(rights.may_keep_budget_offices)
 def office_list(request):
     """指标管理处室 of the regulator's region: list, add (POST), and the regions above read-only."""
     user = request.user
-    _require_regulator(user)
     form = BudgetOfficeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,7 +231,6 @@ def office_list(request):
 
 def _office_action(request, pk, verb, done: str):
     user = request.user
-    _require_regulator(user)
     office = selectors.office_for(user, pk)
     if office is None:
         raise Http404("记录不存在或不在您的权限范围内")
@@ -269,13 +245,13 @@ def _office_action(request, pk, verb, done: str):
     return redirect("budgets:office_list")
 
 
-@login_required
+@requires(rights.may_keep_budget_offices)
 @require_POST
 def office_deactivate(request, pk):
     return _office_action(request, pk, services.budget_office_deactivate, "停用")
 
 
-@login_required
+@requires(rights.may_keep_budget_offices)
 @require_POST
 def office_activate(request, pk):
     return _office_action(request, pk, services.budget_office_activate, "启用")
