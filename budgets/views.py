@@ -148,7 +148,8 @@ def indicator_detail(request, pk):
         "fund_type_label": selectors.fund_type_label(ind.fund_type_code),
         "scenario_label": selectors.VIRTUAL_SCENARIO_LABELS.get(ind.virtual_scenario, ""),
         "overdrawn": -ind.available if ind.available < 0 else None,
-        "back": reverse("budgets:virtual_list") if user.is_regulator else reverse("budgets:indicator_list"),
+        "back": (reverse("budgets:virtual_list") if rights.may_keep_virtual_budgets(user)
+                 else reverse("budgets:indicator_list")),
     })
 
 

@@ -1,5 +1,5 @@
-"""A menu entry as an app declares it in its AppConfig (`menu = [MenuItem(...)]`); the portal assembles the
-left menu tree from every app's entries (portal/menu.py) and shows an entry exactly when its right
+"""A menu entry as an app declares it in its AppConfig (`menu = [MenuItem(...)]`); access assembles the
+left menu tree from every app's entries (access/menu.py) and shows an entry exactly when its right
 (a name in access.rights, the same one the page's `@requires` checks) holds for the user."""
 
 from dataclasses import dataclass

@@ -8,6 +8,3 @@ class PortalConfig(AppConfig):
     menu = [
         MenuItem("系统管理", "通知公告", "portal:bulletin_list", "may_publish_bulletins", 10),
     ]
-
-    def ready(self):
-        from . import checks  # noqa: F401  (registers the menu declaration check)

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
+from access import menu
 from core.menu import MenuItem
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
-from portal import menu
 
 pytestmark = pytest.mark.django_db
 

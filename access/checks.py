@@ -8,4 +8,4 @@ from django.core import checks
 def menu_declarations(app_configs=None, **kwargs):
     from .menu import check_declarations
 
-    return [checks.Error(problem, id="portal.E001") for problem in check_declarations()]
+    return [checks.Error(problem, id="access.E001") for problem in check_declarations()]
