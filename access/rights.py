@@ -91,7 +91,7 @@ def is_unit_staff(user) -> bool:
 
 
 @right
-def is_unit_clerk(user) -> bool:
+def is_clerk(user) -> bool:
     """经办岗 of a budget unit: creates and edits its documents."""
     return in_budget_unit(user) and user.has_role(Role.CLERK)
 
@@ -207,13 +207,13 @@ def may_view_projects(user) -> bool:
 def may_start_project(user) -> bool:
     """新增 a 采购项目立项: a clerk of a budget unit (whether the unit is registered yet is a business check
     with its own message, not a right)."""
-    return is_unit_clerk(user)
+    return is_clerk(user)
 
 
 @right
 def may_change_implementation_form(user) -> bool:
     """实施形式变更 list: a clerk of a budget unit (on its own unit's approved projects)."""
-    return is_unit_clerk(user)
+    return is_clerk(user)
 
 
 @right

@@ -33,7 +33,7 @@ USER_TABLE = {
     "in_purchaser_unit": {"clerk", "reviewer", "leader", "competent", "competent_clerk", "sub_clerk",
                           "fake_regulator"},
     "is_unit_staff": UNIT_STAFF,                     # the 财政局's own clerk too (reg_dept_clerk)
-    "is_unit_clerk": UNIT_CLERKS,
+    "is_clerk": UNIT_CLERKS,
     "may_view_indicators": UNIT_STAFF,               # the same rule as 立项 (may_view_projects)
     "may_read_indicator": UNIT_STAFF | REGULATORS,
     "may_include_subordinates": {"competent", "competent_clerk"},   # the role, or staff of a competent unit
