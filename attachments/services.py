@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from access import rights
 from audit import services as audit
 from core import params
 from core.errors import BusinessError, NotAllowed
@@ -208,7 +209,7 @@ def attachment_upload(*, actor, file, purpose: str = "", target: models.Model | 
 def _own(actor, attachment: Attachment) -> Attachment:
     """Lock the attachment row; only the owning unit may change it."""
     att = Attachment.objects.select_for_update().get(pk=attachment.pk)
-    if getattr(actor, "unit_id", None) != att.unit_id:
+    if not rights.owns_attachment(actor, att):
         raise NotAllowed("只有上传单位可以处理该附件。")
     if att.is_deleted:
         raise BusinessError("附件已删除。", code="attachment_deleted")

@@ -1,11 +1,12 @@
 """附件 upload (JSON for the upload widget) and scoped download."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from access import rights
+from access.decorators import check, requires
 from core.errors import BusinessError, NotAllowed
 
 from . import selectors, services
@@ -22,7 +23,7 @@ CONTENT_TYPES = {
 }
 
 
-@login_required
+@requires(rights.may_upload_attachments)
 @require_POST
 def upload(request):
     try:
@@ -36,7 +37,7 @@ def upload(request):
                         json_dumps_params={"ensure_ascii": False})
 
 
-@login_required
+@requires(rights.is_authenticated)
 @require_GET
 def download(request, pk: int):
     att = selectors.get_for_download(request.user, pk)
@@ -50,12 +51,13 @@ def download(request, pk: int):
     return resp
 
 
-@login_required
+@requires(rights.is_authenticated)
 @require_POST
 def delete(request, pk: int):
     """删除 on a document's form (htmx: the list item is replaced by nothing). Soft delete through the service,
     which refuses once the document was submitted."""
     att = selectors.get_for_download(request.user, pk)  # out of scope: 404
+    check(rights.owns_attachment, request.user, att)  # another unit's, though visible: 403
     try:
         services.attachment_delete(actor=request.user, attachment=att)
     except NotAllowed as exc:

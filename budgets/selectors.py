@@ -15,8 +15,8 @@ from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 
-from access.scope import unit_q
-from orgs.models import Region, Role, Unit
+from access import rights, scope
+from orgs.models import Region, Unit
 
 from .models import BudgetIndicator, BudgetOffice, LedgerEntry
 
@@ -84,33 +84,24 @@ def fund_type_label(code: str) -> str:
 
 
 def may_include_subordinates(user) -> bool:
-    """包含下级单位 widens a purchaser's view to its subordinate tree: staff of a competent unit, or a
-    user holding the competent role."""
-    unit = getattr(user, "unit", None)
-    if unit is None or not user.is_authenticated:
-        return False
-    return user.has_role(Role.COMPETENT) or unit.is_competent
+    """包含下级单位 widens a purchaser's view to its subordinate tree (access.rights)."""
+    return rights.may_include_subordinates(user)
 
 
 def _region_codes_q(region_path: str) -> Q:
     """Indicators not yet matched to a unit, by their 财政区划 inside the region."""
-    codes = Region.objects.filter(path__startswith=region_path).values("code")
-    return Q(unit__isnull=True, mof_div_code__in=codes)
+    return Q(unit__isnull=True, mof_div_code__in=scope.region_codes_below(region_path))
 
 
 def _scope_q(user, include_subordinates: bool) -> Q:
     if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.is_superuser or user.has_role(Role.ADMIN):
-        return Q()
+        return scope.nothing()
+    if rights.is_admin(user):
+        return Q()  # before the OR below: Q() | x is x
     if user.is_regulator:
-        return unit_q(user, prefix="unit__") | _region_codes_q(user.unit.region_path)
-    unit = user.unit
-    if unit is None:
-        return Q(pk__in=[])
-    if include_subordinates and may_include_subordinates(user):
-        return Q(unit__path__startswith=unit.path)
-    return Q(unit_id=unit.pk)
+        # a regulator sees its region whatever 包含下级单位 says, and the unmatched indicators of its region
+        return scope.scope_q(user, BudgetIndicator) | _region_codes_q(user.unit.region_path)
+    return scope.scope_q(user, BudgetIndicator, include_subordinates=include_subordinates)
 
 
 def procurement_budgets(user, include_subordinates: bool = True) -> QuerySet:
@@ -126,7 +117,7 @@ def indicators(user, *, include_subordinates: bool = False) -> QuerySet:
 
 def virtual_budgets(user) -> QuerySet:
     """The regulator's 预算管理: virtual budgets of its region."""
-    if not user.is_authenticated or not (user.is_regulator or user.is_superuser or user.has_role(Role.ADMIN)):
+    if not (rights.is_regulator(user) or rights.is_admin(user)):
         return BudgetIndicator.objects.none()
     return procurement_budgets(user).filter(source=BudgetIndicator.SOURCE_VIRTUAL)
 
@@ -158,7 +149,7 @@ def region_purchasers(user) -> QuerySet:
     unit elsewhere is answered exactly like a missing one."""
     if not user.is_authenticated or not user.is_regulator:
         return Unit.objects.none()
-    return (Unit.objects.filter(kind=Unit.KIND_PURCHASER, region_path__startswith=user.unit.region_path)
+    return (Unit.objects.filter(scope.region_q(user, Unit, unit_field=""), kind=Unit.KIND_PURCHASER)
             .select_related("region").order_by("region__code", "name"))
 
 

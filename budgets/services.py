@@ -8,6 +8,7 @@ writes indicators in `integration`. Here: the regulator's 新增虚拟预算 and
 from django.db import transaction
 from django.utils import timezone
 
+from access import rights
 from audit import services as audit
 from core import numbers
 from core.errors import FieldErrors, NotAllowed
@@ -110,7 +111,7 @@ def validate_virtual_budget(actor, data: dict) -> tuple[dict, dict]:
 def virtual_budget_create(*, actor, data: dict) -> BudgetIndicator:
     """新增虚拟预算: a regulator gives a registered purchaser unit of its region a budget (source 'virtual')
     for one of the listed scenarios. All or nothing: the number, the row and its audit row."""
-    if not actor.is_regulator:
+    if not rights.may_keep_virtual_budgets(actor):
         raise NotAllowed("只有监管部门可以新增预算。")
     clean, errors = validate_virtual_budget(actor, data)
     if errors:
@@ -150,9 +151,9 @@ def _office_order(value, region) -> tuple[int | None, str | None]:
 
 def _require_office_keeper(actor, office: BudgetOffice | None = None) -> None:
     """Only a regulator keeps offices, and only those of its own region (a city does not edit the province's)."""
-    if not actor.is_regulator:
+    if not rights.may_keep_budget_offices(actor):
         raise NotAllowed("只有监管部门可以维护指标管理处室。")
-    if office is not None and office.region_id != actor.unit.region_id:
+    if office is not None and not rights.may_keep_office(actor, office):
         raise NotAllowed("只能维护本区划的指标管理处室。")
 
 

@@ -2,16 +2,16 @@
 selector or a service, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from access import rights
+from access.decorators import requires
 from core.errors import FieldErrors, NotAllowed
 from core.listing import render_list
-from orgs.models import Role, Unit
 
 from . import lists, selectors, services
 from .forms import (
@@ -27,33 +27,15 @@ from .models import BudgetIndicator
 LIST_TEMPLATE = "budgets/list.html"
 
 
-def _unit_staff(user) -> bool:
-    """Purchaser staff: the users the 采购预算管理 menu is for."""
-    return (user.unit is not None and user.unit.kind == Unit.KIND_PURCHASER
-            and user.has_role(Role.CLERK, Role.REVIEWER, Role.LEADER, Role.COMPETENT))
-
-
-def _require_unit_staff(user):
-    if not _unit_staff(user):
-        raise PermissionDenied
-
-
-def _require_regulator(user):
-    if not user.is_regulator:
-        raise PermissionDenied
-
-
-@login_required
+@requires(rights.may_view_indicators)
 def indicator_list(request):
-    _require_unit_staff(request.user)
     qs = selectors.indicators(request.user, include_subordinates=include_subordinates(IndicatorFilterForm, request.GET))
     return render_list(request, qs, lists.indicator_spec(), template=LIST_TEMPLATE, extra={
         "help": "一体化平台同步到本系统的预算指标；可用金额 = 指标金额 − 已被采购项目占用的金额。"})
 
 
-@login_required
+@requires(rights.may_view_indicators)
 def budget_list(request):
-    _require_unit_staff(request.user)
     qs = selectors.procurement_budgets(request.user,
                                        include_subordinates=include_subordinates(BudgetFilterForm, request.GET))
     return render_list(request, qs, lists.budget_spec(), template=LIST_TEMPLATE, extra={
@@ -74,11 +56,9 @@ def _field_rows(ind):
     return rows
 
 
-@login_required
+@requires(rights.may_read_indicator)
 def indicator_detail(request, pk):
     user = request.user
-    if not (_unit_staff(user) or user.is_regulator):
-        raise PermissionDenied
     ind = selectors.indicator_for(user, pk)
     if ind is None:
         raise Http404("记录不存在或不在您的权限范围内")
@@ -90,22 +70,21 @@ def indicator_detail(request, pk):
         "fund_type_label": selectors.fund_type_label(ind.fund_type_code),
         "scenario_label": selectors.VIRTUAL_SCENARIO_LABELS.get(ind.virtual_scenario, ""),
         "overdrawn": -ind.available if ind.available < 0 else None,
-        "back": reverse("budgets:virtual_list") if user.is_regulator else reverse("budgets:indicator_list"),
+        "back": (reverse("budgets:virtual_list") if rights.may_keep_virtual_budgets(user)
+                 else reverse("budgets:indicator_list")),
     })
 
 
-@login_required
+@requires(rights.may_keep_virtual_budgets)
 def virtual_list(request):
-    _require_regulator(request.user)
     spec = lists.virtual_spec(toolbar=[("新增预算", reverse("budgets:virtual_new"))])
     return render_list(request, selectors.virtual_budgets(request.user), spec, template=LIST_TEMPLATE, extra={
         "help": "监管部门为本辖区已入库的采购单位新增的虚拟预算（一体化平台尚未下达等场景）。"})
 
 
-@login_required
+@requires(rights.may_keep_virtual_budgets)
 def virtual_new(request):
     user = request.user
-    _require_regulator(user)
     form = VirtualBudgetForm(request.POST or None, purchasers=selectors.region_purchasers(user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,11 +108,10 @@ def virtual_new(request):
 # ---- 指标管理处室 ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(rights.may_keep_budget_offices)
 def office_list(request):
     """指标管理处室 of the regulator's region: list, add (POST), and the regions above read-only."""
     user = request.user
-    _require_regulator(user)
     form = BudgetOfficeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +132,6 @@ def office_list(request):
 
 def _office_action(request, pk, verb, done: str):
     user = request.user
-    _require_regulator(user)
     office = selectors.office_for(user, pk)
     if office is None:
         raise Http404("记录不存在或不在您的权限范围内")
@@ -169,13 +146,13 @@ def _office_action(request, pk, verb, done: str):
     return redirect("budgets:office_list")
 
 
-@login_required
+@requires(rights.may_keep_budget_offices)
 @require_POST
 def office_deactivate(request, pk):
     return _office_action(request, pk, services.budget_office_deactivate, "停用")
 
 
-@login_required
+@requires(rights.may_keep_budget_offices)
 @require_POST
 def office_activate(request, pk):
     return _office_action(request, pk, services.budget_office_activate, "启用")

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from access.scope import is_admin
+from access import rights
 from audit import services as audit
 
 from . import params
@@ -14,14 +14,7 @@ from .models import RuleParameter, WorkdayAdjustment
 
 def _may_set_region(actor, region_code: str) -> bool:
     """A regulator sets parameters for its own region and those below it; an admin for any."""
-    if is_admin(actor):
-        return True
-    if not actor.is_regulator:  # the role alone is not enough: a regulator unit too
-        return False
-    if not region_code:
-        return False
-    path = params.region_path(region_code)
-    return path is not None and path.startswith(actor.unit.region_path)
+    return rights.may_set_parameters(actor, region_code)
 
 
 @transaction.atomic
@@ -55,7 +48,7 @@ def parameter_add(*, actor, data: dict) -> RuleParameter:
 
 @transaction.atomic
 def workday_set(*, actor, date, is_working_day: bool, reason: str) -> WorkdayAdjustment:
-    if not is_admin(actor):  # the calendar is national: no regional regulator sets it
+    if not rights.may_set_workdays(actor):  # the calendar is national: no regional regulator sets it
         raise NotAllowed("工作日调整由系统管理员维护。")
     if not (reason or "").strip():
         raise FieldErrors({"reason": "请填写说明。"})

@@ -1,11 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from access.scope import is_admin
+from access import rights
+from access.decorators import requires
 
 from . import selectors
 from .errors import FieldErrors, NotAllowed
@@ -13,16 +12,6 @@ from .forms import ParameterFilterForm, ParameterForm, WorkdayForm
 from .listing import Column, ListSpec, render_list
 from .models import WorkdayAdjustment
 from .services import parameter_add, workday_set
-
-
-def _require_param_keeper(user):
-    if not (user.is_regulator or is_admin(user)):
-        raise PermissionDenied
-
-
-def _require_admin(user):
-    if not is_admin(user):
-        raise PermissionDenied
 
 
 def _filter_params(qs, data):
@@ -33,9 +22,8 @@ def _filter_params(qs, data):
     return qs
 
 
-@login_required
+@requires(rights.may_keep_parameters)
 def parameter_list(request):
-    _require_param_keeper(request.user)
     spec = ListSpec(
         title="规则参数", breadcrumb=["系统管理", "规则参数"], export_name="规则参数", per_page=30,
         columns=[Column("参数名", "name"), Column("参数说明", "label"),
@@ -50,9 +38,8 @@ def parameter_list(request):
     return render_list(request, selectors.parameters_for(request.user), spec)
 
 
-@login_required
+@requires(rights.may_keep_parameters)
 def parameter_new(request):
-    _require_param_keeper(request.user)
     initial = {}
     if request.GET.get("from"):
         src = selectors.parameters_for(request.user).filter(pk=request.GET["from"]).first()
@@ -77,9 +64,8 @@ def parameter_new(request):
         "help": "参数不修改旧值：新增一个带生效日期的新版本，单据按其日期取当时有效的取值。"})
 
 
-@login_required
+@requires(rights.may_set_workdays)
 def workday_list(request):
-    _require_admin(request.user)
     spec = ListSpec(
         title="工作日调整", breadcrumb=["系统管理", "工作日调整"], export_name="工作日调整",
         columns=[Column("日期", "date", kind="date"),
@@ -90,9 +76,8 @@ def workday_list(request):
     return render_list(request, WorkdayAdjustment.objects.select_related("created_by"), spec)
 
 
-@login_required
+@requires(rights.may_set_workdays)
 def workday_new(request):
-    _require_admin(request.user)
     form = WorkdayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

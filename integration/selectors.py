@@ -17,7 +17,7 @@ from django.http import Http404
 from access import scope
 from budgets import selectors as budget_selectors
 from core.validation import parse_id
-from orgs.models import Role, Subordination, Unit
+from orgs.models import Subordination, Unit
 from workflow.models import Status
 
 from .models import InboundMessage, PlatformSubordination, PlatformUnit, region_path_for
@@ -31,20 +31,19 @@ def platform_record_for(credit_code: str) -> PlatformUnit | None:
 
 def region_prefix(user) -> str | None:
     """'' = everything (administrator); a region path for a regulator; None = nothing."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser or user.has_role(Role.ADMIN):
-        return ""
-    if user.is_regulator:
-        return user.unit.region_path
-    return None
+    return scope.jurisdiction(user)
+
+
+def _region_scope(user, model, field: str = "region_path", *, above: bool = False) -> Q:
+    """Rows placed by their own region path: the administrator all, a regulator its region (and, with
+    `above`, the regions above it)."""
+    return scope.scope_q(user, model, unit_field=None, region_field=field, above=above)
 
 
 def in_region(qs: QuerySet, user, field: str = "region_path") -> QuerySet:
-    prefix = region_prefix(user)
-    if prefix is None:
+    if region_prefix(user) is None:
         return qs.none()
-    return qs.filter(**{f"{field}__startswith": prefix}) if prefix else qs
+    return qs.filter(_region_scope(user, qs.model, field))
 
 
 def messages(user, kind: str | None = None) -> QuerySet:
@@ -61,22 +60,13 @@ def message_or_404(user, pk: int) -> InboundMessage:
     return msg
 
 
-def _units_inside(prefix: str) -> QuerySet:
-    return Unit.objects.filter(region_path__startswith=prefix) if prefix else Unit.objects.all()
+def _units_inside(user) -> QuerySet:
+    return Unit.objects.filter(_region_scope(user, Unit))
 
 
-def _codes_outside(prefix: str, field: str) -> QuerySet:
-    """`field` values (credit or budget codes) of 政采 units outside the region."""
-    return Unit.objects.exclude(region_path__startswith=prefix).exclude(**{field: ""}).values(field)
-
-
-def _region_and_above(prefix: str) -> Q:
-    """Rows of the region, its subregions and the regions above it (a superior unit may be provincial)."""
-    if not prefix:
-        return Q()
-    parts = [p for p in prefix.split("/") if p]
-    above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
-    return Q(region_path__startswith=prefix) | Q(region_path__in=above)
+def _codes_outside(user, field: str) -> QuerySet:
+    """`field` values (credit or budget codes) of 政采 units outside the regulator's region."""
+    return Unit.objects.exclude(_region_scope(user, Unit)).exclude(**{field: ""}).values(field)
 
 
 def platform_units(user) -> QuerySet:
@@ -84,14 +74,14 @@ def platform_units(user) -> QuerySet:
     prefix = region_prefix(user)
     if prefix is None:
         return PlatformUnit.objects.none()
-    zc = _units_inside(prefix).filter(credit_code=OuterRef("credit_code")).exclude(credit_code="").order_by("pk")
+    zc = _units_inside(user).filter(credit_code=OuterRef("credit_code")).exclude(credit_code="").order_by("pk")
     qs = PlatformUnit.objects.annotate(
         zc_unit_id=Subquery(zc.values("pk")[:1]),
         zc_unit_name=Subquery(zc.values("name")[:1]),
         zc_budget_code=Coalesce(Subquery(zc.values("budget_code")[:1]), Value("")),
     )
     if prefix:
-        qs = qs.exclude(credit_code__in=_codes_outside(prefix, "credit_code"))
+        qs = qs.exclude(credit_code__in=_codes_outside(user, "credit_code"))
     return in_region(qs, user)
 
 
@@ -100,9 +90,10 @@ def platform_subordinations(user) -> QuerySet:
     prefix = region_prefix(user)
     if prefix is None:
         return PlatformSubordination.objects.none()
-    local = _units_inside(prefix)
+    local = _units_inside(user)
     zc = local.filter(budget_code=OuterRef("agency_code")).exclude(budget_code="").order_by("pk")
-    names = PlatformUnit.objects.filter(_region_and_above(prefix)).order_by("-fiscal_year", "-id")
+    # the region, its subregions and the regions above it (a superior unit may be provincial)
+    names = PlatformUnit.objects.filter(_region_scope(user, PlatformUnit, above=True)).order_by("-fiscal_year", "-id")
     pending = Subordination.objects.filter(unit__in=local, unit__budget_code=OuterRef("agency_code"),
                                            status=Status.PENDING).order_by("-id")
     qs = PlatformSubordination.objects.annotate(
@@ -115,14 +106,12 @@ def platform_subordinations(user) -> QuerySet:
         zc_pending_code=Subquery(pending.values("competent_unit__budget_code")[:1]),
     )
     if prefix:
-        qs = qs.exclude(agency_code__in=_codes_outside(prefix, "budget_code"))
+        qs = qs.exclude(agency_code__in=_codes_outside(user, "budget_code"))
     return in_region(qs, user)
 
 
 def rematch_candidates(user, q: str = "") -> QuerySet:
     """Purchaser units of the regulator's region, searched by name, 单位预算编码 or 统一社会信用代码."""
-    from django.db.models import Q
-
     qs = scope.units(user).filter(kind=Unit.KIND_PURCHASER).select_related("region")
     q = (q or "").strip()
     if q:

@@ -6,12 +6,12 @@ Thin: check the role, read through selectors (scoped to the regulator's region),
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.shortcuts import render
 from django.urls import reverse
 
+from access import rights
+from access.decorators import requires
 from core.errors import BusinessError
 from core.listing import Column, ListSpec, Tab, render_list
 
@@ -24,30 +24,21 @@ from .forms import (
 from .models import InboundMessage
 
 
-def _require_regulator(user):
-    """Regulators (their region) and the system administrator (everything); anyone else 403."""
-    if selectors.region_prefix(user) is None:
-        raise PermissionDenied
-
-
-@login_required
+@requires(rights.may_view_integration)
 def indicator_messages(request):
     """一体化预算管理: the indicators the budget platform pushed, as messages."""
-    _require_regulator(request.user)
     return render_list(request, selectors.messages(request.user, InboundMessage.KIND_INDICATOR),
                        lists.indicator_message_spec())
 
 
-@login_required
+@requires(rights.may_view_integration)
 def message_list(request):
     """接收消息日志: every inbound message of every kind, refused ones included."""
-    _require_regulator(request.user)
     return render_list(request, selectors.messages(request.user), lists.message_spec())
 
 
-@login_required
+@requires(rights.may_view_integration)
 def message_detail(request, pk):
-    _require_regulator(request.user)
     msg = selectors.message_or_404(request.user, pk)
     try:
         pretty = json.dumps(json.loads(msg.body), ensure_ascii=False, indent=2)
@@ -88,10 +79,9 @@ def _zc_unit_link(row):
     return reverse("orgs:unit_detail", args=[row.zc_unit_id]) if row.zc_unit_id else None
 
 
-@login_required
+@requires(rights.may_view_integration)
 def unit_list(request):
     """一体化单位基本信息: the platform's unit records and whether 政采's unit agrees on the 单位预算编码."""
-    _require_regulator(request.user)
     spec = ListSpec(
         title="一体化单位基本信息", breadcrumb=["一体化", "一体化单位基本信息"],
         columns=[
@@ -134,10 +124,9 @@ def _filter_subs(qs, data):
     return qs
 
 
-@login_required
+@requires(rights.may_view_integration)
 def subordination_list(request):
     """一体化隶属关系: what the platform says, next to 政采's own link. Never changes orgs by itself."""
-    _require_regulator(request.user)
     spec = ListSpec(
         title="一体化隶属关系", breadcrumb=["一体化", "一体化单位基本信息", "一体化隶属关系"],
         columns=[
@@ -164,10 +153,9 @@ def subordination_list(request):
 # ---- 重置预算匹配 ----------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(rights.may_view_integration)
 def rematch(request):
     """重置预算匹配: pick a unit of the region and re-link the platform's indicators to it by its current code."""
-    _require_regulator(request.user)
     form = RematchSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     result, done_unit = None, None

@@ -30,6 +30,17 @@ def registered() -> list[ScopeColumns]:
     return list(_REGISTRY)
 
 
+def column_for(model, attr: str, unit_field: str = "unit") -> str | None:
+    """The column of `model` that copies `attr` (e.g. "region_path") of the unit named by `unit_field`, if
+    the model declared one: access.scope filters on it instead of joining the unit."""
+    for r in _REGISTRY:
+        if r.model is model and r.unit_field == unit_field:
+            for col, source in r.columns.items():
+                if source == attr:
+                    return col
+    return None
+
+
 def values_for(model, unit) -> dict:
     """The scope columns a new or saved row of `model` takes from its unit."""
     for r in _REGISTRY:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access import rights
+from access.decorators import requires
 from access.scope import get_or_404
 from core.errors import BusinessError, FieldErrors
 from core.listing import Column, ListSpec, Tab, render_list
@@ -28,13 +30,8 @@ from .forms import (
     SubordinationRequestForm,
     UnitFilterForm,
 )
-from .models import Role, Subordination, Unit, UnitRegistration
+from .models import Role, Subordination, UnitRegistration
 from .signals import platform_record_for
-
-
-def _require(user, *roles):
-    if not user.has_role(*roles):
-        raise PermissionDenied
 
 
 def _client_ip(request):
@@ -69,7 +66,7 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-@login_required
+@requires(rights.is_authenticated)
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
     errors = {}
@@ -94,12 +91,9 @@ def _current_registration(unit):
     return UnitRegistration.objects.filter(unit=unit).order_by("-id").first()
 
 
-@login_required
+@requires(rights.may_keep_registration)
 def my_registration(request):
     user = request.user
-    if user.unit is None or not user.unit.is_budget_unit:
-        raise PermissionDenied
-    _require(user, Role.CLERK, Role.REVIEWER, Role.COMPETENT)
     reg = _current_registration(user.unit)
     editing = request.GET.get("edit") == "1" or request.method == "POST"
     can_edit = user.has_role(Role.CLERK) and (reg is None or reg.is_editable or reg.status == Status.APPROVED)
@@ -156,9 +150,8 @@ def _filter_registrations(qs, data):
     return qs
 
 
-@login_required
+@requires(rights.may_review_registrations)
 def registration_review_list(request):
-    _require(request.user, Role.REGULATOR)
     spec = ListSpec(
         title="审核采购单位信息", breadcrumb=["主体管理", "招标人管理", "采购单位", "审核采购单位信息"],
         columns=REG_COLUMNS, form_class=RegistrationFilterForm, apply_filters=_filter_registrations,
@@ -210,9 +203,8 @@ def _filter_units(qs, data):
     return qs
 
 
-@login_required
+@requires(rights.may_review_registrations)
 def member_list(request):
-    _require(request.user, Role.REGULATOR)
     spec = ListSpec(
         title="查看采购单位信息", breadcrumb=["主体管理", "招标人管理", "采购单位", "查看采购单位信息"],
         columns=[
@@ -253,12 +245,9 @@ def _unit_or_404(user, pk):
 # ---- 隶属关系 -----------------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(rights.may_set_subordination)
 def my_subordination(request):
     user = request.user
-    if user.unit is None or user.unit.kind != Unit.KIND_PURCHASER:
-        raise PermissionDenied
-    _require(user, Role.CLERK)
     candidates = selectors.competent_candidates(user.unit)
     form = SubordinationRequestForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
@@ -298,9 +287,8 @@ def _filter_subs(qs, data):
     return qs
 
 
-@login_required
+@requires(rights.may_confirm_subordinates)
 def subordination_confirm_list(request):
-    _require(request.user, Role.COMPETENT)
     spec = ListSpec(
         title="下级单位隶属确认", breadcrumb=["单位管理", "下级单位隶属确认"], columns=SUB_COLUMNS,
         form_class=SubordinationFilterForm, apply_filters=_filter_subs, export_name="隶属关系",
@@ -313,9 +301,8 @@ def subordination_confirm_list(request):
     return render_list(request, qs, spec)
 
 
-@login_required
+@requires(rights.may_review_registrations)
 def subordination_list(request):
-    _require(request.user, Role.REGULATOR)
     spec = ListSpec(
         title="查看/解除隶属关系", breadcrumb=["主体管理", "查看/解除隶属关系"], columns=SUB_COLUMNS,
         form_class=SubordinationFilterForm, apply_filters=_filter_subs, export_name="隶属关系",

@@ -1,6 +1,6 @@
-from django.db.models import Q
 from django.urls import reverse
 
+from access import scope
 from workflow.engine import FLOWS
 from workflow.selectors import awaiting_review, my_open
 
@@ -8,14 +8,11 @@ from .models import Bulletin
 
 
 def bulletins_for(user):
-    """Notices of the user's region and every region above it; a regulator also sees those below."""
+    """Notices of the user's region and every region above it; a regulator also sees those below. Notices are
+    addressed to regions, so the administrator has no wider view here."""
     if user.unit is None:
         return Bulletin.objects.none()
-    path = user.unit.region_path
-    ancestors = ["/" + "/".join(path.strip("/").split("/")[: i + 1]) + "/" for i in range(path.count("/") - 1)]
-    q = Q(region_path__in=ancestors)
-    if user.is_regulator:
-        q |= Q(region_path__startswith=path)
+    q = scope.region_q(user, Bulletin, unit_field=None, region_field="region_path", above=True)
     return Bulletin.objects.filter(q).select_related("published_by")
 
 

@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from access import rights
 from audit import services as audit
 from core.errors import FieldErrors, NotAllowed
 
@@ -8,7 +9,7 @@ from .models import Bulletin
 
 @transaction.atomic
 def bulletin_publish(*, actor, title: str, body: str) -> Bulletin:
-    if not actor.is_regulator:
+    if not rights.may_publish_bulletins(actor):
         raise NotAllowed("只有监管部门可以发布通知。")
     errors = {}
     if not (title or "").strip():

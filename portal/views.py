@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from access import rights
+from access.decorators import requires
 from core.errors import FieldErrors
 from core.forms import Form
 from core.listing import Column, ListSpec, render_list
@@ -14,7 +14,7 @@ from workflow.selectors import inbox_counts
 from . import selectors, services
 
 
-@login_required
+@requires(rights.is_authenticated)
 def workbench(request):
     return render(request, "portal/workbench.html", {
         "inbox": inbox_counts(request.user),
@@ -23,7 +23,7 @@ def workbench(request):
     })
 
 
-@login_required
+@requires(rights.is_authenticated)
 def bulletin(request, pk):
     item = selectors.bulletins_for(request.user).filter(pk=pk).first()
     if item is None:
@@ -36,10 +36,8 @@ class BulletinForm(Form):  # core's base form: Chinese messages
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}))
 
 
-@login_required
+@requires(rights.may_publish_bulletins)
 def bulletin_list(request):
-    if not request.user.is_regulator:
-        raise PermissionDenied
     spec = ListSpec(
         title="通知公告", breadcrumb=["系统管理", "通知公告"], export_name="通知公告",
         columns=[Column("标题", "title", link=lambda b: reverse("portal:bulletin", args=[b.pk])),
@@ -51,10 +49,8 @@ def bulletin_list(request):
     return render_list(request, qs, spec)
 
 
-@login_required
+@requires(rights.may_publish_bulletins)
 def bulletin_new(request):
-    if not request.user.is_regulator:
-        raise PermissionDenied
     form = BulletinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

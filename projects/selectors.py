@@ -2,12 +2,12 @@
 
 For the benchmark and the other project work, the entry points are:
 
-- `visible_q(user) -> Q` — the rows a user may see, on the project's own columns (no join): own unit
-  (`unit_id = …`), the subordinate tree for a competent unit (`unit_id IN (…)`, the ids read from the small
-  unit table by its materialized path), the jurisdiction for a regulator (`region_path IN (…)`, the region
-  paths read from the region table). Equality lists keep every filter an index lookup on
-  (unit, status, -id) / (region_path, status, -id) whatever the database collation; the same rows as
-  access.scope.scoped(Project.objects.all(), user) (tested).
+- `visible_q(user) -> Q` — the rows a user may see, on the project's own columns (no join), built by
+  access.scope from the declared scope columns (projects/apps.py): own unit (`unit_id = …`), the subordinate
+  tree for a competent unit (`unit_id IN (…)`, the ids read from the small unit table by its materialized
+  path), the jurisdiction for a regulator (`region_path IN (…)`, the region paths read from the region table).
+  Equality lists keep every filter an index lookup on (unit, status, -id) / (region_path, status, -id)
+  whatever the database collation.
 - `projects_for(user, *, tab=None, filters=None) -> QuerySet` — the unit-side list (采购项目立项): what the user
   sees through their unit, tab 'todo' (待处理: not yet approved) or 'done' (已办结: approved), ordered by -id.
 - `region_projects(user, *, tab=None, filters=None) -> QuerySet` — the regulator's 项目查询: every project of
@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from access import scope
 from core.listing import key_after, page_number
 from core.models import Category
-from orgs.models import Region, Role, Unit
 from workflow.models import Status
 
 from .models import ContentLine, FundLine, Project, ProjectRequest
@@ -62,45 +62,26 @@ def pending_revokes(projects) -> dict:
 
 
 def _region_paths(region_path: str) -> list[str]:
-    return list(Region.objects.filter(path__startswith=region_path).values_list("path", flat=True))
+    return scope.region_paths_below(region_path)
 
 
 def _unit_ids(user) -> list[int]:
     """The units a user sees through their unit: their own, plus the subordinate tree for a competent unit."""
-    unit = user.unit
-    if unit is None:
-        return []
-    if user.has_role(Role.COMPETENT) and unit.path:
-        return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-    return [unit.pk]
+    return scope.unit_ids(user)
 
 
 def unit_side_q(user) -> Q:
     """Projects of the user's unit (and of its subordinates for a competent unit)."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    ids = _unit_ids(user)
-    if not ids:
-        return Q(pk__in=[])
-    return Q(unit_id=ids[0]) if len(ids) == 1 else Q(unit_id__in=ids)
+    return scope.unit_side_q(user, Project)
 
 
 def region_q(user) -> Q:
-    """Projects of units in the regulator's region (and the regions below it)."""
-    if not (user.is_authenticated and user.is_regulator):
-        return Q(pk__in=[])
-    return Q(region_path__in=_region_paths(user.unit.region_path))
+    """Projects of units in the regulator's region (and the regions below it): the declared `region_path` copy."""
+    return scope.region_q(user, Project)
 
 
 def visible_q(user) -> Q:
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if user.has_role(Role.ADMIN) or user.is_superuser:
-        return Q()
-    q = unit_side_q(user)
-    if user.is_regulator:
-        q |= region_q(user)
-    return q
+    return scope.scope_q(user, Project)
 
 
 def visible(user) -> QuerySet:

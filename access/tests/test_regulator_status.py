@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from access import menu
 from core.errors import NotAllowed
 from core.services import parameter_add, workday_set
 from orgs.models import Region, Role
 from orgs.testing import make_unit, make_user
-from portal import menu
 from portal.models import Bulletin
 from portal.selectors import bulletins_for
 from portal.services import bulletin_publish
