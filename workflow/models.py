@@ -113,3 +113,53 @@ class RequestDocument(Reviewable):
 
     class Meta:
         abstract = True
+
+
+class WorkItem(models.Model):
+    """One open piece of work on a document: derived from the document by `workflow.inbox.refresh`, never
+    edited by hand. 待我审核 rows name the node the document waits at and where its reviewers sit; 待我处理
+    rows name the clerks who still hold it. 工作台 and every 待处理 list read these rows, so the inbox is one
+    indexed query whatever the number of flows."""
+
+    REVIEW = "review"   # 待我审核: waiting at a node
+    OPEN = "open"       # 待我处理: being edited, returned, withdrawn, or submitted and still withdrawable
+    KINDS = [(REVIEW, "待审核"), (OPEN, "待处理")]
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    document = GenericForeignKey("content_type", "object_id")
+    doc_type = models.CharField(max_length=32)
+    kind = models.CharField(max_length=8, choices=KINDS)
+    node = models.CharField(max_length=20, blank=True, default="")   # '' for a 待我处理 row
+    node_label = models.CharField(max_length=40, blank=True, default="")
+    role = models.CharField(max_length=20)            # the role that acts
+    # where the acting users sit (engine.OWN_UNIT, engine.REGULATOR, …), relative to `unit`
+    place = models.CharField(max_length=20)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    # copies of `unit`'s region (orgs.scope_columns keeps them): a regulator's rows are found by region alone
+    region = models.ForeignKey("orgs.Region", null=True, on_delete=models.CASCADE, related_name="+")
+    region_path = models.CharField(max_length=64, default="")
+    # a row for one user only (the submitter's 撤回); null: every holder of `role` at the place
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE,
+                                     related_name="+")   # never offered to them for review
+    # for display without touching the document's table
+    number = models.CharField(max_length=40)
+    title = models.CharField(max_length=200, blank=True, default="")
+    doc_unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_name = models.CharField(max_length=200, blank=True, default="")
+    status_text = models.CharField(max_length=20, blank=True, default="")
+    since = models.DateTimeField()   # the document's last change when the row was written
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待办事项"
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="workitem_doc"),
+            # own-unit reviews and the clerk's own rows: (unit, role) equality, then the kind
+            models.Index(fields=["unit", "role", "place", "kind", "doc_type"], name="workitem_unit"),
+            # a regulator's reviews: (region, role) equality over the regions it is responsible for
+            models.Index(fields=["region", "role", "place", "kind", "doc_type"], name="workitem_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.doc_type}#{self.object_id} {self.kind} {self.node or self.role}"
