@@ -55,8 +55,6 @@ def cards(page) -> dict:
 
 def add_work_in_every_flow(w, n: int):
     """n more documents in each flow waiting for `w.busy` (reviews) or with its unit's clerks (mine)."""
-    from projects import requests as rq
-
     for _ in range(n):
         k = next(_seq)
         sub_unit = make_unit(f"福建省教育厅直属单位{k}", region_code="350000", budget_code=f"35009{k:04d}")

@@ -121,7 +121,7 @@ def test_work_items_agree_with_the_per_flow_queries(flow, people, competent, ste
     try:
         clerks = [next(u for u in users if u.unit_id == unit.pk and u.has_role(Role.CLERK)) for unit in units]
         docs = [registration_save(actor=c, data=registration_data(c.unit, is_competent=k))
-                for c, k in zip(clerks, competent)]
+                for c, k in zip(clerks, competent, strict=True)]
         done = []
         for action, i, pick, flag in steps:
             doc = UnitRegistration.objects.get(pk=docs[i].pk)
