@@ -52,6 +52,9 @@ def todo_items(user, limit: int = 15) -> list[TodoItem]:
         flow = FLOWS.get(w.doc_type)
         if flow is None:
             continue
-        verb = "审核" if w.kind == WorkItem.REVIEW else ("撤回" if w.user_id else "处理")
+        if w.kind == WorkItem.STAGE:
+            verb = w.node_label   # the stage's action: 发布, 备案 …
+        else:
+            verb = "审核" if w.kind == WorkItem.REVIEW else ("撤回" if w.user_id else "处理")
         items.append(TodoItem(flow.label, verb, reverse(flow.url_name, args=[w.object_id]), w))
     return items

@@ -7,47 +7,53 @@ for every flow together instead of two to four COUNTs per flow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 
+from access import places
 from orgs.models import Unit
-from orgs.selectors import regions_reviewed_by
 
 from . import engine  # a module reference: engine imports this module too, so no names are taken at import
 from .models import Action, Status, WorkItem
 
 
 def rows_for(doc) -> list[WorkItem]:
-    """The work items a document stands for right now (not saved)."""
+    """The work items a document stands for right now (not saved). Each mirrors a button of
+    engine.available_actions: 审核 at the current node, 编辑/提交 and 撤回 of the clerks, a stage's action."""
     flow = engine.flow_for(doc)
-    wanted: list[tuple[str, str, str, str, str, int, int | None]] = []   # kind, node, label, role, place, unit, user
+    wanted = []   # (kind, code, label, role, place, unit field, for one user)
     if doc.status == Status.PENDING and doc.current_node:
-        # the node it waits at, as decided when it got there (a condition is not re-evaluated here)
+        # the node it waits at, as decided when it got there (a condition is not evaluated again)
         node = flow.node(doc.current_node)
-        wanted.append((WorkItem.REVIEW, node.code, node.label, node.role, node.where,
-                       getattr(doc, f"{node.unit_field}_id"), None))
+        wanted.append((WorkItem.REVIEW, node.code, node.label, node.role, node.where, node.unit_field, None))
         if doc.last_action == Action.SUBMIT and doc.submitted_by_id:
-            # still withdrawable, by the submitter alone
-            wanted.append((WorkItem.OPEN, "", "", flow.submit_role, engine.OWN_UNIT, doc.unit_id,
+            # still withdrawable, by the submitter alone (the engine asks nothing else of them)
+            wanted.append((WorkItem.OPEN, "", "", flow.submit_role, flow.submit_where, flow.submit_unit_field,
                            doc.submitted_by_id))
     elif doc.is_editable:
-        wanted.append((WorkItem.OPEN, "", "", flow.submit_role, engine.OWN_UNIT, doc.unit_id, None))
+        wanted.append((WorkItem.OPEN, "", "", flow.submit_role, flow.submit_where, flow.submit_unit_field, None))
+    elif doc.status == Status.APPROVED and doc.stage and (stage := flow.stage(doc.stage)) is not None:
+        wanted.append((WorkItem.STAGE, stage.code, stage.action_label, stage.role, stage.where, stage.unit_field,
+                       None))
     if not wanted:
         return []
-    units = Unit.objects.only("name", "region_id", "region_path").in_bulk({doc.unit_id} | {w[5] for w in wanted})
+    unit_ids = {doc.unit_id} | {getattr(doc, f"{w[5]}_id", None) for w in wanted}
+    units = Unit.objects.only("name", "kind", "region_path", "competent_id").in_bulk(unit_ids - {None})
     ct = ContentType.objects.get_for_model(type(doc))
     title = str(doc)[:200]
-    return [
-        WorkItem(content_type=ct, object_id=doc.pk, doc_type=flow.doc_type, kind=kind, node=node,
-                 node_label=label, role=role, place=place, unit_id=unit_id, region_id=units[unit_id].region_id,
-                 region_path=units[unit_id].region_path, user_id=user_id, submitted_by_id=doc.submitted_by_id,
-                 number=doc.number, title=title, doc_unit_id=doc.unit_id, unit_name=units[doc.unit_id].name,
-                 status_text=doc.status_text, since=doc.updated_at)
-        for kind, node, label, role, place, unit_id, user_id in wanted
-    ]
+    rows = []
+    for kind, code, label, role, place, unit_field, user_id in wanted:
+        unit = units.get(getattr(doc, f"{unit_field}_id", None))
+        if unit is None or (place == places.AGENCY and unit.kind not in places.AGENCY_KINDS):
+            continue   # nobody sits there (places.sits_at says no to everyone): no row
+        rows.append(WorkItem(
+            content_type=ct, object_id=doc.pk, doc_type=flow.doc_type, kind=kind, node=code, node_label=label,
+            role=role, place=place, unit_id=unit.pk, acting_unit_id=places.place_unit_id(place, unit),
+            region_path=unit.region_path, user_id=user_id, submitted_by_id=doc.submitted_by_id,
+            number=doc.number, title=title, doc_unit_id=doc.unit_id, unit_name=units[doc.unit_id].name,
+            status_text=doc.status_text, since=doc.updated_at))
+    return rows
 
 
 def refresh(doc) -> None:
@@ -60,15 +66,16 @@ def refresh(doc) -> None:
 
 def rebuild(flows=None, *, out=None) -> int:
     """Rewrite every document's work items (the backfill, and a repair after a flow's nodes changed).
-    Only documents that can have any are read: pending, draft and withdrawn ones."""
+    Only documents that can have any are read: pending, draft and withdrawn ones, approved ones in a stage."""
     total = 0
     for flow in (flows or engine.FLOWS.values()):
         ct = ContentType.objects.get_for_model(flow.model)
         with transaction.atomic():
             WorkItem.objects.filter(content_type=ct).delete()
             rows: list[WorkItem] = []
-            for doc in flow.model._base_manager.filter(
-                    status__in=[Status.PENDING, Status.DRAFT, Status.WITHDRAWN]).iterator(chunk_size=500):
+            live = Q(status__in=[Status.PENDING, Status.DRAFT, Status.WITHDRAWN]) | Q(status=Status.APPROVED,
+                                                                                      stage__gt="")
+            for doc in flow.model._base_manager.filter(live).iterator(chunk_size=500):
                 rows.extend(rows_for(doc))
                 if len(rows) >= 500:
                     total += len(WorkItem.objects.bulk_create(rows))
@@ -98,54 +105,53 @@ def backfill_for_migration(apps, schema_editor) -> None:
 # ---- who acts on which row ----------------------------------------------------------------------------
 
 
-def _own_unit(user) -> Q:
-    return Q(unit_id=user.unit_id)
+def units_changed(unit_ids) -> int:
+    """orgs.scope_columns listener: a unit's competent unit changed, so did the acting unit of its rows at the
+    COMPETENT place (region paths are copied by the registered columns)."""
+    changed = 0
+    for row in (WorkItem.objects.filter(place=places.COMPETENT, unit_id__in=unit_ids)
+                .values("pk", "acting_unit_id", "unit__competent_id")):
+        if row["acting_unit_id"] != row["unit__competent_id"]:
+            changed += WorkItem.objects.filter(pk=row["pk"]).update(acting_unit_id=row["unit__competent_id"])
+    return changed
 
 
-def _regulator(user) -> Q | None:
-    # the regions it is responsible for are computed now, so a new regulator below takes its region over
-    # at once, exactly as engine.can_act_at decides
+def _regions_q(user) -> Q | None:
+    """The rows at a region place that this regulator is responsible for, decided now from where the regulator
+    units are (as places.regulator_region does): under its region, except under a region below with its own
+    regulator — for FINANCE one of city level or above, and a county regulator is never FINANCE."""
     if not user.is_regulator:
         return None
-    return Q(region_id__in=regions_reviewed_by(user))
-
-
-def _places() -> dict[str, Callable]:
-    """Where → the rows a user acts on there. A new place of the engine adds its filter here."""
-    return {engine.OWN_UNIT: _own_unit, engine.REGULATOR: _regulator}
-
-
-def review_q(user) -> Q | None:
-    """待我审核: rows at a node whose role the user holds, at a place the user sits, not their own submission."""
-    roles = sorted(user.role_codes)
-    if not roles:
-        return None
-    places = Q(pk__in=[])
-    for where, place_q in _places().items():
-        q = place_q(user)
-        if q is not None:
-            places |= Q(place=where) & q
-    return Q(kind=WorkItem.REVIEW, role__in=roles) & places & ~Q(submitted_by_id=user.pk)
-
-
-def open_q(user) -> Q | None:
-    """待我处理: the unit's documents still with the clerks, and the user's own withdrawable submissions."""
-    roles = sorted(user.role_codes)
-    if not roles:
-        return None
-    return (Q(kind=WorkItem.OPEN, role__in=roles, place=engine.OWN_UNIT, unit_id=user.unit_id)
-            & (Q(user__isnull=True) | Q(user_id=user.pk)))
+    region = user.unit.region
+    below = list(Unit.objects.filter(kind=Unit.KIND_REGULATOR, region__path__startswith=region.path)
+                 .exclude(region_id=region.pk).values_list("region__path", "region__level").distinct())
+    q = Q(pk__in=[])
+    for place, skip_county in ((places.REGULATOR, False), (places.FINANCE, True)):
+        if skip_county and region.level == "county":
+            continue
+        part = Q(place=place, region_path__startswith=region.path)
+        for path, level in below:
+            if not (skip_county and level == "county"):
+                part &= ~Q(region_path__startswith=path)
+        q |= part
+    return q
 
 
 def work_q(user, *, review: bool = True, mine: bool = True) -> Q | None:
+    """The rows this user acts on: a role they hold, where they sit; never a review of their own submission;
+    a row for one user only to that user. `review`: 待我审核; `mine`: 待我处理."""
     if not user.is_authenticated or user.unit_id is None:
         return None
-    parts = [q for q in ((review_q(user) if review else None), (open_q(user) if mine else None)) if q is not None]
-    if not parts:
-        return None
-    q = parts[0]
-    for p in parts[1:]:
-        q |= p
+    kinds = ([WorkItem.REVIEW] if review else []) + ([WorkItem.OPEN, WorkItem.STAGE] if mine else [])
+    roles = sorted(user.role_codes)
+    where = Q(acting_unit_id=user.unit_id)
+    if (regions := _regions_q(user)) is not None:
+        where |= regions
+    q = Q(kind__in=kinds, role__in=roles, user__isnull=True) & where
+    if review:
+        q &= ~Q(kind=WorkItem.REVIEW, submitted_by_id=user.pk)
+    if mine:
+        q |= Q(kind=WorkItem.OPEN, user_id=user.pk)
     return q
 
 

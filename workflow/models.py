@@ -116,29 +116,30 @@ class RequestDocument(Reviewable):
 
 
 class WorkItem(models.Model):
-    """One open piece of work on a document: derived from the document by `workflow.inbox.refresh`, never
-    edited by hand. 待我审核 rows name the node the document waits at and where its reviewers sit; 待我处理
-    rows name the clerks who still hold it. 工作台 and every 待处理 list read these rows, so the inbox is one
-    indexed query whatever the number of flows."""
+    """One open piece of work on a document, derived from it by `workflow.inbox.refresh` (never edited by hand):
+    待我审核 rows name the node the document waits at; 待我处理 rows the clerks who still hold it, or the
+    post-approval stage (待发布 …) it waits in. Each row says who acts — a role at a place (access.places)
+    relative to `unit` — so 工作台 and every 待处理 list are one indexed query whatever the number of flows."""
 
     REVIEW = "review"   # 待我审核: waiting at a node
     OPEN = "open"       # 待我处理: being edited, returned, withdrawn, or submitted and still withdrawable
-    KINDS = [(REVIEW, "待审核"), (OPEN, "待处理")]
+    STAGE = "stage"     # 待我处理: approved, waiting in a stage (待发布 → 发布)
+    KINDS = [(REVIEW, "待审核"), (OPEN, "待处理"), (STAGE, "待办理")]
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     document = GenericForeignKey("content_type", "object_id")
     doc_type = models.CharField(max_length=32)
     kind = models.CharField(max_length=8, choices=KINDS)
-    node = models.CharField(max_length=20, blank=True, default="")   # '' for a 待我处理 row
+    node = models.CharField(max_length=24, blank=True, default="")   # the node or stage code; '' for OPEN
     node_label = models.CharField(max_length=40, blank=True, default="")
     role = models.CharField(max_length=20)            # the role that acts
-    # where the acting users sit (engine.OWN_UNIT, engine.REGULATOR, …), relative to `unit`
-    place = models.CharField(max_length=20)
+    place = models.CharField(max_length=20)           # where the actors sit, relative to `unit` (access.places)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
-    # copies of `unit`'s region (orgs.scope_columns keeps them): a regulator's rows are found by region alone
-    region = models.ForeignKey("orgs.Region", null=True, on_delete=models.CASCADE, related_name="+")
-    region_path = models.CharField(max_length=64, default="")
+    # the one unit whose staff act (own unit, agency, the unit's competent unit); null for a region place
+    acting_unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    # `unit`'s region path (orgs.scope_columns keeps it): a regulator's rows are a prefix range of it
+    region_path = models.CharField(max_length=64, default="", db_index=True)
     # a row for one user only (the submitter's 撤回); null: every holder of `role` at the place
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE,
@@ -155,10 +156,9 @@ class WorkItem(models.Model):
         verbose_name = verbose_name_plural = "待办事项"
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="workitem_doc"),
-            # own-unit reviews and the clerk's own rows: (unit, role) equality, then the kind
-            models.Index(fields=["unit", "role", "place", "kind", "doc_type"], name="workitem_unit"),
-            # a regulator's reviews: (region, role) equality over the regions it is responsible for
-            models.Index(fields=["region", "role", "place", "kind", "doc_type"], name="workitem_region"),
+            # a unit's staff: (acting unit, role) equality; the counts group by doc_type and kind
+            models.Index(fields=["acting_unit", "role", "kind", "doc_type"], name="workitem_acting_unit"),
+            models.Index(fields=["place", "region_path"], name="workitem_region"),
         ]
 
     def __str__(self):

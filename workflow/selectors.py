@@ -20,8 +20,10 @@ def awaiting_review(user, flow: Flow) -> QuerySet:
 
 
 def my_open(user, flow: Flow) -> QuerySet:
-    """My unit's documents still with me: being edited, returned, withdrawn, or submitted and withdrawable."""
-    ids = inbox.items_for(user, review=False).filter(doc_type=flow.doc_type).values("object_id")
+    """My unit's documents still with me: being edited, returned, withdrawn, or submitted and withdrawable
+    (not the approved ones waiting in a stage: those are `inbox.items_for(user, review=False)` too)."""
+    ids = (inbox.items_for(user, review=False).filter(doc_type=flow.doc_type, kind=WorkItem.OPEN)
+           .values("object_id"))
     return flow.model.objects.filter(pk__in=ids)
 
 
@@ -41,7 +43,8 @@ def inbox_counts(user) -> list[InboxRow]:
     for flow in FLOWS.values():
         c = counts.get(flow.doc_type, {})
         if c:
-            rows.append(InboxRow(flow, c.get(WorkItem.REVIEW, 0), c.get(WorkItem.OPEN, 0)))
+            # 待我处理: still with the clerks, or waiting in a stage (待发布 …) for them
+            rows.append(InboxRow(flow, c.get(WorkItem.REVIEW, 0), c.get(WorkItem.OPEN, 0) + c.get(WorkItem.STAGE, 0)))
     return rows
 
 
