@@ -45,6 +45,8 @@ def workbench(user):
     c.get("/")   # warm the per-process caches (content types, the menu) outside the count
     with CaptureQueriesContext(connection) as ctx:
         page = c.get("/").content.decode()
+    inbox = [q for q in ctx.captured_queries if "workflow_workitem" in q["sql"]]
+    assert len(inbox) == 2, inbox   # the cards (GROUP BY doc_type, kind) and the 待处理事项 rows
     return page, len(ctx.captured_queries)
 
 
@@ -91,7 +93,7 @@ def test_workbench_costs_the_same_queries_for_one_flow_or_every_flow(busy, monke
         monkeypatch.setitem(engine.FLOWS, f"extra_{i}", replace(engine.FLOWS["project"], doc_type=f"extra_{i}"))
     page, more = workbench(w.busy)
     assert more == one_flow, (one_flow, more)
-    assert one_flow <= 12, one_flow   # session, user, roles, menu, bulletins, the two inbox queries
+    assert one_flow <= 8, one_flow   # session, user, roles, unit, bulletins and the two inbox queries
     counts = {r.flow.doc_type: (r.to_review, r.mine) for r in selectors.inbox_counts(w.busy)}
     assert counts == {"registration": (0, 1), "subordination": (3, 0), "project": (3, 3),
                       "project_request": (3, 0)}
