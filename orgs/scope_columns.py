@@ -5,6 +5,9 @@ unit's region or competent unit changes, in the caller's transaction.
 Apps register in their AppConfig.ready():
 
     scope_columns.register(Project, unit_field="unit", columns={"region_path": "region_path", "unit_path": "path"})
+
+Derived rows that a column copy cannot express (a work item acted on by the unit's competent unit) subscribe
+with `on_refresh(fn)`: fn(unit_ids) is called with the same units and returns the rows it changed.
 """
 
 from dataclasses import dataclass
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, Subquery
 
 _REGISTRY: list["ScopeColumns"] = []
+_LISTENERS: list = []
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,11 @@ class ScopeColumns:
 def register(model, *, unit_field: str = "unit", columns: dict) -> None:
     if not any(r.model is model and r.unit_field == unit_field for r in _REGISTRY):
         _REGISTRY.append(ScopeColumns(model, unit_field, dict(columns)))
+
+
+def on_refresh(fn) -> None:
+    if fn not in _LISTENERS:
+        _LISTENERS.append(fn)
 
 
 def registered() -> list[ScopeColumns]:
@@ -70,4 +79,6 @@ def refresh_scope_columns(units) -> int:
             stale |= ~Q(**{col: Subquery(source.values(attr)[:1])})
         changed += (r.model._base_manager.filter(**{f"{r.unit_field}_id__in": unit_ids}).filter(stale)
                     .update(**{col: Subquery(source.values(attr)[:1]) for col, attr in r.columns.items()}))
+    for fn in _LISTENERS:
+        changed += fn(unit_ids)
     return changed

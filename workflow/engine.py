@@ -10,7 +10,6 @@ transaction.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,21 +23,18 @@ from access.places import AGENCY, COMPETENT, FINANCE, OWN_UNIT, REGULATOR  # noq
 from audit import services as audit
 from core.errors import BusinessError, NotAllowed, StaleError
 
+from . import inbox
 from .models import EDITABLE, Action, ReviewRecord, Status
 
 Hook = Callable | str | None
 
 
-@functools.cache
-def _import(path: str):
-    return import_string(path)
-
-
 def resolve(hook: Hook):
-    """A hook given as a callable or as a dotted path ("projects.services.project_reserve")."""
+    """A hook given as a callable or as a dotted path ("projects.services.project_reserve"), looked up when it
+    runs (not cached: a module attribute replaced later, e.g. by a test, is the one called)."""
     if hook is None or callable(hook):
         return hook
-    return _import(hook)
+    return import_string(hook)
 
 
 @dataclass(frozen=True)
@@ -243,6 +239,7 @@ def _transition(doc, actor, action: str, node: Node | None, opinion: str, change
     doc.last_action = action
     doc.version += 1
     doc.save()
+    inbox.refresh(doc)  # its work items follow the new state, in this transaction
     if node_code:
         _record(doc, actor, action, node_code, node_label, opinion, before)
     else:
@@ -268,6 +265,7 @@ def saved(doc, actor, *, before: dict | None = None, fields: list[str] | None = 
     audit.record(actor=actor, action=f"{flow_for(doc).doc_type}.save", obj=doc, before=before or {},
                  after=audit.snapshot(doc, fields) if fields else audit.snapshot(doc))
     _node_record(doc, actor, Action.SAVE, None, "", {"status": doc.status})
+    inbox.refresh(doc)  # a new draft is 待我处理; a saved one shows its new title
 
 
 @transaction.atomic

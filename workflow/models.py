@@ -113,3 +113,53 @@ class RequestDocument(Reviewable):
 
     class Meta:
         abstract = True
+
+
+class WorkItem(models.Model):
+    """One open piece of work on a document, derived from it by `workflow.inbox.refresh` (never edited by hand):
+    待我审核 rows name the node the document waits at; 待我处理 rows the clerks who still hold it, or the
+    post-approval stage (待发布 …) it waits in. Each row says who acts — a role at a place (access.places)
+    relative to `unit` — so 工作台 and every 待处理 list are one indexed query whatever the number of flows."""
+
+    REVIEW = "review"   # 待我审核: waiting at a node
+    OPEN = "open"       # 待我处理: being edited, returned, withdrawn, or submitted and still withdrawable
+    STAGE = "stage"     # 待我处理: approved, waiting in a stage (待发布 → 发布)
+    KINDS = [(REVIEW, "待审核"), (OPEN, "待处理"), (STAGE, "待办理")]
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    document = GenericForeignKey("content_type", "object_id")
+    doc_type = models.CharField(max_length=32)
+    kind = models.CharField(max_length=8, choices=KINDS)
+    node = models.CharField(max_length=24, blank=True, default="")   # the node or stage code; '' for OPEN
+    node_label = models.CharField(max_length=40, blank=True, default="")
+    role = models.CharField(max_length=20)            # the role that acts
+    place = models.CharField(max_length=20)           # where the actors sit, relative to `unit` (access.places)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    # the one unit whose staff act (own unit, agency, the unit's competent unit); null for a region place
+    acting_unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.CASCADE, related_name="+")
+    # `unit`'s region path (orgs.scope_columns keeps it): a regulator's rows are a prefix range of it
+    region_path = models.CharField(max_length=64, default="", db_index=True)
+    # a row for one user only (the submitter's 撤回); null: every holder of `role` at the place
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE,
+                                     related_name="+")   # never offered to them for review
+    # for display without touching the document's table
+    number = models.CharField(max_length=40)
+    title = models.CharField(max_length=200, blank=True, default="")
+    doc_unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_name = models.CharField(max_length=200, blank=True, default="")
+    status_text = models.CharField(max_length=20, blank=True, default="")
+    since = models.DateTimeField()   # the document's last change when the row was written
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待办事项"
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="workitem_doc"),
+            # a unit's staff: (acting unit, role) equality; the counts group by doc_type and kind
+            models.Index(fields=["acting_unit", "role", "kind", "doc_type"], name="workitem_acting_unit"),
+            models.Index(fields=["place", "region_path"], name="workitem_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.doc_type}#{self.object_id} {self.kind} {self.node or self.role}"

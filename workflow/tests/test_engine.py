@@ -413,14 +413,26 @@ def test_inbox_counts(staff, flow):
     assert next(r for r in selectors.inbox_counts(staff.reviewer1)).flow is flow
 
 
-def test_done_by_lists_approved_documents_in_scope(staff, flow):
+def test_done_by_lists_finished_documents_the_user_acted_on(staff, flow):
     doc = submitted(staff)
     assert ids(selectors.done_by(staff.clerk1, flow)) == []
     engine.approve(doc, staff.reviewer1)
     engine.approve(doc, staff.fz_reg)
-    assert ids(selectors.done_by(staff.clerk1, flow)) == [doc.pk]
-    assert ids(selectors.done_by(staff.fj_reg, flow)) == [doc.pk]     # in the province's region
-    assert ids(selectors.done_by(staff.jx_reg, flow)) == []
+    for user in (staff.clerk1, staff.reviewer1, staff.fz_reg):          # submitted, reviewed, approved
+        assert ids(selectors.done_by(user, flow)) == [doc.pk], user
+    # in scope but never acted on it: not their 已办结
+    for user in (staff.clerk2, staff.reviewer2, staff.fz_reg2, staff.fj_reg, staff.jx_reg, staff.other_clerk):
+        assert ids(selectors.done_by(user, flow)) == [], user
+
+
+def test_done_by_leaves_out_what_never_finished(staff, flow):
+    doc = submitted(staff)
+    engine.reject(doc, staff.reviewer1, "退回")                        # returned
+    assert ids(selectors.done_by(staff.clerk1, flow)) == ids(selectors.done_by(staff.reviewer1, flow)) == []
+    engine.discard(doc, staff.clerk1)                                  # 放弃: kept as withdrawn
+    assert ids(selectors.done_by(staff.clerk1, flow)) == ids(selectors.done_by(staff.reviewer1, flow)) == []
+    other = submitted(staff, clerk=staff.other_clerk)
+    engine.withdraw(other, staff.other_clerk)
     assert ids(selectors.done_by(staff.other_clerk, flow)) == []
 
 
