@@ -91,7 +91,7 @@ def generate(n_projects: int, n_units: int) -> None:
     cols = ["created_at", "updated_at", "number", "status", "current_node", "last_action", "version", "created_by_id",
             "unit_id", "name", "fiscal_year", "implementation_form", "procurement_kind", "summary", "total_amount",
             "is_gov_procurement", "cumulative_reason", "contact_name", "contact_phone", "used_by", "unit_path",
-            "region_path"]
+            "region_path", "demand_summary", "expected_month", "submitted_at", "approved_at"]
     connection.ensure_connection()
     raw = connection.connection
     with raw.cursor() as cur, cur.copy(f"COPY projects_project ({', '.join(cols)}) FROM STDIN") as copy:
@@ -104,7 +104,8 @@ def generate(n_projects: int, n_units: int) -> None:
                             "submit" if status == "pending" else "", 1, clerk_id, unit_id,
                             f"{rnd.choice(NAMES)}项目{i}", 2026, rnd.choice(FORMS), rnd.choice(KINDS), "",
                             f"{rnd.randint(1000, 3000000)}.00", status == "approved", "", "", "", "",
-                            f"/{unit_id}/", region_path])
+                            f"/{unit_id}/", region_path, "满足日常工作需要", f"2026-{1 + i % 12:02d}-01",
+                            ts if status in ("pending", "approved") else None, ts if status == "approved" else None])
     raw.commit()
     with connection.cursor() as cur:
         cur.execute("ANALYZE projects_project")

@@ -7,17 +7,12 @@ looks and behaves the same.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import quote
 
-import xlsxwriter
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -108,7 +103,9 @@ def render_list(request, qs: QuerySet, spec: ListSpec, template: str = "partials
         if tab.key == active:
             qs = base.filter(tab.q)
     if request.GET.get("export") == "xlsx":
-        return export_xlsx(qs, spec)
+        from . import exports  # not at import time: it loads models and the task queue
+
+        return exports.export_response(request, qs, spec)
     page = Paginator(qs, spec.per_page).get_page(page_number(request.GET.get("page")))
     rows = []
     for obj in page.object_list:
@@ -129,29 +126,11 @@ def render_list(request, qs: QuerySet, spec: ListSpec, template: str = "partials
     return render(request, template, context)
 
 
-def export_xlsx(qs: QuerySet, spec: ListSpec) -> HttpResponse:
-    """All filtered rows (not just the page), constant memory, Chinese headers."""
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
-    ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", spec.title)[:31] or "Sheet1")
-    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
-    money = wb.add_format({"num_format": "#,##0.00"})
-    for c, col in enumerate(spec.columns):
-        ws.write(0, c, col.label, head)
-        ws.set_column(c, c, 14 if col.kind in ("money", "date") else 24)
-    for r, obj in enumerate(qs.iterator(chunk_size=2000), start=1):
-        for c, col in enumerate(spec.columns):
-            value = col.get(obj)
-            if col.kind == "money" and value is not None:
-                ws.write_number(r, c, float(value), money)
-            else:
-                ws.write_string(r, c, _cell_text(col, value))
-    wb.close()
-    name = f"{spec.export_name}_{timezone.localdate():%Y%m%d}.xlsx"
-    resp = HttpResponse(buf.getvalue(),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
+def export_xlsx(qs: QuerySet, spec: ListSpec):
+    """Kept for list views that call it directly; the export lives in core/exports.py."""
+    from . import exports
+
+    return exports.export_xlsx(qs, spec)
 
 
 # ---- filter dropdowns ---------------------------------------------------------------------------------------
