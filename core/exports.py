@@ -135,7 +135,7 @@ def export_list(job_id: int) -> str:
     try:
         replay(job)
     except ExportRefused as exc:
-        progress.fail(str(exc))
+        progress.fail(str(exc), permanent=True)
         return "refused"
     except Exception as exc:
         progress.fail(f"导出出错（{type(exc).__name__}）")

@@ -89,9 +89,10 @@ class Progress:
             fields["done"] = self.job.total
         self._save(**fields)
 
-    def fail(self, message: str):
-        """失败 — unless the retry wrapper will run the job again, then back to 排队中 saying so."""
-        retry = will_retry()
+    def fail(self, message: str, *, permanent: bool = False):
+        """失败 — unless the retry wrapper will run the job again (the task re-raises), then back to 排队中
+        saying so. `permanent`: the task gives up now (it does not re-raise)."""
+        retry = None if permanent else will_retry()
         if retry:
             text = f"第{retry[0]}次执行失败：{message}；将于 {timezone.localtime(retry[1]):%H:%M:%S} 自动重试"
             self._save(state=JobProgress.QUEUED, message=text[:500])
