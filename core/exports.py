@@ -35,7 +35,8 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
+from django.db.models import QuerySet, signals
+from django.db.models.base import ModelState
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.test import RequestFactory
@@ -290,9 +291,129 @@ def rows(qs: QuerySet, columns):
                       for path in [_relation_path(qs.model, c.value.split(".")[:-1])] if path})
     if related and qs.query.select_related is not True:
         qs = qs.select_related(*related)
-    get = [c.get for c in columns]
-    for obj in qs.iterator(chunk_size=CHUNK):
-        yield [g(obj) for g in get]
+    source = _fast_source(qs)
+    if source is None:
+        get = [_instance_getter(qs.model, c) for c in columns]
+        for obj in qs.iterator(chunk_size=CHUNK):
+            yield [g(obj) for g in get]
+        return
+    # one values_list() row per record: field columns read the tuple, the others the object built from it
+    paths, pairs = source
+    get = [_tuple_getter(qs.model, c, paths) or _on_object(_instance_getter(qs.model, c)) for c in columns]
+    for row, obj in pairs:
+        yield [g(row, obj) for g in get]
+
+
+def _on_object(getter):
+    return lambda row, obj: getter(obj)
+
+
+def _tuple_getter(model, col, paths: list[str]):
+    """A getter of the values_list() row for a field column (or its get_X_display), else None."""
+    if callable(col.value):
+        return None
+    found = _field_path(model, col.value)
+    if found is not None:
+        path = found[0] if "__" in found[0] else found[1].attname
+        if path not in paths:
+            return None
+        i = paths.index(path)
+        return lambda row, obj: row[i]
+    m = _DISPLAY.match(col.value)
+    found = _field_path(model, m.group(1)) if m else None
+    if found is None or not found[1].choices or found[1].attname not in paths:
+        return None
+    labels = {k: str(v) for k, v in found[1].flatchoices}
+    i = paths.index(found[1].attname)
+    return lambda row, obj: labels.get(row[i], row[i])
+
+
+def instances(qs: QuerySet):
+    """qs.iterator() for an export: the same objects, built without Model.__init__ (see _fast_source)."""
+    source = _fast_source(qs)
+    if source is None:
+        yield from qs.iterator(chunk_size=CHUNK)
+        return
+    for _row, obj in source[1]:
+        yield obj
+
+
+def _fast_source(qs: QuerySet):
+    """(paths, iterator of (values_list row, object)) for a plain query (concrete fields, select_related one
+    level deep, no init signals), the objects built without Model.__init__ and its signals, which cost as much
+    as writing the cells; None for any other query (the caller uses qs.iterator())."""
+    model = qs.model
+    related = qs.query.select_related
+    plain = (not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model)
+             and not qs.query.deferred_loading[0] and not qs.query.annotations and not qs.query.extra
+             and not getattr(qs, "_prefetch_related_lookups", ()) and related is not True)
+    rels = []
+    for name, sub in (related or {}).items():
+        if not plain:
+            break
+        field = model._meta.get_field(name)
+        if sub or not field.many_to_one or signals.post_init.has_listeners(field.related_model) \
+                or signals.pre_init.has_listeners(field.related_model):
+            plain = False
+            break
+        rels.append((name, field.related_model, [f.attname for f in field.related_model._meta.concrete_fields]))
+    if not plain:
+        return None
+    local = [f.attname for f in model._meta.concrete_fields]
+    paths = local + [f"{name}__{a}" for name, _, attnames in rels for a in attnames]
+
+    def pairs():
+        db, new, n = qs.db, model.__new__, len(local)
+        for row in qs.values_list(*paths).iterator(chunk_size=CHUNK):
+            obj = new(model)
+            obj.__dict__.update(zip(local, row[:n], strict=True))
+            state = obj._state = ModelState()
+            state.adding, state.db = False, db
+            start = n
+            for name, rel_model, attnames in rels:
+                values = row[start:start + len(attnames)]
+                start += len(attnames)
+                if values[attnames.index(rel_model._meta.pk.attname)] is None:  # a LEFT JOIN without a row
+                    state.fields_cache[name] = None
+                    continue
+                rel = rel_model.__new__(rel_model)
+                rel.__dict__.update(zip(attnames, values, strict=True))
+                rel._state = ModelState()
+                rel._state.adding, rel._state.db = False, db
+                state.fields_cache[name] = rel
+            yield row, obj
+
+    return paths, pairs()
+
+
+def _instance_getter(model, col):
+    """Column.get, precompiled where the column is a field: a plain attribute read, a null-safe chain, or a
+    choices dict for get_X_display (Django's own get_X_display hashes the value on every call)."""
+    if callable(col.value):
+        return col.get
+    if _field_path(model, col.value) is not None:
+        parts = col.value.split(".")
+        if len(parts) == 1:
+            return operator.attrgetter(parts[0])
+
+        def chain(obj, parts=parts):
+            for part in parts:
+                obj = getattr(obj, part, None)
+                if obj is None:
+                    return None
+            return obj
+        return chain
+    m = _DISPLAY.match(col.value)
+    found = _field_path(model, m.group(1)) if m else None
+    if found is not None and found[1].choices:
+        labels = {k: str(v) for k, v in found[1].flatchoices}
+        attname = found[1].attname
+
+        def display(obj):
+            value = getattr(obj, attname)
+            return labels.get(value, value)
+        return display
+    return col.get
 
 
 def write_workbook(target, qs: QuerySet, spec, *, progress=None) -> int:

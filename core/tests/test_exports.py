@@ -78,10 +78,31 @@ def test_values_list_rows_equal_the_columns_own_values(world):
     assert exports.plan(qs, cols).fields == ["bgt_id", "unit__name", "unit__region__name", "source", "amount",
                                              "is_valid"]
     assert list(exports.rows(qs, cols)) == [[c.get(o) for c in cols] for o in qs]
-    # a callable or a property: model instances, and the relations in the same query
-    cols.append(Column("可用", "available", kind="money"))
+    # a callable or a property: objects too (field columns still read the row), relations in the same query
+    cols += [Column("可用", "available", kind="money"), Column("单位", lambda i: i.unit.name if i.unit_id else "")]
     assert exports.plan(qs, cols).fields is None
     assert list(exports.rows(qs, cols)) == [[c.get(o) for c in cols] for o in qs]
+    assert list(exports.rows(qs.select_related("unit"), cols)) == [[c.get(o) for c in cols] for o in qs]
+
+
+def test_export_instances_are_the_orm_objects(world):
+    """exports.instances() builds objects without Model.__init__: every field, the select_related relation
+    (or None through a LEFT JOIN), properties and get_X_display read the same as the ORM's own objects."""
+    from budgets.models import BudgetIndicator
+
+    _indicators(world.dept, 2)
+    BudgetIndicator.objects.create(bgt_id="EXP-NOUNIT", unit=None, agency_code="999", mof_div_code="350000",
+                                   fiscal_year=2026, amount=Decimal("5.00"))
+    qs = BudgetIndicator.objects.select_related("unit").order_by("bgt_id")
+    fields = [f.attname for f in BudgetIndicator._meta.concrete_fields]
+    ours, orm = list(exports.instances(qs)), list(qs)
+    assert [[getattr(o, f) for f in fields] for o in ours] == [[getattr(o, f) for f in fields] for o in orm]
+    assert [(o.unit and o.unit.name, o.available, o.get_source_display(), o.pk) for o in ours] == \
+           [(o.unit and o.unit.name, o.available, o.get_source_display(), o.pk) for o in orm]
+    assert all(not o._state.adding for o in ours)
+    # anything but a plain select_related: the ORM's own iterator
+    deferred = list(exports.instances(BudgetIndicator.objects.order_by("bgt_id").only("bgt_id")))
+    assert [o.pk for o in deferred] == [o.pk for o in orm]
 
 
 def test_capped_count_stops_at_the_limit(world):
