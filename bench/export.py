@@ -80,10 +80,10 @@ def child_bare(prefix) -> dict:
     import xlsxwriter
 
     _django()
+    from orgs.models import User
     from projects import selectors
     from projects.models import ImplementationForm, Project
     from projects.views import EXPORT_COLUMNS
-    from orgs.models import User
     from workflow.models import Status
 
     reg = User.objects.get(username="bench_reg")

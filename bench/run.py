@@ -3,10 +3,12 @@
 Measures the server time of the clerk's list (own unit, a status tab, first page and a deep page) and the
 regulator's list (whole province), median of repeated requests through the full Django stack (middleware,
 view, selectors, template), and the raw SQL for the same rows measured in the same run. Prints both and
-their ratio. Data are generated once into BENCH_DATABASE_URL (default: a `zhengcai_bench` database on the
-local server) and reused by later runs.
+their ratio; then the Excel export of the regulator's list (bench/export.py: 1,000,000 rows in the
+background, its peak memory and its time beside a bare XlsxWriter loop). Data are generated once into
+BENCH_DATABASE_URL (default: a `zhengcai_bench` database on the local server) and reused by later runs.
 
     make bench                      # or: .venv/bin/python bench/run.py [--projects N] [--units N]
+                                    #     [--export-rows all|100000|10000|none]
 """
 
 import argparse
@@ -128,6 +130,8 @@ def main():
     ap.add_argument("--projects", type=int, default=1_000_000)
     ap.add_argument("--units", type=int, default=2_000)
     ap.add_argument("--repeat", type=int, default=25)
+    ap.add_argument("--export-rows", default="all", choices=["all", "100000", "10000", "none"],
+                    help="the Excel export benchmark (bench/export.py): rows to export, or none")
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     ensure_database(url)
@@ -149,6 +153,10 @@ def main():
     print("\n服务端：经 Django 全栈（会话、中间件、视图、页签计数、模板）的一次页面请求。")
     print("同SQL原始：用 psycopg 直接重放该请求发出的全部 SQL（同样的行、同样的计数）。仅取行：只取本页行的那条 SQL。")
     print("目标：服务端中位数 ≤ 50 ms，且 ≤ 同SQL原始 的 3 倍。" + ("（有场景超出，见 ←）" if failed else "（全部达到）"))
+    if args.export_rows != "none":
+        from bench import export
+
+        export.run(url, args.export_rows)
     return 0
 
 

@@ -75,6 +75,8 @@ ROUTES: dict[str, Route] = {
     "projects:form_change": Route("project", GET + POST),
     "integration:message_detail": Route("message"),
     "portal:bulletin": Route("bulletin"),
+    "jobs:detail": Route("job"),
+    "jobs:download": Route("job"),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:registration_detail": Route("registration"),
@@ -186,6 +188,8 @@ def in_scope(user, kind: str, row) -> bool:
         return "admin" in user.role_codes or user.unit.region.path.startswith(row.region.path) or below
     if kind == "unit":
         return sees_unit(user, row)
+    if kind == "job":  # a background job (an export of what its owner saw) is its owner's alone
+        return row.owner_id == user.pk
     if kind == "office":  # kept by the regulators of its region (and above)
         return "admin" in user.role_codes or (is_regulator(user) and row.region.path.startswith(user.unit.region.path))
     if kind == "indicator" and row.unit is not None and user.unit.is_competent:
@@ -220,6 +224,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "message": ("message", [fresh(w.message)]),
         "bulletin": ("bulletin", [fresh(w.bulletin)]),
         "office": ("office", [fresh(w.office)]),
+        "job": ("job", [fresh(w.job)]),
     }
 
 
@@ -227,11 +232,12 @@ def markers(w) -> list[tuple[str, object, str]]:
     """(kind, row, identifying text) of the rows that list pages and exports must not show out of scope."""
     sets = row_sets(w)
     out = []
-    for key in ("registration", "subordination", "indicator", "project_any", "request_any", "message", "bulletin"):
+    for key in ("registration", "subordination", "indicator", "project_any", "request_any", "message", "bulletin",
+                "job"):
         kind, rows = sets[key]
         for row in rows:
             text = {"indicator": lambda r: r.bgt_id, "message": lambda r: r.message_id,
-                    "bulletin": lambda r: r.title}.get(kind, lambda r: r.number)(row)
+                    "bulletin": lambda r: r.title, "job": lambda r: r.label}.get(kind, lambda r: r.number)(row)
             out.append((kind, row, text))
     return out
 
