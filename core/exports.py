@@ -460,4 +460,16 @@ def delete_expired_exports() -> str:
         default_storage.delete(job.result_name)
         JobProgress.objects.filter(pk=job.pk).update(result_name="", message="文件已过期删除，请重新导出")
         removed += 1
+    # files no job points to any more (a run that failed after saving): by the date folder they were put in
+    try:
+        folders = default_storage.listdir(settings.EXPORT_DIR)[0]
+    except FileNotFoundError:
+        folders = []
+    for folder in folders:
+        if re.fullmatch(r"\d{8}", folder) and folder < f"{timezone.localtime(cutoff):%Y%m%d}":
+            for name in default_storage.listdir(f"{settings.EXPORT_DIR}/{folder}")[1]:
+                path = f"{settings.EXPORT_DIR}/{folder}/{name}"
+                if not JobProgress.objects.filter(result_name=path).exists():
+                    default_storage.delete(path)
+                    removed += 1
     return f"删除过期导出文件 {removed} 个"

@@ -200,7 +200,9 @@ def test_expired_export_files_are_deleted(world, media, settings):
     new = JobProgress.objects.create(owner=world.dept_clerk, kind="export", label="新导出", state="done",
                                      finished_at=timezone.now(),
                                      result_name=default_storage.save("exports/new.xlsx", ContentFile(b"y")))
-    assert exports.delete_expired_exports() == "删除过期导出文件 1 个"
+    orphan = default_storage.save("exports/20200101/9-abc.xlsx", ContentFile(b"z"))  # no job points to it
+    assert exports.delete_expired_exports() == "删除过期导出文件 2 个"
+    assert not default_storage.exists(orphan)
     old.refresh_from_db()
     new.refresh_from_db()
     assert old.result_name == "" and "过期" in old.message and not default_storage.exists("exports/old.xlsx")
