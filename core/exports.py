@@ -106,7 +106,7 @@ def start_export(request, spec) -> JobProgress:
     """A background export of the list this request shows, for its user. An identical export of the same
     user still queued or running is reused (a double click makes one job, not two)."""
     query = request.GET.copy()
-    for key in ("page", "after"):
+    for key in ("page", "after", "before", "last"):  # the export holds every row, not a page
         query.pop(key, None)
     query["export"] = "xlsx"
     params = {"path": request.path, "query": query.urlencode(), "host": request.get_host()}

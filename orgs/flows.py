@@ -24,39 +24,16 @@ def check_budget_code(reg: UnitRegistration) -> None:
             "不能审核通过，请退回单位修改。", code="budget_code_mismatch")
 
 
-def _apply_registration(reg, actor):
-    from .services import registration_apply
-
-    registration_apply(reg, actor)
-
-
-def _resubmit_subordination(sub, actor):
-    from .services import subordination_resubmitted
-
-    subordination_resubmitted(sub, actor)
-
-
-def _check_subordination(sub):
-    from .services import subordination_confirmable
-
-    subordination_confirmable(sub)
-
-
-def _apply_subordination(sub, actor):
-    from .services import subordination_apply
-
-    subordination_apply(sub, actor)
-
-
 REGISTRATION = register(Flow(
     doc_type=UnitRegistration.doc_type, label="采购单位用户库基本信息", model=UnitRegistration,
     nodes=(Node("regulator", "监管部门审核", Role.REGULATOR, where=REGULATOR, check=check_budget_code),),
-    on_approve=_apply_registration, url_name="orgs:registration_detail",
+    on_approve="orgs.services.registration_apply", url_name="orgs:registration_detail",
 ))
 
 SUBORDINATION = register(Flow(
     doc_type=Subordination.doc_type, label="隶属关系", model=Subordination,
     nodes=(Node("competent", "主管预算单位确认", Role.COMPETENT, where=OWN_UNIT, unit_field="competent_unit",
-                check=_check_subordination),),
-    on_submit=_resubmit_subordination, on_approve=_apply_subordination, url_name="orgs:subordination_detail",
+                check="orgs.services.subordination_confirmable"),),
+    on_submit="orgs.services.subordination_resubmitted", on_approve="orgs.services.subordination_apply",
+    url_name="orgs:subordination_detail",
 ))

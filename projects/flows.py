@@ -1,51 +1,20 @@
 """Flows of 采购项目管理: 立项 goes clerk → reviewer; requests on a project go clerk → 需求领导."""
 
-from orgs.models import Role
+from orgs.models import Role, User
 from workflow.engine import Flow, Node, register
 from workflow.models import Status
 
 from .models import Project, ProjectRequest
 
-
-def _on_project_submit(doc, actor):
-    from .services import project_reserve
-
-    project_reserve(doc, actor)
-
-
-def _on_project_return(doc, actor):
-    from .services import project_release
-
-    project_release(doc, actor)
-
-
-def _on_request_submit(doc, actor):
-    from .requests import request_submitted
-
-    request_submitted(doc, actor)
-
-
-def _on_request_return(doc, actor):
-    from .requests import request_returned
-
-    request_returned(doc, actor)
-
-
-def _on_request_approve(doc, actor):
-    from .requests import request_apply
-
-    request_apply(doc, actor)
-
-
 PROJECT = register(Flow(
     doc_type=Project.doc_type, label="采购项目立项", model=Project,
     nodes=(Node("reviewer", "审核岗审核", Role.REVIEWER),),
-    on_submit=_on_project_submit, on_return=_on_project_return, url_name="projects:detail",
+    on_submit="projects.services.project_reserve", on_return="projects.services.project_release",
+    url_name="projects:detail",
 ))
 
-def unit_has_leader(unit_id) -> bool:
-    from orgs.models import User
 
+def unit_has_leader(unit_id) -> bool:
     return User.objects.filter(unit_id=unit_id, is_active=True, role_assignments__role=Role.LEADER).exists()
 
 
@@ -64,6 +33,6 @@ PROJECT_REQUEST = register(Flow(
     doc_type=ProjectRequest.doc_type, label="采购项目变更类申请", model=ProjectRequest,
     nodes=(Node("leader", "需求领导审核", Role.LEADER, condition=_routed_to("leader")),
            Node("reviewer", "审核岗审核", Role.REVIEWER, condition=_routed_to("reviewer"))),
-    on_submit=_on_request_submit, on_return=_on_request_return, on_approve=_on_request_approve,
-    url_name="projects:request_detail",
+    on_submit="projects.requests.request_submitted", on_return="projects.requests.request_returned",
+    on_approve="projects.requests.request_apply", url_name="projects:request_detail",
 ))

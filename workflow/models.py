@@ -33,6 +33,8 @@ class Reviewable(TimeStamped):
                                      related_name="+", verbose_name="提交人")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # after approval: the flow's stage (待发布 → 已发布 …), '' when the flow declares none
+    stage = models.CharField("阶段", max_length=24, blank=True, default="")
 
     class Meta:
         abstract = True
@@ -50,6 +52,10 @@ class Reviewable(TimeStamped):
     def status_text(self) -> str:
         if self.was_returned:
             return "已退回"
+        if self.status == Status.APPROVED and self.stage:
+            from .engine import stage_text  # the flow is declared in the engine, which imports this module
+
+            return stage_text(self) or self.get_status_display()
         return self.get_status_display()
 
 
@@ -62,6 +68,8 @@ class Action(models.TextChoices):
     REJECT = "reject", "审核不通过"
     EFFECT = "effect", "办结"
     DISSOLVE = "dissolve", "解除"
+    STAGE = "stage", "办理"          # a post-approval stage's action (发布, 备案 …): node_label names it
+    DIRECT = "direct", "直接操作"    # a declared direct action (撤销, 回第一步 …): node_label names it
 
 
 class ReviewRecord(models.Model):
@@ -91,3 +99,17 @@ class ReviewRecord(models.Model):
             models.Index(fields=["content_type", "object_id", "id"]),
             models.Index(fields=["actor", "action", "at"]),
         ]
+
+
+class RequestDocument(Reviewable):
+    """A request acting on an approved document once approved (DESIGN §5): 撤销, 变更, 终止, 资金 …
+
+    The concrete model adds the foreign key to its target; its kinds are classes (workflow.kit.requests)."""
+
+    kind = models.CharField("申请类型", max_length=20)
+    reason = models.TextField("原因")
+    # what the request asks, cleaned by its kind: {field: new value}; old values are read from the target
+    proposed = models.JSONField("申请内容", default=dict, blank=True)
+
+    class Meta:
+        abstract = True

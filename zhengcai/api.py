@@ -6,6 +6,7 @@ logged-in session (core.api.API_AUTH); errors share one JSON shape (core.api.ins
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from ninja import NinjaAPI
@@ -48,3 +49,5 @@ api.add_router("", "workflow.api.router")
 api.add_router("", "budgets.api.router")
 api.add_router("", "projects.api.router")
 api.add_router("", "integration.api.router")
+if settings.TESTING:
+    api.add_router("", "tests.kitsample.api.router")

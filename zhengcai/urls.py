@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,3 +19,5 @@ urlpatterns = [
     path("jobs/", include("core.job_urls")),
     path("", include("portal.urls")),
 ]
+if settings.TESTING:
+    urlpatterns.insert(0, path("kitsample/", include("tests.kitsample.urls")))

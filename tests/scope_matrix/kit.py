@@ -50,6 +50,7 @@ class Route:
 ACTIONS = {"action": ["submit", "approve"]}
 assert set(ACTIONS["action"]) <= set(ENGINE_ACTIONS)
 ROUTES: dict[str, Route] = {
+    # every document type declared on the kit: generated (kit_routes below)
     # pages
     "orgs:registration_detail": Route("registration"),
     "orgs:registration_action": Route("registration", POST, ACTIONS),
@@ -98,6 +99,44 @@ ROUTES: dict[str, Route] = {
     "api:project_approve": Route("project_pending"),
     "api:project_reject": Route("project_pending"),
 }
+
+
+def kit_routes() -> dict[str, Route]:
+    """The routes of every DocumentType (workflow.kit): its pages, its requests' pages and their API
+    operations, with rows built by workflow.kit.testing (row sets `<ns>_any`, `<ns>_draft` …)."""
+    from workflow.kit.actions import ENGINE_ACTIONS as KIT_ACTIONS
+    from workflow.kit.documents import DOCUMENT_TYPES
+
+    get_resolver().url_patterns  # noqa: B018  (loading the URLconf declares the document types)
+    out = {}
+    for ns, dt in DOCUMENT_TYPES.items():
+        out.update({
+            f"{ns}:detail": Route(f"{ns}_any"), f"{ns}:edit": Route(f"{ns}_draft", GET + POST),
+            f"{ns}:action": Route(f"{ns}_pending", POST, ACTIONS, f"{ns}_draft"),
+            f"api:{ns}_detail": Route(f"{ns}_any"), f"api:{ns}_update": Route(f"{ns}_draft"),
+        })
+        extra = [s.action for s in dt.flow.stages] + [a.code for a in dt.flow.direct_actions]
+        for action in (*KIT_ACTIONS, *extra):
+            rows = f"{ns}_draft" if action in ("submit", "discard") else (
+                f"{ns}_approved" if action in extra else f"{ns}_pending")
+            out[f"api:{ns}_{action}"] = Route(rows)
+        if dt.requests is not None:
+            out.update({
+                f"{ns}:request_new": Route(f"{ns}_approved", GET + POST, {"kind": [dt.requests.kinds[0].code]}),
+                f"{ns}:request_detail": Route(f"{ns}_request_any"),
+                f"{ns}:request_edit": Route(f"{ns}_request_draft", GET + POST),
+                f"{ns}:request_action": Route(f"{ns}_request_pending", POST, ACTIONS, f"{ns}_request_draft"),
+                f"api:{ns}_request_create": Route(f"{ns}_approved"),
+                f"api:{ns}_request_detail": Route(f"{ns}_request_any"),
+                f"api:{ns}_request_update": Route(f"{ns}_request_draft"),
+            })
+            for action in KIT_ACTIONS:
+                rows = f"{ns}_request_draft" if action in ("submit", "discard") else f"{ns}_request_pending"
+                out[f"api:{ns}_requests_{action}"] = Route(rows)
+    return out
+
+
+ROUTES.update(kit_routes())
 # parameterless patterns that are not lists: entry forms, the session's own pages, the API's documents
 SKIP_LISTS = {"logout", "login", "password_change", "api:openapi-json", "api:openapi-view", "api:api-root",
               "api:me", "attachments:upload", "projects:new_choose", "projects:gov_check"}
@@ -225,6 +264,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "bulletin": ("bulletin", [fresh(w.bulletin)]),
         "office": ("office", [fresh(w.office)]),
         "job": ("job", [fresh(w.job)]),
+        **{key: (f"kit:{ns}", [fresh(r) for r in rows]) for (ns, key), rows in w.kit_rows.items()},
     }
 
 
@@ -232,8 +272,9 @@ def markers(w) -> list[tuple[str, object, str]]:
     """(kind, row, identifying text) of the rows that list pages and exports must not show out of scope."""
     sets = row_sets(w)
     out = []
+    kit_any = [key for (_ns, key) in w.kit_rows if key.endswith("_any")]
     for key in ("registration", "subordination", "indicator", "project_any", "request_any", "message", "bulletin",
-                "job"):
+                "job", *kit_any):
         kind, rows = sets[key]
         for row in rows:
             text = {"indicator": lambda r: r.bgt_id, "message": lambda r: r.message_id,

@@ -212,6 +212,7 @@ def build(media_root) -> SimpleNamespace:
 
     w.office = budget_office_add(actor=w.reg_user, name="矩阵指标管理处室")
     w.job = _export_job(w)
+    w.kit_rows = _kit_rows(w)
     return w
 
 
@@ -269,3 +270,22 @@ def xlsx_text(content: bytes) -> str:
 
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         return "".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist() if n.endswith(".xml"))
+
+
+def _kit_rows(w) -> dict:
+    """Rows of every document type declared on the kit, in the own unit: {(namespace, row set): [rows]}."""
+    from workflow.kit import testing
+    from workflow.kit.documents import DOCUMENT_TYPES
+
+    out = {}
+    for ns, dt in DOCUMENT_TYPES.items():
+        draft, pending = testing.build(dt, w.clerk), testing.build(dt, w.clerk, "pending")
+        approved = testing.build(dt, w.clerk, "approved")
+        out.update({(ns, f"{ns}_draft"): [draft], (ns, f"{ns}_pending"): [pending],
+                    (ns, f"{ns}_approved"): [approved], (ns, f"{ns}_any"): [draft, pending, approved]})
+        if dt.requests is not None:
+            req_draft = testing.build_request(dt, w.clerk, testing.build(dt, w.clerk, "approved"))
+            req_pending = testing.build_request(dt, w.clerk, testing.build(dt, w.clerk, "approved"), "pending")
+            out.update({(ns, f"{ns}_request_draft"): [req_draft], (ns, f"{ns}_request_pending"): [req_pending],
+                        (ns, f"{ns}_request_any"): [req_draft, req_pending]})
+    return out

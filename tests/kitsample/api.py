@@ -1,0 +1,3 @@
+from .docs import SAMPLE
+
+router = SAMPLE.api_router()

@@ -1,0 +1,233 @@
+"""The document kit, walked through its sample document (docs.py): pages, API, stages, direct actions,
+requests, 保存并提交 both-or-neither, scope."""
+
+import json
+from dataclasses import replace
+
+import pytest
+from django.test import Client
+
+from orgs.models import Role
+from orgs.testing import make_user
+from workflow import engine
+from workflow.models import ReviewRecord, Status
+
+from .models import Notice, NoticeRequest
+
+
+@pytest.fixture
+def w(world):
+    world.sub1_reviewer = make_user("sub1_reviewer", world.sub1, Role.REVIEWER)
+    return world
+
+
+def client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def api(user, method, url, body=None):
+    c = client(user)
+    return getattr(c, method)(f"/api{url}", data=json.dumps(body) if body is not None else None,
+                              content_type="application/json")
+
+
+def post(user, url, data=None):
+    return client(user).post(url, data or {})
+
+
+def new_notice(w, submit=False, **extra):
+    resp = post(w.sub1_clerk, "/kitsample/new/", {"name": "教学设备采购公告", "amount": "1200.50", "summary": "",
+                                                    **({"submit": "1"} if submit else {}), **extra})
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    return Notice.objects.latest("id")
+
+
+def act(user, doc, action, **data):
+    doc.refresh_from_db()
+    return post(user, f"/kitsample/{doc.pk}/{action}/", {"version": doc.version, **data})
+
+
+def test_pages_walk_clerk_reviewer_competent_then_publish(w):
+    n = new_notice(w, submit=True)
+    assert (n.status, n.current_node) == (Status.PENDING, "reviewer")
+    assert act(w.sub1_reviewer, n, "approve").status_code == 302
+    n.refresh_from_db()
+    assert n.current_node == "competent"
+    assert act(w.sub1_reviewer, n, "approve").status_code == 403  # not the competent unit
+    assert act(w.dept_competent, n, "approve").status_code == 302
+    n.refresh_from_db()
+    assert (n.status, n.stage, n.status_text) == (Status.APPROVED, "publish", "待发布")
+    page = client(w.sub1_clerk).get(f"/kitsample/{n.pk}/").content.decode()
+    assert "待发布" in page and ">发布</button>" in page and "撤销" in page
+    assert act(w.sub1_clerk, n, "publish").status_code == 302
+    n.refresh_from_db()
+    assert (n.stage, n.status_text) == ("publish_done", "已发布")
+    assert "revoke" not in engine.available_actions(w.sub1_clerk, n)  # published: final
+    assert [r.action for r in engine.timeline(n)] == ["save", "submit", "approve", "approve", "stage"]
+
+
+def test_reject_goes_back_one_node_not_to_the_start(w):
+    n = new_notice(w, submit=True)
+    act(w.sub1_reviewer, n, "approve")
+    assert act(w.dept_competent, n, "reject").status_code == 302  # no opinion: refused, nothing changes
+    n.refresh_from_db()
+    assert n.current_node == "competent"
+    act(w.dept_competent, n, "reject", opinion="金额有误")
+    n.refresh_from_db()
+    assert (n.status, n.current_node) == (Status.PENDING, "reviewer")
+
+
+def test_direct_action_needs_reason_and_right_and_returns_to_editing(w):
+    n = new_notice(w, submit=True)
+    act(w.sub1_reviewer, n, "approve")
+    act(w.dept_competent, n, "approve")
+    assert act(w.sub1_reviewer, n, "revoke", reason="x").status_code == 403
+    act(w.sub1_clerk, n, "revoke")  # no reason: refused with a message
+    n.refresh_from_db()
+    assert n.status == Status.APPROVED
+    act(w.sub1_clerk, n, "revoke", reason="内容需调整")
+    n.refresh_from_db()
+    assert (n.status, n.stage) == (Status.DRAFT, "")
+    rec = ReviewRecord.objects.filter(object_id=n.pk, action="direct").get()
+    assert (rec.node_label, rec.opinion) == ("撤销", "内容需调整")
+    assert "edit" in engine.available_actions(w.sub1_clerk, n)
+
+
+def test_save_and_submit_is_both_or_neither(w, monkeypatch):
+    def refuse(doc, actor):
+        from core.errors import BusinessError
+        raise BusinessError("提交被规则拒绝。")
+
+    monkeypatch.setitem(engine.FLOWS, Notice.doc_type, replace(engine.FLOWS[Notice.doc_type], on_submit=refuse))
+    resp = post(w.sub1_clerk, "/kitsample/new/", {"name": "甲", "amount": "1", "submit": "1"})
+    assert resp.status_code == 200 and "提交被规则拒绝" in resp.content.decode()
+    assert Notice.objects.count() == 0 and ReviewRecord.objects.count() == 0
+
+
+def test_form_errors_beside_fields_and_nothing_saved(w):
+    resp = post(w.sub1_clerk, "/kitsample/new/", {"name": "", "amount": "1e30"})
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "field-error" in body and Notice.objects.count() == 0
+
+
+def test_edit_is_the_skeleton_stale_version_refused(w):
+    n = new_notice(w)
+    url = f"/kitsample/{n.pk}/edit/"
+    assert post(w.sub1_clerk, url, {"name": "乙", "amount": "2", "version": n.version}).status_code == 302
+    resp = post(w.sub1_clerk, url, {"name": "丙", "amount": "3", "version": n.version})  # the old version
+    assert resp.status_code == 200 and "已被他人处理" in resp.content.decode()
+    n.refresh_from_db()
+    assert (n.name, n.version) == ("乙", 2)
+    assert post(w.sub1_reviewer, url, {"name": "丁", "amount": "3", "version": 2}).status_code == 403
+
+
+def test_list_and_scope(w):
+    n = new_notice(w)
+    assert n.number in client(w.sub1_clerk).get("/kitsample/?tab=all").content.decode()
+    assert n.number in client(w.dept_competent).get("/kitsample/?tab=all").content.decode()  # subordinate
+    assert n.number not in client(w.fz_clerk).get("/kitsample/?tab=all").content.decode()
+    assert client(w.fz_clerk).get(f"/kitsample/{n.pk}/").status_code == 404
+    assert client(w.jx_reg).get(f"/kitsample/{n.pk}/").status_code == 404
+    assert client(w.fj_reg).get(f"/kitsample/{n.pk}/").status_code == 200
+
+
+def approved(w):
+    n = new_notice(w, submit=True)
+    act(w.sub1_reviewer, n, "approve")
+    act(w.dept_competent, n, "approve")
+    n.refresh_from_db()
+    return n
+
+
+def test_requests_change_and_terminate(w):
+    n = approved(w)
+    page = client(w.sub1_clerk).get(f"/kitsample/{n.pk}/").content.decode()
+    assert "变更" in page and "终止" in page
+    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": n.name})
+    assert "新名称与原名称相同" in resp.content.decode()
+    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/",
+                {"reason": "更名", "name": "新公告", "submit": "1"})
+    assert resp.status_code == 302
+    req = NoticeRequest.objects.get()
+    assert req.status == Status.PENDING and req.proposed == {"name": "新公告"}
+    # one open request per target
+    assert "未办结" in client(w.sub1_clerk).get(f"/kitsample/{n.pk}/requests/new/terminate/").content.decode()
+    detail = client(w.sub1_reviewer).get(f"/kitsample/requests/{req.pk}/").content.decode()
+    assert "新公告" in detail and n.name in detail
+    assert post(w.sub1_reviewer, f"/kitsample/requests/{req.pk}/approve/", {"version": req.version}).status_code == 302
+    n.refresh_from_db()
+    assert n.name == "新公告"
+    post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施", "submit": "1"})
+    t = NoticeRequest.objects.get(kind="terminate")
+    post(w.sub1_reviewer, f"/kitsample/requests/{t.pk}/approve/", {"version": t.version})
+    n.refresh_from_db()
+    assert n.terminated_at is not None
+    assert client(w.sub1_clerk).get(f"/kitsample/{n.pk}/requests/new/change/").content.decode().count("已终止") >= 1
+
+
+def test_request_discard_and_other_unit(w):
+    n = approved(w)
+    post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施"})
+    req = NoticeRequest.objects.get()
+    assert client(w.fz_clerk).get(f"/kitsample/requests/{req.pk}/").status_code == 404
+    assert post(w.fz_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "x"}).status_code == 404
+    assert post(w.sub1_clerk, f"/kitsample/requests/{req.pk}/discard/", {"version": req.version}).status_code == 302
+    req.refresh_from_db()
+    assert req.last_action == "discard"
+    assert NoticeRequest.objects.count() == 1  # kept, never deleted
+
+
+def test_api_document_and_actions(w):
+    r = api(w.sub1_clerk, "post", "/kitsample", {"name": "接口公告", "amount": "10"})
+    assert r.status_code == 201, r.content
+    body = r.json()
+    nid = body["id"]
+    assert body["actions"] == ["edit", "submit"] and body["fields"]["amount"] == "10.00"
+    assert api(w.sub1_clerk, "post", "/kitsample", {"name": "", "amount": "x"}).status_code == 422
+    # the right comes before the body: a reviewer learns 403 whatever it sends
+    assert api(w.sub1_reviewer, "post", f"/kitsample/{nid}/submit", {}).status_code == 403
+    assert api(w.sub1_clerk, "post", f"/kitsample/{nid}/submit", {}).status_code == 422  # version required
+    assert api(w.sub1_clerk, "post", f"/kitsample/{nid}/submit", {"version": 99}).status_code == 409
+    assert api(w.sub1_clerk, "post", f"/kitsample/{nid}/submit", {"version": 1}).json()["status"] == "pending"
+    assert api(w.fz_clerk, "get", f"/kitsample/{nid}").status_code == 404
+    v = api(w.sub1_reviewer, "get", f"/kitsample/{nid}").json()["version"]
+    api(w.sub1_reviewer, "post", f"/kitsample/{nid}/approve", {"version": v})
+    body = api(w.dept_competent, "post", f"/kitsample/{nid}/approve", {"version": v + 1}).json()
+    assert (body["status"], body["stage"]) == ("approved", "publish")
+    body = api(w.sub1_clerk, "post", f"/kitsample/{nid}/publish", {"version": body["version"]}).json()
+    assert body["status_text"] == "已发布"
+    page = api(w.sub1_clerk, "get", "/kitsample?limit=1").json()
+    assert [d["id"] for d in page["items"]] == [nid] and page["next_after"] is None and page["count"] == 1
+    assert api(w.sub1_clerk, "get", "/kitsample?limit=0").status_code == 422
+
+
+def test_api_requests(w):
+    n = approved(w)
+    r = api(w.sub1_clerk, "post", f"/kitsample/{n.pk}/requests", {"kind": "change", "reason": "更名", "name": "甲"})
+    assert r.status_code == 201, r.content
+    rid = r.json()["id"]
+    assert api(w.sub1_clerk, "post", f"/kitsample/{n.pk}/requests", {"kind": "bogus", "reason": "x"}).status_code == 422
+    assert api(w.sub1_clerk, "put", f"/kitsample/requests/{rid}", {"reason": "更名", "name": "乙"}).status_code == 422
+    body = api(w.sub1_clerk, "put", f"/kitsample/requests/{rid}", {"reason": "更名", "name": "乙", "version": 1}).json()
+    assert body["proposed"] == {"name": "乙"}
+    body = api(w.sub1_clerk, "post", f"/kitsample/requests/{rid}/submit", {"version": body["version"]}).json()
+    api(w.sub1_reviewer, "post", f"/kitsample/requests/{rid}/approve", {"version": body["version"]})
+    n.refresh_from_db()
+    assert n.name == "乙"
+
+
+def test_builders_make_rows_of_any_kit_document(db):
+    from orgs.testing import UnitFactory, UserFactory
+    from workflow.kit import testing
+
+    dept = UnitFactory(is_competent=True)
+    unit = UnitFactory(competent=dept)
+    clerk = UserFactory(unit=unit, roles=[Role.CLERK])
+    assert clerk.check_password("Zc@123456") and clerk.has_role(Role.CLERK)
+    draft, pending, done = (testing.build("kitsample", clerk, s) for s in ("draft", "pending", "approved"))
+    assert [d.status for d in (draft, pending, done)] == [Status.DRAFT, Status.PENDING, Status.APPROVED]
+    assert done.stage == "publish" and done.status_text == "待发布"
+    req = testing.build_request("kitsample", clerk, done, "pending")
+    assert (req.kind, req.status, req.proposed) == ("change", Status.PENDING, {"name": "新名称"})

@@ -1,0 +1,4 @@
+from .docs import SAMPLE
+
+app_name = SAMPLE.namespace
+urlpatterns = SAMPLE.urls()

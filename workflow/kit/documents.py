@@ -1,0 +1,301 @@
+"""A document type declared once; its list, 新增/编辑 form, detail page, engine buttons, requests and JSON API
+generated here.
+
+    SAMPLE = DocumentType(flow=FLOW, namespace="samples", title="示例单据", section="示例",
+                          form=SampleForm, columns=[Column("名称", "name")], may_list=rights.is_unit_staff,
+                          may_create=rights.is_clerk)
+    urlpatterns = SAMPLE.urls()          # in the app's urls.py (app_name = SAMPLE.namespace)
+    router = SAMPLE.api_router()         # in the app's api.py
+
+A document whose save is more than setting fields (lines, money) passes `save=` — its own service — and
+keeps the rest. Rights are predicates (user) / (user, doc) from access.rights or the app.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from ninja import Router, Schema
+from ninja import Status as Http
+
+from access.scope import get_or_404, scoped
+from core.api import ErrorOut, actor
+from core.errors import BusinessError, FieldErrors, NotAllowed
+from core.listing import Column, ListSpec, Tab, api_list, list_openapi, list_schema, render_list
+
+from .. import engine
+from ..models import Status
+from . import actions, editing
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+DOCUMENT_TYPES: dict[str, "DocumentType"] = {}
+
+
+def always(user) -> bool:
+    return user.is_authenticated
+
+
+@dataclass
+class DocumentType:
+    flow: engine.Flow
+    namespace: str                          # URL namespace and API path segment
+    title: str                              # 中文名: list title, breadcrumbs, Excel name
+    section: str                            # the menu section above it (breadcrumb)
+    form: type                              # the clerk's fields: a core.forms.Form named after model fields
+    columns: list[Column]                   # list columns after 单据编号
+    may_list: Callable = always             # (user) -> bool: who opens the list
+    may_create: Callable = always           # (user) -> bool: who sees 新增 (the engine still checks the place)
+    filter_form: type | None = None
+    apply_filters: Callable | None = None
+    tabs: list[Tab] | None = None           # default: by engine state, plus the flow's stages
+    detail_fields: list[str] | None = None  # default: the form's fields
+    select_related: tuple[str, ...] = ("unit", "created_by")
+    scope_fields: tuple[str, ...] = ("unit",)
+    save: Callable | None = None            # (actor, doc|None, data, version) -> doc: the app's own service
+    requests: object | None = None          # a workflow.kit.requests.RequestType
+    detail_template: str = "kit/detail.html"
+    form_template: str = "kit/form.html"
+    extra_context: Callable | None = None   # (request, doc) -> dict for the detail page
+    # values of a valid draft (or a callable (clerk) -> saved draft): the test kit's builders and the scope
+    # matrix make rows of every declared document type from it
+    example: object = None
+
+    def __post_init__(self):
+        if not self.flow.url_name:  # the inbox links a pending document to its page
+            self.flow = engine.register(replace(self.flow, url_name=f"{self.namespace}:detail"))
+        self.model = self.flow.model
+        if self.requests is not None:
+            self.requests.bind(self)
+        DOCUMENT_TYPES[self.namespace] = self
+
+    # ---- reading ---------------------------------------------------------------------------------------
+
+    def queryset(self):
+        return self.model.objects.select_related(*self.select_related)
+
+    def visible(self, user):
+        return scoped(self.queryset(), user, self.scope_fields)
+
+    def get(self, user, pk):
+        """The scoped read: a row outside the user's scope is a 404, like a missing one."""
+        return get_or_404(self.queryset(), user, self.scope_fields, pk=pk)
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"{self.namespace}:{name}", args=args)
+
+    def field_names(self) -> list[str]:
+        return list(self.form.base_fields)
+
+    def default_tabs(self) -> list[Tab]:
+        tabs = [Tab("editing", "编辑中", Q(status__in=(Status.DRAFT, Status.WITHDRAWN)) & ~Q(last_action="discard")),
+                Tab("pending", "审核中", Q(status=Status.PENDING))]
+        for stage in self.flow.stages:
+            tabs += [Tab(stage.code, stage.label, Q(status=Status.APPROVED, stage=stage.code)),
+                     Tab(stage.done_code, stage.done_label, Q(status=Status.APPROVED, stage=stage.done_code))]
+        if not self.flow.stages:
+            tabs.append(Tab("approved", "已办结", Q(status=Status.APPROVED)))
+        return tabs + [Tab("all", "全部", Q())]
+
+    def list_spec(self, request=None) -> ListSpec:
+        user = request.user if request is not None else None
+
+        def row_actions(req, doc):
+            ops = [("查看", self.url("detail", doc.pk))]
+            if "edit" in engine.available_actions(user, doc):
+                ops.append(("编辑", self.url("edit", doc.pk)))
+            return ops
+
+        return ListSpec(
+            title=self.title, breadcrumb=[self.section, self.title], export_name=self.title,
+            columns=[Column("单据编号", "number", link=lambda d: self.url("detail", d.pk)), *self.columns,
+                     Column("单位", "unit.name"), Column("状态", "status_text", kind="status"),
+                     Column("更新时间", "updated_at", kind="datetime")],
+            tabs=self.tabs if self.tabs is not None else self.default_tabs(),
+            form_class=self.filter_form, apply_filters=self.apply_filters, row_actions=row_actions,
+            toolbar=[("新增", self.url("new"))] if user is not None and self.may_create(user) else [],
+            ordering=("-id",),
+        )
+
+    # ---- writing -------------------------------------------------------------------------------------------
+
+    def save_doc(self, user, doc, data: dict, version):
+        if self.save is not None:
+            return self.save(user, doc, data, version)
+        if doc is None:
+            return editing.create(self.model, actor=user, unit=user.unit, values=data, fields=list(data))
+
+        def write(d):
+            for name, value in data.items():
+                setattr(d, name, value)
+
+        return editing.edit(doc, actor=user, version=version, write=write, fields=list(data))
+
+    # ---- pages ---------------------------------------------------------------------------------------------
+
+    def _require(self, ok: bool):
+        if not ok:
+            raise PermissionDenied
+
+    def list_view(self, request):
+        self._require(self.may_list(request.user))
+        return render_list(request, self.visible(request.user), self.list_spec(request))
+
+    def form_view(self, request, pk=None):
+        user = request.user
+        doc = None
+        if pk is None:
+            self._require(self.may_create(user))
+        else:
+            doc = self.get(user, pk)
+            self._require("edit" in engine.available_actions(user, doc))
+        initial = {n: getattr(doc, n) for n in self.field_names()} if doc else None
+        form = self.form(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            submit = bool(request.POST.get("submit"))
+            try:
+                saved = editing.save_and_submit(
+                    lambda: self.save_doc(user, doc, form.cleaned_data, request.POST.get("version")),
+                    actor=user, submit=submit)
+            except FieldErrors as exc:
+                form.add_service_errors(exc.errors)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            except BusinessError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "已保存并提交。" if submit else "已保存。")
+                return redirect(self.url("detail", saved.pk))
+        return render(request, self.form_template, {"dt": self, "doc": doc, "form": form})
+
+    def detail_view(self, request, pk):
+        doc = self.get(request.user, pk)
+        names = self.detail_fields or self.field_names()
+        fields = [(self.model._meta.get_field(n).verbose_name, _display(doc, n)) for n in names]
+        ctx = {"dt": self, "doc": doc, "fields": fields, "actions": engine.available_actions(request.user, doc),
+               "labels": engine.action_labels(doc), "timeline": engine.timeline(doc),
+               "direct_actions": [a for a in self.flow.direct_actions
+                                  if a.code in engine.available_actions(request.user, doc)],
+               "stage_actions": [s for s in self.flow.stages
+                                 if s.action in engine.available_actions(request.user, doc)],
+               "action_url": self.url("detail", doc.pk)}
+        if self.requests is not None:
+            ctx.update(self.requests.panel(request.user, doc))
+        if self.extra_context is not None:
+            ctx.update(self.extra_context(request, doc))
+        return render(request, self.detail_template, ctx)
+
+    def urls(self) -> list:
+        """The URL patterns of the document (and of its requests), for the app's urls.py."""
+        patterns = [
+            path("", login_required(self.list_view), name="list"),
+            path("new/", login_required(self.form_view), name="new"),
+            path("<int:pk>/", login_required(self.detail_view), name="detail"),
+            path("<int:pk>/edit/", login_required(self.form_view), name="edit"),
+        ]
+        if self.requests is not None:
+            patterns += self.requests.urls()
+        return patterns + actions.page_urls(self.get, lambda d: self.url("detail", d.pk))
+
+    # ---- API -----------------------------------------------------------------------------------------------
+
+    def out(self, user, doc) -> dict:
+        body = {"id": doc.pk, "number": doc.number, "unit_id": doc.unit_id, "unit_name": doc.unit.name,
+                "status": doc.status, "status_text": doc.status_text, "stage": doc.stage,
+                "version": doc.version, "actions": sorted(engine.available_actions(user, doc)),
+                "fields": {n: actions.json_value(getattr(doc, n)) for n in self.field_names()},
+                "timeline": [{"node_label": r.node_label, "action": r.action, "actor": str(r.actor),
+                              "opinion": r.opinion, "at": r.at} for r in engine.timeline(doc)]}
+        return body
+
+    def api_router(self) -> Router:
+        router = Router(tags=[self.title])
+        prefix = f"/{self.namespace}"
+        dt = self
+
+        class DocOut(Schema):
+            id: int
+            number: str
+            unit_id: int
+            unit_name: str
+            status: str
+            status_text: str
+            stage: str
+            version: int
+            actions: list[str]
+            fields: dict
+            timeline: list[dict]
+
+        DocOut.__name__ = f"{self.namespace.title()}Out"
+
+        @router.get(prefix, response={200: list_schema(DocOut, f"{self.namespace.title()}PageOut"), **ERRORS},
+                    summary=f"{self.title}列表", openapi_extra=list_openapi(self.list_spec()))
+        def list_(request):
+            user = actor(request)
+            if not dt.may_list(user):
+                raise NotAllowed()
+            body = api_list(request, dt.visible(user), dt.list_spec(request))
+            return {**body, "items": [dt.out(user, d) for d in body["items"]]}
+
+        def _data(request) -> dict:
+            body = actions.json_object(request)
+            form = dt.form(data={k: v for k, v in body.items() if k in dt.form.base_fields})
+            if not form.is_valid():
+                raise FieldErrors(actions.form_errors(form))
+            return {"data": form.cleaned_data, "version": body.get("version"), "submit": bool(body.get("submit"))}
+
+        body_schema = {"content": {"application/json": {"schema": {"type": "object"}}}, "required": True}
+
+        @router.post(prefix, response={201: DocOut, **ERRORS}, summary=f"新增{self.title}（保存，submit=true 时保存并提交）",
+                     openapi_extra={"requestBody": body_schema})
+        def create(request):
+            user = actor(request)
+            if not dt.may_create(user):
+                raise NotAllowed()
+            parsed = _data(request)
+            doc = editing.save_and_submit(lambda: dt.save_doc(user, None, parsed["data"], None), actor=user,
+                                          submit=parsed["submit"])
+            return Http(201, dt.out(user, dt.get(user, doc.pk)))
+
+        @router.get(prefix + "/{id}", response={200: DocOut, **ERRORS}, summary=f"{self.title}详情")
+        def detail(request, id: int):
+            user = actor(request)
+            return dt.out(user, dt.get(user, id))
+
+        @router.put(prefix + "/{id}", response={200: DocOut, **ERRORS}, summary=f"修改{self.title}（保存）",
+                    openapi_extra={"requestBody": body_schema})
+        def update(request, id: int):
+            user = actor(request)
+            doc = dt.get(user, id)
+            if "edit" not in engine.available_actions(user, doc):
+                raise NotAllowed("您不能修改此单据。")
+            parsed = _data(request)
+            if parsed["version"] is None:
+                raise FieldErrors({"version": "请提供读取时的版本号 version。"})
+            saved = editing.save_and_submit(lambda: dt.save_doc(user, doc, parsed["data"], parsed["version"]),
+                                            actor=user, submit=parsed["submit"])
+            return dt.out(user, dt.get(user, saved.pk))
+
+        for fn, name in ((list_, "list"), (create, "create"), (detail, "detail"), (update, "update")):
+            fn.__name__ = f"{self.namespace}_{name}"
+        flow_actions = actions.ENGINE_ACTIONS + tuple(s.action for s in self.flow.stages) + tuple(
+            a.code for a in self.flow.direct_actions)
+        labels = {s.action: s.action_label for s in self.flow.stages}
+        labels.update({a.code: a.label for a in self.flow.direct_actions})
+        actions.api_actions(router, prefix, self.get, self.out, DocOut, ERRORS, self.title, actions=flow_actions,
+                            extra=labels)
+        if self.requests is not None:
+            self.requests.api(router, DocOut)
+        return router
+
+
+def _display(doc, name: str):
+    getter = getattr(doc, f"get_{name}_display", None)
+    value = getter() if getter else getattr(doc, name)
+    return value

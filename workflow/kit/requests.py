@@ -1,0 +1,391 @@
+"""Requests on an approved document: one abstract request document (workflow.models.RequestDocument), a small
+class per kind, and the generic services, pages and API around them.
+
+A kind says when it may be asked (`refusal`), how its fields are cleaned (`form` + `clean`), what it holds
+while pending (`hold` / `release`), what it does on approval (`apply`) and how its old → new is shown
+(`diff`). The rules run when the request is saved, again when it is submitted and again at approval: the
+target may have changed in between. One open request per target.
+"""
+
+from dataclasses import dataclass, replace
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from ninja import Schema
+from ninja import Status as Http
+
+from audit import services as audit
+from core import numbers
+from core.api import actor
+from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
+from core.forms import Form
+
+from .. import engine
+from ..models import Status
+from . import actions, editing
+
+OPEN = (Status.DRAFT, Status.PENDING)  # a withdrawn request is closed unless submitted again
+FIELDS = ["kind", "reason", "proposed"]
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(label="原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RequestKind:
+    """One kind of request. Subclasses set `code`, `label` and override what they need."""
+
+    code = ""
+    label = ""
+    form: type[Form] | None = None   # the kind's own fields (beside 原因); cleaned_data → clean()
+    example: dict | None = None      # valid data for the test kit's builders (None: the kind needs none)
+
+    def refusal(self, target) -> str | None:
+        """Why the kind may not be asked on the target now (None: it may)."""
+        return None
+
+    def clean(self, target, data: dict, *, final: bool) -> dict:
+        """The request's content as stored in `proposed` (JSON-safe); raise FieldErrors. `final`: at 提交 or
+        审核通过, when availability is not re-checked against what the request itself holds."""
+        return {k: actions.json_value(v) for k, v in data.items()}
+
+    def hold(self, req, target, actor) -> None:
+        """On 提交: reserve what the request needs while it is reviewed."""
+
+    def release(self, req, target, actor) -> None:
+        """On 撤回, 审核不通过 to the clerk, 放弃: give back what `hold` took."""
+
+    def apply(self, req, target, actor) -> None:
+        """On final approval: the change to the target (the target row is locked)."""
+        raise NotImplementedError
+
+    def diff(self, req, target) -> list[dict]:
+        """Old → new rows for the detail page: [{"label", "old", "new"}]."""
+        return []
+
+
+REQUEST_TYPES: dict[type, "RequestType"] = {}
+
+
+@dataclass
+class RequestType:
+    flow: engine.Flow                 # the request model's flow (hooks: workflow.kit.requests.submitted …)
+    target_field: str                 # the request model's foreign key to its target
+    kinds: tuple[RequestKind, ...]
+    number_type: str = ""
+    may_request: object = None        # (user, target) -> bool; default: the target's submitter
+
+    def __post_init__(self):
+        # the kit's hooks run the kinds: a request flow names none of its own
+        hooks = {"on_submit": f"{__name__}.submitted", "on_return": f"{__name__}.returned",
+                 "on_discard": f"{__name__}.returned", "on_approve": f"{__name__}.applied"}
+        self.flow = engine.register(replace(self.flow, discardable=True, **{
+            k: v for k, v in hooks.items() if getattr(self.flow, k) is None}))
+        self.model = self.flow.model
+        self.by_code = {k.code: k for k in self.kinds}
+        self.doc = None
+        REQUEST_TYPES[self.model] = self
+
+    def bind(self, doc_type):
+        self.doc = doc_type
+        if not self.flow.url_name:  # the inbox links a pending request to its page
+            self.flow = engine.register(replace(self.flow, url_name=f"{doc_type.namespace}:request_detail"))
+
+    @property
+    def kind_choices(self) -> list[tuple[str, str]]:
+        return [(k.code, k.label) for k in self.kinds]
+
+    # ---- rules ---------------------------------------------------------------------------------------
+
+    def kind(self, code: str) -> RequestKind:
+        try:
+            return self.by_code[code]
+        except KeyError:
+            raise BusinessError("申请类型不正确。", code="bad_kind") from None
+
+    def target_of(self, req):
+        return getattr(req, self.target_field)
+
+    def may(self, user, target) -> bool:
+        if self.may_request is not None:
+            return bool(self.may_request(user, target))
+        return engine.can_submit(user, target)
+
+    def open_request(self, target, exclude_pk=None):
+        qs = self.model.objects.filter(**{self.target_field: target}, status__in=OPEN).exclude(last_action="discard")
+        if exclude_pk is not None:
+            qs = qs.exclude(pk=exclude_pk)
+        return qs.order_by("-id").first()
+
+    def refusal(self, target, kind: RequestKind) -> str | None:
+        if target.status != Status.APPROVED:
+            return "只有已审核通过的单据可以发起申请。"
+        return kind.refusal(target)
+
+    def allowed(self, user, target) -> list[RequestKind]:
+        """The kinds this user may start on the target now: the buttons shown and the service agree."""
+        if not self.may(user, target) or self.open_request(target) is not None:
+            return []
+        return [k for k in self.kinds if self.refusal(target, k) is None]
+
+    def check(self, target, kind: RequestKind, *, reason: str, data: dict, exclude_pk=None, final=False,
+              check_open=True) -> dict:
+        if refusal := self.refusal(target, kind):
+            raise BusinessError(refusal, code="request_refused")
+        if check_open and (other := self.open_request(target, exclude_pk=exclude_pk)) is not None:
+            raise BusinessError(f"已有未办结的{self.kind(other.kind).label}申请（{other.number}），请先办结或放弃该申请。",
+                                code="request_open")
+        errors = {} if (reason or "").strip() else {"reason": f"请填写{kind.label}原因。"}
+        proposed = {}
+        try:
+            proposed = kind.clean(target, data, final=final)
+        except FieldErrors as exc:
+            errors = {**exc.errors, **errors}
+        if errors:
+            raise FieldErrors(errors)
+        return proposed
+
+    def _lock_target(self, pk):
+        return self.doc.model.objects.select_for_update().get(pk=pk)
+
+    # ---- writes --------------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def create(self, *, actor, target, kind: str, reason: str, data: dict | None = None):
+        k = self.kind(kind)
+        if not self.may(actor, target):
+            raise NotAllowed("只有单据所属单位的经办岗可以发起申请。")
+        target = self._lock_target(target.pk)  # one open request per target
+        proposed = self.check(target, k, reason=reason, data=data or {})
+        req = self.model(**{self.target_field: target}, unit_id=target.unit_id, kind=k.code, reason=reason.strip(),
+                         proposed=proposed, created_by=actor)
+        req.number = numbers.issue(self.number_type or self.flow.doc_type, target.unit.region.code,
+                                   timezone.localdate().year)
+        req.save()
+        engine.saved(req, actor, fields=FIELDS)
+        return req
+
+    def update(self, *, actor, req, reason: str, data: dict | None = None, version=None):
+        target = self.target_of(req)
+
+        def write(locked):
+            self._lock_target(target.pk)
+            locked.proposed = self.check(target, self.kind(locked.kind), reason=reason, data=data or {},
+                                         exclude_pk=locked.pk, check_open=locked.status == Status.DRAFT)
+            locked.reason = reason.strip()
+
+        return editing.edit(req, actor=actor, version=version, write=write, fields=FIELDS)
+
+    # ---- engine hooks (the flow names them by path: workflow.kit.requests.submitted …) ------------------
+
+    def submitted(self, req, actor):
+        target = self._lock_target(getattr(req, f"{self.target_field}_id"))
+        k = self.kind(req.kind)
+        self.check(target, k, reason=req.reason, data=req.proposed, exclude_pk=req.pk, final=True)
+        k.hold(req, target, actor)
+
+    def returned(self, req, actor):
+        target = self._lock_target(getattr(req, f"{self.target_field}_id"))
+        self.kind(req.kind).release(req, target, actor)
+
+    def applied(self, req, actor):
+        target = self._lock_target(getattr(req, f"{self.target_field}_id"))
+        k = self.kind(req.kind)
+        self.check(target, k, reason=req.reason, data=req.proposed, exclude_pk=req.pk, final=True, check_open=False)
+        before = audit.snapshot(target)
+        k.apply(req, target, actor)
+        target.save()
+        audit.record(actor=actor, action=f"{self.doc.flow.doc_type}.{req.kind}", obj=target, before=before,
+                     after={**audit.snapshot(target), "request": req.number})
+
+    # ---- pages ---------------------------------------------------------------------------------------
+
+    def get(self, user, pk):
+        from access.scope import get_or_404
+
+        return get_or_404(self.model.objects.select_related(self.target_field, "unit", "created_by"), user,
+                          self.doc.scope_fields, pk=pk)
+
+    def url(self, name, *args):
+        return reverse(f"{self.doc.namespace}:{name}", args=args)
+
+    def panel(self, user, target) -> dict:
+        """What a target's detail page shows: the kinds the user may start, the open request, the past ones."""
+        past = self.model.objects.filter(**{self.target_field: target}).order_by("-id")[:20]
+        return {"request_kinds": [(k.code, k.label) for k in self.allowed(user, target)],
+                "open_request": self.open_request(target), "past_requests": past, "request_type": self}
+
+    def _forms(self, kind: RequestKind, post, req=None):
+        initial = {"reason": req.reason} if req else None
+        base = ReasonForm(post, initial=initial)
+        base.fields["reason"].label = f"{kind.label}原因"
+        extra = kind.form(post, initial=req.proposed if req else None) if kind.form else None
+        return base, extra
+
+    def form_view(self, request, target_pk=None, kind=None, pk=None):
+        user = request.user
+        if pk is not None:
+            req = self.get(user, pk)
+            if "edit" not in engine.available_actions(user, req):
+                raise PermissionDenied
+            target, k = self.target_of(req), self.kind(req.kind)
+        else:
+            req = None
+            if kind not in self.by_code:
+                raise Http404("申请类型不存在")
+            target, k = self.doc.get(user, target_pk), self.by_code[kind]
+            if not self.may(user, target):
+                raise PermissionDenied
+        post = request.POST if request.method == "POST" else None
+        base, extra = self._forms(k, post, req)
+        refusal = None if req else (self.refusal(target, k) or (
+            f"已有未办结的申请（{o.number}）。" if (o := self.open_request(target)) else None))
+        if post is not None and not refusal and base.is_valid() and (extra is None or extra.is_valid()):
+            data = extra.cleaned_data if extra is not None else {}
+            reason = base.cleaned_data["reason"]
+            try:
+                saved = editing.save_and_submit(
+                    lambda: (self.create(actor=user, target=target, kind=k.code, reason=reason, data=data)
+                             if req is None else self.update(actor=user, req=req, reason=reason, data=data,
+                                                             version=post.get("version"))),
+                    actor=user, submit=bool(post.get("submit")))
+            except FieldErrors as exc:
+                for f in (base, extra):
+                    if f is not None:
+                        f.add_service_errors({n: m for n, m in exc.errors.items() if n in f.fields})
+                if others := [m for n, m in exc.errors.items()
+                              if n not in base.fields and (extra is None or n not in extra.fields)]:
+                    base.add_error(None, "；".join(others))
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            except BusinessError as exc:
+                base.add_error(None, exc.message)
+            else:
+                messages.success(request, "已保存并提交。" if post.get("submit") else "已保存。")
+                return redirect(self.url("request_detail", saved.pk))
+        return render(request, "kit/request_form.html", {
+            "rt": self, "dt": self.doc, "target": target, "kind": k, "req": req, "form": base, "extra": extra,
+            "refusal": refusal})
+
+    def detail_view(self, request, pk):
+        req = self.get(request.user, pk)
+        target = self.target_of(req)
+        return render(request, "kit/request_detail.html", {
+            "rt": self, "dt": self.doc, "doc": req, "req": req, "target": target, "kind": self.kind(req.kind),
+            "diff": self.kind(req.kind).diff(req, target), "actions": engine.available_actions(request.user, req),
+            "timeline": engine.timeline(req), "action_url": self.url("request_detail", req.pk)})
+
+    def urls(self) -> list:
+        return [
+            path("<int:target_pk>/requests/new/<str:kind>/", login_required(self.form_view), name="request_new"),
+            path("requests/<int:pk>/", login_required(self.detail_view), name="request_detail"),
+            path("requests/<int:pk>/edit/", login_required(self.form_view), name="request_edit"),
+        ] + actions.page_urls(self.get, lambda r: self.url("request_detail", r.pk), "request_action", "requests/")
+
+    # ---- API -----------------------------------------------------------------------------------------
+
+    def out(self, user, req) -> dict:
+        return {"id": req.pk, "number": req.number, "kind": req.kind, "kind_label": self.kind(req.kind).label,
+                "target_id": getattr(req, f"{self.target_field}_id"), "reason": req.reason, "proposed": req.proposed,
+                "status": req.status, "status_text": req.status_text, "version": req.version,
+                "actions": sorted(engine.available_actions(user, req))}
+
+    def api(self, router, target_out):
+        rt, prefix = self, f"/{self.doc.namespace}"
+
+        class RequestOut(Schema):
+            id: int
+            number: str
+            kind: str
+            kind_label: str
+            target_id: int
+            reason: str
+            proposed: dict
+            status: str
+            status_text: str
+            version: int
+            actions: list[str]
+
+        RequestOut.__name__ = f"{self.doc.namespace.title()}RequestOut"
+        from .documents import ERRORS
+
+        body = {"content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"]}}},
+                "required": True}
+
+        def _parse(request, kind_code=None):
+            data = actions.json_object(request)
+            code = kind_code or data.get("kind")
+            if not isinstance(code, str) or code not in rt.by_code:
+                raise FieldErrors({"kind": "申请类型不正确。"})
+            k = rt.by_code[code]
+            base = ReasonForm(data={"reason": data.get("reason")})
+            extra = k.form(data={n: data.get(n) for n in k.form.base_fields}) if k.form else None
+            errors = {} if base.is_valid() else actions.form_errors(base)
+            if extra is not None and not extra.is_valid():
+                errors.update(actions.form_errors(extra))
+            if errors:
+                raise FieldErrors(errors)
+            return k, base.cleaned_data["reason"], (extra.cleaned_data if extra else {}), data
+
+        @router.post(prefix + "/{id}/requests", response={201: RequestOut, **ERRORS},
+                     summary=f"{self.doc.title}：发起申请（保存，submit=true 时保存并提交）", openapi_extra={"requestBody": body})
+        def request_create(request, id: int):
+            user = actor(request)
+            target = rt.doc.get(user, id)
+            if not rt.may(user, target):
+                raise NotAllowed("只有单据所属单位的经办岗可以发起申请。")
+            k, reason, data, raw = _parse(request)
+            req = editing.save_and_submit(lambda: rt.create(actor=user, target=target, kind=k.code, reason=reason,
+                                                            data=data), actor=user, submit=bool(raw.get("submit")))
+            return Http(201, rt.out(user, rt.get(user, req.pk)))
+
+        @router.get(prefix + "/requests/{id}", response={200: RequestOut, **ERRORS}, summary=f"{self.doc.title}：申请详情")
+        def request_detail(request, id: int):
+            user = actor(request)
+            return rt.out(user, rt.get(user, id))
+
+        @router.put(prefix + "/requests/{id}", response={200: RequestOut, **ERRORS},
+                    summary=f"{self.doc.title}：修改申请（保存）", openapi_extra={"requestBody": body})
+        def request_update(request, id: int):
+            user = actor(request)
+            req = rt.get(user, id)
+            if "edit" not in engine.available_actions(user, req):
+                raise NotAllowed("您不能修改此申请。")
+            k, reason, data, raw = _parse(request, req.kind)
+            if not isinstance(raw.get("version"), int):
+                raise FieldErrors({"version": "请提供读取时的版本号 version。"})
+            saved = editing.save_and_submit(
+                lambda: rt.update(actor=user, req=req, reason=reason, data=data, version=raw["version"]),
+                actor=user, submit=bool(raw.get("submit")))
+            return rt.out(user, rt.get(user, saved.pk))
+
+        for fn in (request_create, request_detail, request_update):
+            fn.__name__ = f"{self.doc.namespace}_{fn.__name__}"
+        actions.api_actions(router, prefix + "/requests", self.get, self.out, RequestOut, ERRORS,
+                            f"{self.doc.title}申请")
+
+
+def _rt(req) -> RequestType:
+    return REQUEST_TYPES[type(req)]
+
+
+def submitted(req, actor):
+    _rt(req).submitted(req, actor)
+
+
+def returned(req, actor):
+    _rt(req).returned(req, actor)
+
+
+def applied(req, actor):
+    _rt(req).applied(req, actor)
+
+
+__all__ = ["RequestKind", "RequestType", "submitted", "returned", "applied", "StaleError"]
