@@ -139,12 +139,16 @@ def child_bare(prefix) -> dict:
 def _run_child(kind: str, rows: str, url: str, media: str) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "ZHENGCAI_MEDIA": media}
     out = subprocess.run([sys.executable, __file__, "--child", kind, "--rows", rows], env=env, cwd=ROOT,
-                         check=True, capture_output=True, text=True)
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{kind} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def run(url: str, rows: str = "all") -> bool:
     """Both measurements, printed side by side; True when the targets hold."""
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env={**os.environ, "DATABASE_URL": url},
+                   cwd=ROOT, check=True)
     with tempfile.TemporaryDirectory() as media:
         bare = _run_child("bare", rows, url, media)
         real = _run_child("real", rows, url, media)
