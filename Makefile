@@ -19,21 +19,24 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
 
-# The server (gunicorn, as `make serve`) starts in the background, the budget platform simulator pushes its
-# year of indicators to it over HTTP (signed; a second `make demo` only gets "duplicate" acknowledgements),
-# then the server stays in the foreground until Ctrl-C.
+# The server (gunicorn, as `make serve`) starts in the background with one task worker (`db_worker`: large
+# exports) and the periodic-job loop (`run_periodic --loop`; production uses cron or a systemd timer, README),
+# the budget platform simulator pushes its year of indicators to it over HTTP (signed; a second `make demo`
+# only gets "duplicate" acknowledgements), then the server stays in the foreground until Ctrl-C stops all three.
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
 	@$(GUNICORN) & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 0' INT TERM; \
-	if ! $(PY) manage.py simulate_budget_platform --url http://$(HOST) --wait 60; then \
-		kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; exit 1; fi; \
+	$(PY) manage.py db_worker --no-reload --queue-name '*' & wpid=$$!; \
+	$(PY) manage.py run_periodic --loop & ppid=$$!; \
+	stop() { kill $$pid $$wpid $$ppid 2>/dev/null; wait $$pid $$wpid $$ppid 2>/dev/null; }; \
+	trap 'stop; exit 0' INT TERM; \
+	if ! $(PY) manage.py simulate_budget_platform --url http://$(HOST) --wait 60; then stop; exit 1; fi; \
 	$(PY) manage.py load_demo --projects; \
 	echo "政采已启动： http://$(HOST)/  （Ctrl-C 停止；演示账号见上表，密码均为 Zc@123456）"; \
-	wait $$pid
+	wait $$pid; stop
 
 # Production-style run: DEBUG off (DJANGO_DEBUG=1 only for development), gunicorn with $(WORKERS) workers.
 # Behind an HTTPS reverse proxy set ZHENGCAI_HTTPS=1 and DJANGO_ALLOWED_HOSTS (see README).

@@ -3,10 +3,12 @@
 Measures the server time of the clerk's list (own unit, a status tab, first page and a deep page) and the
 regulator's list (whole province), median of repeated requests through the full Django stack (middleware,
 view, selectors, template), and the raw SQL for the same rows measured in the same run. Prints both and
-their ratio. Data are generated once into BENCH_DATABASE_URL (default: a `zhengcai_bench` database on the
-local server) and reused by later runs.
+their ratio; then the Excel export of the regulator's list (bench/export.py: 1,000,000 rows in the
+background, its peak memory and its time beside a bare XlsxWriter loop). Data are generated once into
+BENCH_DATABASE_URL (default: a `zhengcai_bench` database on the local server) and reused by later runs.
 
     make bench                      # or: .venv/bin/python bench/run.py [--projects N] [--units N]
+                                    #     [--export-rows all|100000|10000|none]
 """
 
 import argparse
@@ -91,7 +93,7 @@ def generate(n_projects: int, n_units: int) -> None:
     cols = ["created_at", "updated_at", "number", "status", "current_node", "last_action", "version", "created_by_id",
             "unit_id", "name", "fiscal_year", "implementation_form", "procurement_kind", "summary", "total_amount",
             "is_gov_procurement", "cumulative_reason", "contact_name", "contact_phone", "used_by", "unit_path",
-            "region_path"]
+            "region_path", "demand_summary", "expected_month", "submitted_at", "approved_at"]
     connection.ensure_connection()
     raw = connection.connection
     with raw.cursor() as cur, cur.copy(f"COPY projects_project ({', '.join(cols)}) FROM STDIN") as copy:
@@ -104,7 +106,8 @@ def generate(n_projects: int, n_units: int) -> None:
                             "submit" if status == "pending" else "", 1, clerk_id, unit_id,
                             f"{rnd.choice(NAMES)}项目{i}", 2026, rnd.choice(FORMS), rnd.choice(KINDS), "",
                             f"{rnd.randint(1000, 3000000)}.00", status == "approved", "", "", "", "",
-                            f"/{unit_id}/", region_path])
+                            f"/{unit_id}/", region_path, "满足日常工作需要", f"2026-{1 + i % 12:02d}-01",
+                            ts if status in ("pending", "approved") else None, ts if status == "approved" else None])
     raw.commit()
     with connection.cursor() as cur:
         cur.execute("ANALYZE projects_project")
@@ -127,6 +130,8 @@ def main():
     ap.add_argument("--projects", type=int, default=1_000_000)
     ap.add_argument("--units", type=int, default=2_000)
     ap.add_argument("--repeat", type=int, default=25)
+    ap.add_argument("--export-rows", default="all", choices=["all", "100000", "10000", "none"],
+                    help="the Excel export benchmark (bench/export.py): rows to export, or none")
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     ensure_database(url)
@@ -162,6 +167,10 @@ def main():
         print(f"{label:<22}{new:>10.1f}{new_raw:>12.2f}{ratio:>6.1f}{old:>10.1f}{old_raw:>12.2f}{old / new:>8.1f}{flag}")
     print("\n新：core.listing（页签计数封顶 LIST_COUNT_CAP，深页用键集 ?after=）；旧：原 render_list"
           "（每个页签 COUNT(*)、Paginator 的 COUNT 和 OFFSET）。两者经同一 Django 全栈和同一模板。")
+    if args.export_rows != "none":
+        from bench import export
+
+        export.run(url, args.export_rows)
     return 0
 
 

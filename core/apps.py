@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 
@@ -10,15 +12,23 @@ class CoreConfig(AppConfig):
     menu = [
         MenuItem("系统管理", "规则参数", "core:parameter_list", "may_keep_parameters", 20),
         MenuItem("系统管理", "工作日调整", "core:workday_list", "may_set_workdays", 30),
+        MenuItem("系统管理", "我的后台任务", "jobs:list", "is_authenticated", 80),
+    ]
+    # periodic jobs (core.jobs; `manage.py run_periodic`): any app declares its own the same way
+    periodic_jobs = [
+        {"name": "delete_expired_exports", "every": dt.timedelta(hours=1),
+         "path": "core.exports.delete_expired_exports", "label": "删除过期的导出文件"},
     ]
 
     def ready(self):
         # what each app declares on its own AppConfig; the kernel keeps no list of apps
-        from . import numbers, params
+        from . import jobs, numbers, params
 
         kinds: dict[str, tuple[str, str]] = {}
         for config in apps.get_app_configs():
             numbers.declare_prefixes(config.label, getattr(config, "number_prefixes", None) or {})
+            for job in getattr(config, "periodic_jobs", None) or ():
+                jobs.register_periodic(**job)
             for name, kind in params.declared(config.label).items():
                 seen = kinds.setdefault(name, (kind, config.label))
                 if seen[0] != kind:

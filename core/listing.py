@@ -15,16 +15,14 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-import xlsxwriter
 from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -481,7 +479,9 @@ def build_listing(qs: QuerySet, spec: ListSpec, params: Mapping, *, strict: bool
 def render_list(request, qs: QuerySet, spec: ListSpec, template: str = "partials/list_page.html", extra=None):
     listing = build_listing(qs, spec, request.GET)
     if request.GET.get("export") == "xlsx":
-        return export_xlsx(listing.ordered, spec)
+        from . import exports  # not at import time: it loads models and the task queue
+
+        return exports.export_response(request, listing.ordered, spec)
     page = paginate(listing.qs, listing.key, request.GET, per_page=spec.per_page, count=listing.count,
                     capped=listing.capped)
     rows = []
@@ -606,28 +606,10 @@ def list_openapi(spec: ListSpec, *, renames: Mapping[str, str] | None = None, ex
 
 
 def export_xlsx(qs: QuerySet, spec: ListSpec) -> HttpResponse:
-    """All filtered rows (not just the page), constant memory, Chinese headers."""
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
-    ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", spec.title)[:31] or "Sheet1")
-    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
-    money = wb.add_format({"num_format": "#,##0.00"})
-    for c, col in enumerate(spec.columns):
-        ws.write(0, c, col.label, head)
-        ws.set_column(c, c, 14 if col.kind in ("money", "date") else 24)
-    for r, obj in enumerate(qs.iterator(chunk_size=2000), start=1):
-        for c, col in enumerate(spec.columns):
-            value = col.get(obj)
-            if col.kind == "money" and value is not None:
-                ws.write_number(r, c, float(value), money)
-            else:
-                ws.write_string(r, c, _cell_text(col, value))
-    wb.close()
-    name = f"{spec.export_name}_{timezone.localdate():%Y%m%d}.xlsx"
-    resp = HttpResponse(buf.getvalue(),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
+    """Kept for list views that call it directly; the export lives in core/exports.py."""
+    from . import exports
+
+    return exports.export_xlsx(qs, spec)
 
 
 # ---- filter dropdowns ---------------------------------------------------------------------------------------

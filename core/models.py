@@ -140,3 +140,71 @@ class CentralCatalogItem(models.Model):
         while code.endswith("00") and len(code) > 1:
             code = code[:-2]
         return code
+
+
+class JobProgress(models.Model):
+    """What a background job tells its owner while it runs (the task queue itself keeps no progress): a row
+    the task updates and a page polls, and the file it produced. Not a business row."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATES = [(QUEUED, "排队中"), (RUNNING, "进行中"), (DONE, "已完成"), (FAILED, "失败")]
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="发起人")
+    kind = models.CharField("类型", max_length=32)
+    label = models.CharField("名称", max_length=200)
+    params = models.JSONField("参数", default=dict, blank=True)  # what the task needs to redo the work
+    total = models.PositiveBigIntegerField("总数", null=True, blank=True)
+    done = models.PositiveBigIntegerField("已处理", default=0)
+    state = models.CharField("状态", max_length=8, choices=STATES, default=QUEUED)
+    message = models.CharField("说明", max_length=500, blank=True, default="")
+    task_id = models.CharField("任务编号", max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    result_name = models.CharField("结果文件", max_length=300, blank=True, default="")  # storage name
+    download_name = models.CharField("下载文件名", max_length=200, blank=True, default="")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        indexes = [models.Index(fields=["owner", "-id"]),
+                   models.Index(fields=["state", "finished_at"])]
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.label}（{self.get_state_display()}）"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, int(self.done * 100 / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.DONE, self.FAILED)
+
+
+class PeriodicRun(models.Model):
+    """The last run of each registered periodic job (core.jobs.PERIODIC), so `run_periodic` knows which
+    are due; its row is locked while the job runs, so two schedulers never run it twice."""
+
+    name = models.CharField("任务", max_length=64, unique=True)
+    last_started_at = models.DateTimeField("上次开始", null=True, blank=True)
+    last_finished_at = models.DateTimeField("上次结束", null=True, blank=True)
+    last_ok = models.BooleanField("上次成功", null=True)
+    last_message = models.CharField("上次结果", max_length=500, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务记录"
+
+    def __str__(self):
+        return self.name

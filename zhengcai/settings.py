@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",  # serves /api/docs assets locally (no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "orgs",
     "access",
@@ -156,6 +158,17 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("ZHENGCAI_MEDIA", VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served directly: downloads go through the scoped view
+
+# Background work: Django's tasks API (the django-tasks backport) on the database backend, so a job row
+# commits or rolls back with the business change that enqueued it. `manage.py db_worker` runs the jobs
+# (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL: several workers on several hosts never take the same one).
+# Tests use the same backend and drain the queue in-process (core.jobs.run_ready), so they see real rows.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Excel exports (core/exports.py): up to this many rows are written during the request; more run as a
+# background job whose file goes to the default storage under EXPORT_DIR and is kept EXPORT_KEEP_DAYS.
+EXPORT_SYNC_MAX_ROWS = int(os.environ.get("ZHENGCAI_EXPORT_SYNC_MAX_ROWS", 5000))
+EXPORT_DIR = "exports"
+EXPORT_KEEP_DAYS = int(os.environ.get("ZHENGCAI_EXPORT_KEEP_DAYS", 7))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("integration/", include("integration.urls")),
     path("settings/", include("core.urls")),
+    path("jobs/", include("core.job_urls")),
     path("", include("portal.urls")),
 ]
 if settings.TESTING:

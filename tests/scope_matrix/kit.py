@@ -76,6 +76,8 @@ ROUTES: dict[str, Route] = {
     "projects:form_change": Route("project", GET + POST),
     "integration:message_detail": Route("message"),
     "portal:bulletin": Route("bulletin"),
+    "jobs:detail": Route("job"),
+    "jobs:download": Route("job"),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:registration_detail": Route("registration"),
@@ -225,6 +227,8 @@ def in_scope(user, kind: str, row) -> bool:
         return "admin" in user.role_codes or user.unit.region.path.startswith(row.region.path) or below
     if kind == "unit":
         return sees_unit(user, row)
+    if kind == "job":  # a background job (an export of what its owner saw) is its owner's alone
+        return row.owner_id == user.pk
     if kind == "office":  # kept by the regulators of its region (and above)
         return "admin" in user.role_codes or (is_regulator(user) and row.region.path.startswith(user.unit.region.path))
     if kind == "indicator" and row.unit is not None and user.unit.is_competent:
@@ -259,6 +263,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "message": ("message", [fresh(w.message)]),
         "bulletin": ("bulletin", [fresh(w.bulletin)]),
         "office": ("office", [fresh(w.office)]),
+        "job": ("job", [fresh(w.job)]),
         **{key: (f"kit:{ns}", [fresh(r) for r in rows]) for (ns, key), rows in w.kit_rows.items()},
     }
 
@@ -269,11 +274,11 @@ def markers(w) -> list[tuple[str, object, str]]:
     out = []
     kit_any = [key for (_ns, key) in w.kit_rows if key.endswith("_any")]
     for key in ("registration", "subordination", "indicator", "project_any", "request_any", "message", "bulletin",
-                *kit_any):
+                "job", *kit_any):
         kind, rows = sets[key]
         for row in rows:
             text = {"indicator": lambda r: r.bgt_id, "message": lambda r: r.message_id,
-                    "bulletin": lambda r: r.title}.get(kind, lambda r: r.number)(row)
+                    "bulletin": lambda r: r.title, "job": lambda r: r.label}.get(kind, lambda r: r.number)(row)
             out.append((kind, row, text))
     return out
 

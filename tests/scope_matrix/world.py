@@ -211,8 +211,28 @@ def build(media_root) -> SimpleNamespace:
     from budgets.services import budget_office_add
 
     w.office = budget_office_add(actor=w.reg_user, name="矩阵指标管理处室")
+    w.job = _export_job(w)
     w.kit_rows = _kit_rows(w)
     return w
+
+
+def _export_job(w):
+    """后台任务: 本单位's clerk exports 指标预算查询 in the background (the threshold set to 0), the worker's code
+    runs it, so the job is 已完成 with its file in the storage."""
+    from django.test import override_settings
+
+    from core import jobs
+    from core.models import JobProgress
+
+    c = Client()
+    c.force_login(w.clerk)
+    with override_settings(EXPORT_SYNC_MAX_ROWS=0):
+        resp = c.get("/budgets/indicators/?export=xlsx")
+    assert resp.status_code == 302, resp.status_code
+    jobs.run_ready()
+    job = JobProgress.objects.get(owner=w.clerk)
+    assert job.state == JobProgress.DONE and job.result_name, (job.state, job.message)
+    return job
 
 
 def _first_scenario():
