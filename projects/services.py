@@ -27,14 +27,14 @@ from attachments.models import Attachment
 from audit import services as audit
 from budgets import ledger
 from budgets.models import BudgetIndicator
-from core import numbers, params
-from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
+from core import params
+from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
 from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, phone_problem
 from orgs import scope_columns
 from orgs.models import Role
-from workflow import engine
+from workflow.kit import editing
 
 from .models import ContentLine, FundLine, ImplementationForm, Project
 
@@ -412,15 +412,25 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     BusinessError for refusals, NotAllowed for a wrong actor, StaleError for an outdated `version`.
     """
     unit = _clerk_unit(actor)
-    if project is not None:
-        project = Project.objects.select_for_update().get(pk=project.pk)
-        if project.unit_id != unit.pk:
-            raise NotAllowed("只能编辑本单位的采购项目。")
-        if version is not None and project.version != int(version):
-            raise StaleError()
-        if not project.is_editable:
-            raise BusinessError("项目已提交，不能修改；如需修改请先撤回。", code="not_editable")
+    if project is None:
+        v = _validated(actor, unit, None, data, content_lines, fund_lines)
+        values = {**v["fields"], **scope_columns.values_for(Project, unit)}  # the one copy rule (orgs)
+        return editing.create(Project, actor=actor, unit=unit, values=values, fields=SAVE_FIELDS,
+                              write=lambda doc: _write_lines(actor, doc, v))
+    if project.unit_id != unit.pk:
+        raise NotAllowed("只能编辑本单位的采购项目。")
 
+    def write(locked):  # under the kit's lock, version, submitter and editable checks
+        v = _validated(actor, unit, locked, data, content_lines, fund_lines)
+        for name, value in {**v["fields"], **scope_columns.values_for(Project, unit)}.items():
+            setattr(locked, name, value)
+        _write_lines(actor, locked, v)
+
+    return editing.edit(project, actor=actor, version=version, write=write, fields=SAVE_FIELDS)
+
+
+def _validated(actor, unit, project: Project | None, data: dict, content_lines, fund_lines) -> dict:
+    """Every rule of FJ 2.2.1 on the posted values; raises FieldErrors. Touches nothing."""
     errors: dict[str, str] = {}
     name = (data.get("name") or "").strip()
     if not name:
@@ -496,23 +506,18 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     if errors:
         raise FieldErrors(errors)
 
-    # ---- write: nothing above has touched the database --------------------------------------------------
-    if project is None:
-        before = {}
-        project = Project(unit=unit, created_by=actor, implementation_form=form,
-                          number=numbers.issue("project", unit.region.code, timezone.localdate().year))
-    else:
-        before = audit.snapshot(project, SAVE_FIELDS)
-        project.version += 1
-    project.name, project.fiscal_year, project.procurement_kind = name, fiscal_year, kind
-    project.summary, project.contact_name, project.contact_phone = text["summary"], text["contact_name"], text["contact_phone"]
-    project.demand_summary, project.expected_month = text["demand_summary"], expected_month
-    project.total_amount, project.is_gov_procurement = total, is_gov
-    project.cumulative_reason = text["cumulative_reason"]
-    for column, value in scope_columns.values_for(Project, unit).items():  # the one copy rule (orgs)
-        setattr(project, column, value)
-    project.save()
+    return {"fields": {"name": name, "fiscal_year": fiscal_year, "procurement_kind": kind,
+                       "implementation_form": form, "summary": text["summary"],
+                       "contact_name": text["contact_name"], "contact_phone": text["contact_phone"],
+                       "demand_summary": text["demand_summary"], "expected_month": expected_month,
+                       "total_amount": total, "is_gov_procurement": is_gov,
+                       "cumulative_reason": text["cumulative_reason"]},
+            "lines": lines, "funds": funds, "attachments": cumulative_new + other_new}
 
+
+def _write_lines(actor, project: Project, v: dict) -> None:
+    """The lines of a 保存 (superseded ones kept inactive, never deleted), the attachments linked, audited."""
+    lines, funds = v["lines"], v["funds"]
     old_lines = list(ContentLine.objects.filter(project=project, is_active=True).values(
         "category_id", "item_name", "quantity", "measure_unit", "unit_price", "amount"))
     old_funds = list(FundLine.objects.filter(project=project, is_active=True).values("indicator_id", "amount"))
@@ -524,10 +529,8 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
                     amount=ln["amount"]) for i, ln in enumerate(lines)])
     FundLine.objects.bulk_create([FundLine(project=project, indicator=ln["indicator"], amount=ln["amount"])
                                   for ln in funds])
-    for att in cumulative_new + other_new:
+    for att in v["attachments"]:
         attachment_services.attachment_link(actor=actor, attachment=att, target=project)
-
-    engine.saved(project, actor, before=before, fields=SAVE_FIELDS)
     audit.record(actor=actor, action="project.lines", obj=project, before={"content_lines": old_lines,
                                                                           "fund_lines": old_funds},
                  after={"content_lines": [{"category_id": ln["category"].pk, "item_name": ln["item_name"],
@@ -536,7 +539,6 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
                                           for ln in lines],
                         "fund_lines": [{"indicator_id": ln["indicator"].pk, "amount": ln["amount"]}
                                        for ln in funds]})
-    return project
 
 
 # ---- 提交 / 退回: the ledger ----------------------------------------------------------------------------------

@@ -92,10 +92,10 @@ ROUTES: dict[str, Route] = {
     "api:indicator_detail": Route("indicator"),
     "api:project_detail": Route("project_any"),
     "api:project_update": Route("project_draft"),
-    "api:project_submit": Route("project_draft"),
-    "api:project_withdraw": Route("project_pending"),
-    "api:project_approve": Route("project_pending"),
-    "api:project_reject": Route("project_pending"),
+    "api:projects_submit": Route("project_draft"),
+    "api:projects_withdraw": Route("project_pending"),
+    "api:projects_approve": Route("project_pending"),
+    "api:projects_reject": Route("project_pending"),
 }
 
 
