@@ -3,7 +3,7 @@
 - `project_save` — the clerk's 保存 of a draft (create or edit), every rule of FJ 2.2.1 checked server-side.
 - `project_reserve` / `project_release` — the engine's on_submit / on_return hooks: fund lines reserve or
   give back indicator money through budgets.ledger, in the engine's transaction.
-- `check_implementation_form` — the rules of each 实施形式, shared with 实施形式变更 (projects/requests.py).
+- `check_implementation_form` — the rules of each 实施形式, shared with 实施形式变更 (below) and the requests.
 - `project_mark_used` / `project_unmark_used` / `project_mark_contract_filed` — facts that the plan,
   intention, joint-project and contract modules set on a project.
 
@@ -25,6 +25,7 @@ from django.utils import timezone
 from attachments import services as attachment_services
 from attachments.models import Attachment
 from audit import services as audit
+from audit.models import AuditLog
 from budgets import ledger
 from budgets.models import BudgetIndicator
 from core import params
@@ -36,6 +37,7 @@ from orgs import scope_columns
 from orgs.models import Role
 from workflow.kit import editing
 
+from . import rights
 from .models import ContentLine, FundLine, ImplementationForm, Project
 
 ZERO = Decimal("0")
@@ -276,7 +278,7 @@ def _clean_content_lines(lines, kind: str | None, errors: dict) -> list[dict]:
     return out
 
 
-clean_content_lines = _clean_content_lines  # public name (used by 变更 in projects/requests.py)
+clean_content_lines = _clean_content_lines  # public name (used by 变更 in projects/request_kinds)
 
 
 def usable_indicators(unit):
@@ -323,7 +325,7 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
     return out
 
 
-def _attachments(actor, ids, purpose: str, project, errors: dict, field: str, model=Project) -> list[Attachment]:
+def claim_attachments(actor, ids, purpose: str, project, errors: dict, field: str, model=Project) -> list[Attachment]:
     """Uploaded attachments the actor's unit owns, live, not linked to another document. `project` is the
     document (of `model`) being saved, None when new; a non-empty `purpose` must match the upload's."""
     wanted = [i for i in (_pk(x) for x in (ids or [])) if i is not None]
@@ -477,9 +479,9 @@ def _validated(actor, unit, project: Project | None, data: dict, content_lines, 
         errors["fund_lines"] = (f"项目资金构成合计 {_money(fund_total)} 元与项目金额（采购内容清单合计）"
                                 f"{_money(total)} 元不一致。")
 
-    cumulative_new = _attachments(actor, data.get("cumulative_attachment_ids"), CUMULATIVE_PURPOSE, project,
+    cumulative_new = claim_attachments(actor, data.get("cumulative_attachment_ids"), CUMULATIVE_PURPOSE, project,
                                   errors, "cumulative_attachments")
-    other_new = _attachments(actor, data.get("attachment_ids"), "", project, errors, "attachments")
+    other_new = claim_attachments(actor, data.get("attachment_ids"), "", project, errors, "attachments")
 
     on = rule_date(project)
     is_gov = bool(data.get("is_gov_procurement"))
@@ -680,3 +682,55 @@ def project_mark_contract_filed(*, project: Project, at: dt.datetime | None = No
     audit.record(actor=actor, action="project.contract_filed", obj=project, before=before,
                  after={"contract_filed_at": at})
     return project
+
+
+# ---- 实施形式变更 (2.3): a direct save with the form's rules, not a request -----------------------------------
+
+
+def form_change_refusal(project: Project) -> str | None:
+    if project.status != "approved":
+        return "只有已审核通过的项目可以变更实施形式。"
+    if project.revoked_at is not None:
+        return "项目已撤销，不能变更实施形式。"
+    if project.closed_at is not None:
+        return "项目已结项，不能变更实施形式。"
+    if project.used_by:
+        return "项目已被使用，不能变更实施形式。"
+    return None
+
+
+def can_change_form(user, project: Project) -> bool:
+    return rights.unit_clerk_of(user, project) and form_change_refusal(project) is None
+
+
+@transaction.atomic
+def implementation_form_change(*, actor, project: Project, form: str) -> Project:
+    """Save a new implementation form after checking that form's rules; a refused form saves nothing."""
+    if not rights.unit_clerk_of(actor, project):
+        raise NotAllowed("只有项目所属单位的经办岗可以变更实施形式。")
+    project = Project.objects.select_for_update().select_related("unit__region").get(pk=project.pk)
+    refusal = form_change_refusal(project)
+    if refusal:
+        raise BusinessError(refusal, code="form_change_refused")
+    if form not in dict(ImplementationForm.choices):
+        raise FieldErrors({"implementation_form": "请选择实施形式。"})
+    if form == ImplementationForm.JOINT_RESPONSE:
+        raise FieldErrors({"implementation_form": "统招分签采购只能通过响应统招分签项目立项，不能由其他实施形式变更而来。"})
+    if form == project.implementation_form:
+        raise FieldErrors({"implementation_form": "新的实施形式与原实施形式相同。"})
+    try:
+        check_implementation_form(project, form)
+    except BusinessError as exc:
+        raise FieldErrors({"implementation_form": exc.message}) from exc
+    before = audit.snapshot(project, ["implementation_form"])
+    project.implementation_form = form
+    project.save(update_fields=["implementation_form", "updated_at"])
+    audit.record(actor=actor, action="project.implementation_form_change", obj=project, before=before,
+                 after=audit.snapshot(project, ["implementation_form"]))
+    return project
+
+
+def form_change_history(project: Project):
+    """The 实施形式变更 audit rows of a project, newest first."""
+    return AuditLog.objects.filter(object_key=audit.object_key(project),
+                                   action="project.implementation_form_change").order_by("-id")
