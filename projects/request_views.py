@@ -5,7 +5,6 @@ The request pages themselves (新增, 编辑, 详情, 提交 / 撤回 / 审核 /
 declared in projects/request_kinds. Scope through access.scope (out of scope = 404); a wrong role = 403.
 """
 
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,151 +13,24 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from access.scope import get_or_404
-from budgets import ledger
-from budgets.models import BudgetIndicator
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.listing import Column, ListSpec, Tab, render_list
 
 from . import request_kinds as rq
 from . import rights, selectors, services
-from .models import ImplementationForm, Project, ProjectRequest
+from .models import ImplementationForm
 from .request_forms import (
     FormChangeFilterForm,
     FormChangeForm,
-    funds_from,
-    lines_from,
-    moves_from,
-    row_errors,
 )
 
-ZERO = Decimal("0")
-# requests whose proposal carries a new 采购内容清单 (shown old → new)
-LINE_KINDS = (ProjectRequest.KIND_CHANGE, ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
 FORM_LABELS = dict(ImplementationForm.choices)
-
-
-def _project(user, pk) -> Project:
-    return get_or_404(Project.objects.select_related("unit__region"), user, pk=pk)
-
-
-def _indicator_rows(project: Project):
-    held = rq.project_held(project)
-    usable = list(rq.unit_indicators(project))
-    for ind in usable:
-        ind.held = held.get(ind.pk, ZERO)
-        ind.room = ind.available + ind.held  # what a 变更 of the fund lines may use: own holding included
-    held_rows = []
-    for ind in BudgetIndicator.objects.filter(pk__in=held).order_by("bgt_id"):
-        ind.held = held[ind.pk]
-        held_rows.append(ind)
-    return usable, held_rows
-
-
-def form_context(request, ctx: dict) -> dict:
-    """The kit's request form page, as projects/request_form.html shows it: the line tables (posted rows shown
-    back as posted), the fund moves, the required attachment."""
-    project, k, req, errors = ctx["target"], ctx["kind"], ctx["req"], ctx["errors"]
-    post = request.POST if request.method == "POST" else None
-    kind = k.code
-    lines, funds, moves = [], [], []
-    change_form = None
-    if kind == ProjectRequest.KIND_CHANGE:
-        _values, lines, funds = rq.stored_change(req) if req else rq.change_initial(project)
-    elif kind in rq.FUND_KINDS:
-        moves = ([{"from_indicator": str(m.from_indicator_id or ""), "indicator": str(m.indicator_id),
-                   "amount": str(m.amount)} for m in req.fund_moves.all()] if req else [])
-    adjusts_lines = kind in (ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
-    if adjusts_lines:  # the 采购内容清单 follows the money in the same request
-        stored = (req.proposed or {}).get("content_lines") if req else None
-        lines = ([{**ln, "category": str(ln["category"])} for ln in stored] if stored is not None
-                 else rq.change_initial(project)[1])
-    if post is not None:
-        if kind == ProjectRequest.KIND_CHANGE or adjusts_lines:
-            lines = lines_from(post)
-        if kind == ProjectRequest.KIND_CHANGE:
-            funds = funds_from(post)
-        if kind in rq.FUND_KINDS:
-            moves = moves_from(post, kind)
-    elif kind in rq.FUND_KINDS and not moves:
-        moves = _prefill_moves(project, kind)
-    base, extra = ctx["form"], ctx["extra"]  # the kit's forms: 原因, and the kind's own fields
-    if kind == ProjectRequest.KIND_CHANGE:
-        change_form, fields = extra, list(base)
-    else:
-        fields = list(base) + (list(extra) if extra is not None else [])
-    known = set(base.fields) | set(extra.fields if extra is not None else ())
-    usable, held_rows = _indicator_rows(project)
-    purpose = rq.REQUIRED_ATTACHMENTS.get(kind, "")
-    return {
-        "attachment_purpose": purpose,
-        "attachments": rq.request_attachments(req, purpose) if req is not None and purpose else [],
-        "pending": (_pending_attachments(request.user, post.getlist("attachment_ids")) if post is not None and purpose
-                    else []),
-        "project": project, "kind": kind, "kind_label": k.label, "fields": fields, "change_form": change_form,
-        "state": rq.project_state(project),
-        "top_errors": [m for n, m in errors.items() if "." not in n and n not in known] + list(base.non_field_errors()),
-        "lines": list(zip(lines, row_errors(errors, "content_lines", len(lines)), strict=True)),
-        "funds": list(zip(funds, row_errors(errors, "fund_lines", len(funds)), strict=True)),
-        "moves": list(zip(moves, row_errors(errors, "moves", len(moves)), strict=True)),
-        "usable": usable, "held_rows": held_rows,
-        "categories": selectors.leaf_categories(project.procurement_kind),
-        "is_fund": kind in rq.FUND_KINDS, "show_lines": change_form is not None or adjusts_lines,
-    }
-
-
-def _pending_attachments(user, ids):
-    """Uploads posted with a form that was not saved: shown back so they are not lost."""
-    from attachments.models import Attachment
-
-    wanted = [int(i) for i in ids if str(i).isdigit()]
-    return list(Attachment.objects.filter(pk__in=wanted, unit_id=user.unit_id, is_deleted=False,
-                                          object_id__isnull=True))
-
-
-def _prefill_moves(project: Project, kind: str) -> list[dict]:
-    """回收 / 替换 start from the project's fund composition (FJ 2.2.4); 追加 from one empty row."""
-    held = rq.project_held(project)
-    if kind == ProjectRequest.KIND_FUND_RECLAIM:
-        return [{"from_indicator": "", "indicator": str(i), "amount": ""} for i in held]
-    if kind == ProjectRequest.KIND_FUND_REPLACE:
-        return [{"from_indicator": str(i), "indicator": "", "amount": ""} for i in held]
-    return [{"from_indicator": "", "indicator": "", "amount": ""}]
-
-
-# ---- detail ----------------------------------------------------------------------------------------------------
-
-
-def _move_rows(req: ProjectRequest):
-    """The request's fund lines with what the project holds and what the indicator still has, as of now."""
-    held = rq.project_held(req.project)
-    rows = []
-    for m in req.fund_moves.select_related("indicator", "from_indicator"):
-        m.held_from = held.get(m.from_indicator_id, ZERO) if m.from_indicator_id else None
-        m.held_now = held.get(m.indicator_id, ZERO)
-        rows.append(m)
-    return rows
-
-
-def detail_context(request, ctx: dict) -> dict:
-    """The kit's request detail page, as projects/request_detail.html shows it: the old → new of the lines,
-    the fund moves with what is held now, the attachments."""
-    req, project = ctx["req"], ctx["target"]
-    return {
-        "project": project, "kind": req.kind,
-        "diff": rq.change_diff(req) if req.kind in LINE_KINDS else None,
-        "moves": _move_rows(req) if req.kind in rq.FUND_KINDS else [],
-        "moves_total": sum((m.amount for m in req.fund_moves.all()), ZERO),
-        "state": rq.project_state(project),
-        "held_by_request": ledger.held(ledger.holder_key(req)),
-        "attachments": rq.request_attachments(req).select_related("uploaded_by"),
-    }
 
 
 @login_required
 def request_buttons(request, project_pk):
     """The 「更多」 panel of a project detail page (loaded into _request_buttons.html)."""
-    project = _project(request.user, project_pk)
+    project = selectors.get_project(request.user, project_pk)
     return render(request, "projects/request_buttons_body.html", buttons_context(request.user, project))
 
 
@@ -248,7 +120,7 @@ def form_change_list(request):
 @login_required
 def form_change(request, project_pk):
     user = request.user
-    project = _project(user, project_pk)
+    project = selectors.get_project(user, project_pk)
     if not rights.unit_clerk_of(user, project):
         raise PermissionDenied
     refusal = services.form_change_refusal(project)

@@ -25,7 +25,7 @@ from workflow import engine
 from workflow.kit import editing
 from workflow.models import Status
 
-from . import selectors, services
+from . import rights, selectors, services
 from .forms import (
     ProjectFilterForm,
     RegionProjectFilterForm,
@@ -46,19 +46,13 @@ FORM_HELP = {
 }
 
 
-def _unit_staff(user) -> bool:
-    unit = user.unit
-    return (unit is not None and unit.is_budget_unit
-            and user.has_role(Role.CLERK, Role.REVIEWER, Role.LEADER, Role.COMPETENT))
-
-
 def _require_unit_staff(user):
-    if not _unit_staff(user):
+    if not rights.unit_staff(user):
         raise PermissionDenied
 
 
 def _require_clerk(user):
-    if not (_unit_staff(user) and user.has_role(Role.CLERK)):
+    if not rights.clerk(user):
         raise PermissionDenied
 
 

@@ -22,13 +22,14 @@ from .. import rights, selectors, services
 from ..flows import PROJECT, PROJECT_REQUEST
 from ..models import ProjectRequest
 from ..request_forms import OFFICE_NOT_OFFERED, ChangeForm, OfficeForm, funds_from, lines_from, moves_from
-from . import effects, rules
-from .rules import CHANGE_FIELDS, KINDS, active_fund_lines, change_diff, project_held, unit_indicators
+from . import effects, pages, rules
+from .pages import change_initial, project_state, stored_change
+from .rules import FUND_KINDS, KINDS, active_fund_lines, change_diff, project_held
 
-__all__ = ["KINDS", "change_diff", "unit_indicators"]  # read by the pages and tests through this module
+# read by the pages, other modules and tests through this module
+__all__ = ["FUND_KINDS", "KINDS", "change_diff", "change_initial", "project_state", "stored_change"]
 
 KIND_ORDER = [k for k, _ in ProjectRequest.KINDS]
-FUND_KINDS = (ProjectRequest.KIND_FUND_REPLACE, ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
 CLOSED_FUNDS = "项目已结项，不能进行资金操作。"
 
 
@@ -230,56 +231,8 @@ KIND_CLASSES = (Revoke(), Change(), FundReplace(), FundAdd(), FundReclaim(), Clo
 REQUIRED_ATTACHMENTS = {k.code: k.attachment for k in KIND_CLASSES if k.attachment}
 
 
-# ---- reading for the pages ---------------------------------------------------------------------------------
-
-
-def change_initial(project) -> tuple[dict, list[dict], list[dict]]:
-    values = {n: getattr(project, n) for n in CHANGE_FIELDS}
-    lines = [{"category": str(ln.category_id), "item_name": ln.item_name, "quantity": rules.qty(ln.quantity),
-              "measure_unit": ln.measure_unit, "unit_price": str(ln.unit_price)}
-             for ln in selectors.content_lines(project)]
-    funds = [{"indicator": str(ind), "amount": str(amount)} for ind, amount in active_fund_lines(project).items()]
-    return values, lines, funds
-
-
-def stored_change(req) -> tuple[dict, list[dict], list[dict]]:
-    """A saved 变更 shown back in the form: the project's values overlaid with the proposal."""
-    values, lines, funds = change_initial(req.project)
-    p = req.proposed or {}
-    values.update({n: p[n] for n in CHANGE_FIELDS if n in p})
-    if p.get("content_lines") is not None:
-        lines = [{**ln, "category": str(ln["category"])} for ln in p["content_lines"]]
-    if p.get("fund_lines") is not None:
-        funds = [{"indicator": str(f["indicator"]), "amount": f["amount"]} for f in p["fund_lines"]]
-    return values, lines, funds
-
-
-def project_state(project) -> str:
-    if project.revoked_at:
-        return "已撤销"
-    if project.closed_at:
-        return "已结项"
-    if project.used_by:
-        return "已使用"
-    if project.status == "approved":
-        return "未使用"
-    return project.status_text
-
-
 def _target_snapshot(project) -> dict:
     return {"fund_lines": {str(k): v for k, v in active_fund_lines(project).items()}}
-
-
-def _form_context(*args):
-    from ..request_views import form_context
-
-    return form_context(*args)
-
-
-def _detail_context(*args):
-    from ..request_views import detail_context
-
-    return detail_context(*args)
 
 
 REQUESTS = RequestType(
@@ -288,7 +241,7 @@ REQUESTS = RequestType(
     open_message="该项目已有未办结的{label}申请（{number}），请先办结或放弃该申请。",
     not_allowed="只有项目所属单位的经办岗可以发起申请。",
     form_template="projects/request_form.html", refused_template="projects/request_refused.html",
-    detail_template="projects/request_detail.html", form_context=_form_context, detail_context=_detail_context,
+    detail_template="projects/request_detail.html", form_context=pages.form_context, detail_context=pages.detail_context,
     target_snapshot=_target_snapshot, new_path="requests/new/<int:target_pk>/<str:kind>/")
 REQUESTS.bind(Target(flow=PROJECT, namespace="projects", title="采购项目立项", section="采购项目管理",
                      get=selectors.get_project))

@@ -20,6 +20,7 @@ from ..models import ContentLine, FundLine, Project, ProjectRequest
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 KINDS = dict(ProjectRequest.KINDS)
+FUND_KINDS = (ProjectRequest.KIND_FUND_REPLACE, ProjectRequest.KIND_FUND_ADD, ProjectRequest.KIND_FUND_RECLAIM)
 CHANGE_FIELDS = {"name": "项目名称", "summary": "项目概况", "contact_name": "联系人", "contact_phone": "联系电话"}
 
 # ---- reading -------------------------------------------------------------------------------------------

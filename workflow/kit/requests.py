@@ -249,8 +249,8 @@ class RequestType:
         k = self.kind(req.kind)
 
         def write(locked):
-            self._lock_target(target.pk)
-            cleaned = self.check(target, k, reason=reason, data=data or {}, exclude_pk=locked.pk,
+            fresh = self._lock_target(target.pk)  # the rules read the target as it is now
+            cleaned = self.check(fresh, k, reason=reason, data=data or {}, exclude_pk=locked.pk,
                                  check_open=locked.status == Status.DRAFT, actor=actor, req=locked)
             locked.proposed = k.stored(cleaned)
             locked.reason = reason.strip()
