@@ -17,6 +17,7 @@ from core.errors import BusinessError, NotAllowed
 
 from .models import Attachment
 
+PARAMS = params.of("attachments")
 MB = 1024 * 1024
 
 # extension → the kind its content must sniff as
@@ -69,7 +70,7 @@ def _mb(value) -> str:
 def max_bytes(actor) -> tuple[int, str]:
     """The upload limit in force for the actor's region: (bytes, 'NMB' text for messages)."""
     region_code = actor.unit.region.code if getattr(actor, "unit", None) else ""
-    limit = params.value("attachment_max_mb", region_code=region_code)
+    limit = PARAMS.attachment_max_mb(region_code=region_code)
     return int(Decimal(str(limit)) * MB), _mb(limit)
 
 

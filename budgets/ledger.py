@@ -7,6 +7,8 @@ inside their business transaction.
 
 from decimal import Decimal
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Sum
 
@@ -15,9 +17,25 @@ from core.errors import BusinessError
 
 from .models import BudgetIndicator, LedgerEntry
 
+# model labels ("projects.project") of the documents that may hold money, from each app's
+# AppConfig.ledger_holders (filled by BudgetsConfig.ready)
+HOLDERS: set[str] = set()
+
+
+def declare_holders(labels) -> None:
+    for label in labels:
+        HOLDERS.add(apps.get_model(label)._meta.label_lower)  # a misspelt model fails at start-up
+
+
+def _check_holder(holder: str) -> None:
+    if holder.partition(":")[0] not in HOLDERS:
+        raise ImproperlyConfigured(f"{holder!r} is not a declared ledger holder (AppConfig.ledger_holders)")
+
 
 def holder_key(doc) -> str:
-    return f"{doc._meta.label_lower}:{doc.pk}"
+    key = f"{doc._meta.label_lower}:{doc.pk}"
+    _check_holder(key)
+    return key
 
 
 def _locked(indicator_ids) -> dict[int, BudgetIndicator]:
@@ -39,6 +57,7 @@ def reserve(*, actor, holder: str, amounts: dict[int, Decimal], reason: str) -> 
     """Reserve money on several indicators at once, all or nothing."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger writes run inside the business transaction")
+    _check_holder(holder)
     rows = _locked(amounts)
     for indicator_id, amount in amounts.items():
         amount = Decimal(amount)
@@ -60,6 +79,7 @@ def release(*, actor, holder: str, amounts: dict[int, Decimal] | None = None, re
     """Give back what `holder` holds (all of it when `amounts` is None)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger writes run inside the business transaction")
+    _check_holder(holder)
     ids = list(amounts) if amounts is not None else list(held(holder))
     rows = _locked(ids)
     holding = held(holder)  # read under the lock: two releases of one holding never both pass

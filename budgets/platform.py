@@ -245,3 +245,9 @@ def indicators_link_unit(*, actor, unit: Unit, origin: str = "重置预算匹配
         rows.append({**row, "status": "linked" if target == unit else "unlinked",
                      "note": "已匹配到本单位" if target == unit else "单位预算编码与本单位不符，已解除"})
     return rows
+
+
+def on_unit_registered(sender, *, unit, actor, **kwargs) -> None:
+    """orgs.signals.unit_registered: the platform's indicators that arrived under the unit's code now belong to it."""
+    if unit.budget_code:
+        indicators_link_unit(actor=actor, unit=unit, origin="用户库基本信息审核通过")

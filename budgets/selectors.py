@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 
 from access.scope import unit_q
@@ -129,6 +129,23 @@ def virtual_budgets(user) -> QuerySet:
     if not user.is_authenticated or not (user.is_regulator or user.is_superuser or user.has_role(Role.ADMIN)):
         return BudgetIndicator.objects.none()
     return procurement_budgets(user).filter(source=BudgetIndicator.SOURCE_VIRTUAL)
+
+
+def unit_indicators(unit) -> QuerySet:
+    """A unit's own indicators, for a service of another app that checks a document of that unit."""
+    return BudgetIndicator.objects.filter(unit=unit)
+
+
+def usable_indicators(unit) -> QuerySet:
+    """The indicators a document of `unit` may draw on: the unit's own, valid and executable."""
+    return unit_indicators(unit).filter(is_valid=True, is_executable=True)
+
+
+def unmatched_platform_totals() -> QuerySet:
+    """Valid platform indicators that no unit holds yet: count and total per (财政区划, 单位预算编码)."""
+    return (BudgetIndicator.objects.filter(source=BudgetIndicator.SOURCE_PLATFORM, unit__isnull=True, is_valid=True)
+            .values("mof_div_code", "agency_code").annotate(count=Count("id"), total=Sum("amount"))
+            .order_by("agency_code", "mof_div_code"))
 
 
 def indicator_for(user, pk: int) -> BudgetIndicator | None:

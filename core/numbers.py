@@ -4,15 +4,20 @@ Call inside the business transaction that creates the document: if it rolls back
 not consumed, so the sequence stays gap-free.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 
 from .models import DocumentCounter
 
-PREFIXES = {
-    "project": "ZC",
-    "registration": "DJ",
-    "subordination": "LS",
-}
+# doc_type → prefix, from each app's AppConfig.number_prefixes (filled by CoreConfig.ready)
+PREFIXES: dict[str, str] = {}
+
+
+def declare_prefixes(app_label: str, prefixes: dict[str, str]) -> None:
+    for doc_type, prefix in prefixes.items():
+        if PREFIXES.get(doc_type, prefix) != prefix:
+            raise ImproperlyConfigured(f"{app_label}: number prefix of {doc_type!r} is already {PREFIXES[doc_type]!r}")
+        PREFIXES[doc_type] = prefix
 
 
 def next_number(doc_type: str, region_code: str, year: int) -> int:

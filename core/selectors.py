@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from access.scope import is_admin
 
+from . import params
 from .models import RuleParameter
 
 
@@ -15,9 +16,7 @@ def parameters_for(user) -> QuerySet:
         return qs
     if not user.is_regulator:
         return qs.none()
-    from orgs.models import Region
-
     path = user.unit.region_path
     above = [code for code in path.strip("/").split("/") if code]
-    below = Region.objects.filter(path__startswith=path).values("code")
+    below = params.region_codes_under(path)
     return qs.filter(Q(region_code="") | Q(region_code__in=above) | Q(region_code__in=below))

@@ -7,6 +7,7 @@ from django.db import transaction
 from access.scope import is_admin
 from audit import services as audit
 
+from . import params
 from .errors import FieldErrors, NotAllowed
 from .models import RuleParameter, WorkdayAdjustment
 
@@ -19,19 +20,15 @@ def _may_set_region(actor, region_code: str) -> bool:
         return False
     if not region_code:
         return False
-    from orgs.models import Region
-
-    region = Region.objects.filter(code=region_code).first()
-    return region is not None and region.path.startswith(actor.unit.region_path)
+    path = params.region_path(region_code)
+    return path is not None and path.startswith(actor.unit.region_path)
 
 
 @transaction.atomic
 def parameter_add(*, actor, data: dict) -> RuleParameter:
     errors = {}
-    from orgs.models import Region
-
     code = data.get("region_code") or ""
-    if code and not Region.objects.filter(code=code).exists():
+    if code and params.region_path(code) is None:
         errors["region_code"] = "没有该行政区划代码。"
     kind, value = data["kind"], (data.get("value") or "").strip()
     try:

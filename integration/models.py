@@ -1,5 +1,7 @@
 from django.db import models
 
+from orgs.models import Region
+
 
 def region_path_for(mof_div_code: str) -> str:
     """The region tree path of a 财政区划 code (6 digits, or 9 with the 3-digit suffix of the Ministry's standard).
@@ -8,8 +10,6 @@ def region_path_for(mof_div_code: str) -> str:
     county the table does not list is still inside its city's and province's jurisdiction. '' when even the
     province is unknown: such rows are seen by no regulator (only through the log).
     """
-    from orgs.models import Region
-
     code = (mof_div_code or "").strip()[:6]
     if len(code) != 6 or not code.isdigit():
         return ""

@@ -21,7 +21,7 @@ PARAMETERS = [
 
 def ensure(RuleParameter=None) -> None:
     if RuleParameter is None:
-        from core.models import RuleParameter
+        from core.models import RuleParameter  # here: migrations import this module with their own model
     for row in PARAMETERS:
         RuleParameter.objects.get_or_create(**{k: row[k] for k in KEY},
                                             defaults={k: v for k, v in row.items() if k not in KEY})

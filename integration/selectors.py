@@ -10,14 +10,15 @@ knows elsewhere is not shown, and the 政采 units and platform names put beside
 only, so no page names a unit outside it.
 """
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from access import scope
-from budgets.models import BudgetIndicator
+from budgets import selectors as budget_selectors
 from core.validation import parse_id
-from orgs.models import Role, Unit
+from orgs.models import Role, Subordination, Unit
+from workflow.models import Status
 
 from .models import InboundMessage, PlatformSubordination, PlatformUnit, region_path_for
 
@@ -96,9 +97,6 @@ def platform_units(user) -> QuerySet:
 
 def platform_subordinations(user) -> QuerySet:
     """一体化隶属关系 next to 政采's own link of the same unit (matched by 单位预算编码)."""
-    from orgs.models import Subordination
-    from workflow.models import Status
-
     prefix = region_prefix(user)
     if prefix is None:
         return PlatformSubordination.objects.none()
@@ -146,9 +144,7 @@ def unmatched_indicators(user, limit: int = 50) -> list[dict]:
     prefix = region_prefix(user)
     if prefix is None:
         return []
-    rows = (BudgetIndicator.objects.filter(source=BudgetIndicator.SOURCE_PLATFORM, unit__isnull=True, is_valid=True)
-            .values("mof_div_code", "agency_code").annotate(count=Count("id"), total=Sum("amount"))
-            .order_by("agency_code", "mof_div_code"))
+    rows = budget_selectors.unmatched_platform_totals()
     paths: dict[str, str] = {}
     out = []
     for row in rows:

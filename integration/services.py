@@ -34,6 +34,7 @@ from audit import services as audit
 from budgets import platform
 from core import params
 from core.errors import BusinessError, NotAllowed
+from orgs.models import Unit
 
 from . import signing, wire
 from .models import (
@@ -49,10 +50,7 @@ logger = logging.getLogger("zhengcai")
 
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}$")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII unix seconds; int() would read fullwidth digits and 400-digit numbers
-SKEW_PARAMETER = "integration_max_skew_seconds"
-WINDOW_PARAMETER = "integration_rate_window_seconds"
-REFUSED_PARAMETER = "integration_refused_per_window"
-REQUESTS_PARAMETER = "integration_requests_per_window"
+PARAMS = params.of("integration")
 BODY_EXCERPT_BYTES = 4096  # what is kept of a body that was not accepted: enough to see what it was
 ENDPOINTS = {"indicator": "/api/integration/budget-platform/indicators",
              "unit": "/api/integration/budget-platform/units",
@@ -122,7 +120,7 @@ def _authenticate(headers, raw: bytes, now: float, method: str, path: str):
     if version == 1 and not _v1_allowed(client):
         raise _Refusal(401, "signature_version",
                        "旧版签名（版本1）已不再接受：请按版本2签名（请求头 X-Signature-Version: 2，签名覆盖请求方法和路径）。")
-    max_skew = params.value(SKEW_PARAMETER)
+    max_skew = PARAMS.integration_max_skew_seconds()
     skew = int(ts_text) - now
     if abs(skew) > max_skew:
         when = "早于" if skew < 0 else "晚于"
@@ -135,7 +133,7 @@ def _authenticate(headers, raw: bytes, now: float, method: str, path: str):
 
 def _limited(*, client=None, source_ip=None, now: float) -> Reply | None:
     """429 when the client (authenticated) or the source address (unauthenticated) is over its limit."""
-    window = params.value(WINDOW_PARAMETER)
+    window = PARAMS.integration_rate_window_seconds()
     since = dt.datetime.fromtimestamp(now - window, tz=dt.UTC)
     if client is not None:
         recent = InboundMessage.objects.filter(client=client, received_at__gte=since)
@@ -143,12 +141,12 @@ def _limited(*, client=None, source_ip=None, now: float) -> Reply | None:
     else:
         recent = InboundMessage.objects.filter(client__isnull=True, source_ip=source_ip, received_at__gte=since)
         who = f"来源地址 {source_ip or '未知'}"
-    refused_limit = params.value(REFUSED_PARAMETER)
+    refused_limit = PARAMS.integration_refused_per_window()
     refused = recent.filter(status=InboundMessage.REFUSED).count()
     if refused >= refused_limit:
         message = f"请求过于频繁：{window} 秒内已拒收 {refused} 次（上限 {refused_limit} 次），请稍后再试。"
-    elif client is not None and recent.count() >= params.value(REQUESTS_PARAMETER):
-        message = f"请求过于频繁：{window} 秒内已收到 {recent.count()} 条消息（上限 {params.value(REQUESTS_PARAMETER)} 条），请稍后再试。"
+    elif client is not None and recent.count() >= (requests_limit := PARAMS.integration_requests_per_window()):
+        message = f"请求过于频繁：{window} 秒内已收到 {recent.count()} 条消息（上限 {requests_limit} 条），请稍后再试。"
     else:
         return None
     logger.warning("一体化接口限流 %s：%s", who, message)
@@ -368,8 +366,6 @@ def _subordination_div(rec: dict) -> str:
              .values_list("mof_div_code", flat=True).first())
     if known:
         return known
-    from orgs.models import Unit
-
     return Unit.objects.filter(budget_code=rec["agency_code"]).values_list("region__code", flat=True).first() or ""
 
 
@@ -413,8 +409,6 @@ APPLY = {InboundMessage.KIND_INDICATOR: apply_indicators, InboundMessage.KIND_UN
 def rematch_unit(*, actor, unit) -> list[dict]:
     """Re-link the platform's indicators to `unit` by its current 单位预算编码 (after a code correction).
     Only a regulator whose region covers the unit may do it."""
-    from orgs.models import Unit
-
     if not in_jurisdiction(actor, unit):
         raise NotAllowed("只能为本辖区的单位重置预算匹配。")
     if unit.kind != Unit.KIND_PURCHASER:

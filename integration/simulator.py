@@ -22,6 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from orgs.models import Subordination, Unit
+from workflow.models import Status
+
 from . import signing
 from .models import PlatformClient, PlatformUnit
 
@@ -115,9 +118,6 @@ def ensure_client() -> PlatformClient:
 def demo_units() -> list[dict]:
     """The purchaser units the platform knows: each with its 单位预算编码 (the unit's own, or the platform's
     record of it when the unit has not filled one in yet), region, credit code and superior unit."""
-    from orgs.models import Subordination, Unit
-    from workflow.models import Status
-
     out = []
     units = Unit.objects.filter(kind=Unit.KIND_PURCHASER).select_related("region", "competent")
     for unit in units:

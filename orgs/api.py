@@ -16,6 +16,7 @@ from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Paged, actor, api_fields
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from workflow import engine
 from workflow.api import ReviewOut
+from workflow.kit.actions import api_actions
 from workflow.models import Action
 from workflow.models import Status as DocStatus
 
@@ -163,11 +164,6 @@ class RegistrationUpdateIn(RegistrationIn):
     version: int = Field(description="读取时的版本号；他人已修改时返回 409")
 
 
-class ActionIn(Schema):
-    version: int | None = Field(None, description="读取时的版本号；单据已被他人处理时返回 409")
-    opinion: str = Field("", max_length=500, description="审核意见（审核不通过时必填）")
-
-
 class SubordinationOut(DocOut):
     competent_unit_id: int
     competent_unit_name: str
@@ -309,33 +305,9 @@ def registration_update(request, id: int, payload: RegistrationUpdateIn):
     return _registration_detail(user, reg)
 
 
-@router.post("/registrations/{id}/submit", response={200: RegistrationDetail, **ERRORS}, summary="提交")
-def registration_submit(request, id: int, payload: ActionIn | None = None):
-    user, payload = actor(request), payload or ActionIn()
-    reg = engine.submit(_registration(user, id), user, version=payload.version)
-    return _registration_detail(user, reg)
-
-
-@router.post("/registrations/{id}/withdraw", response={200: RegistrationDetail, **ERRORS}, summary="撤回")
-def registration_withdraw(request, id: int, payload: ActionIn | None = None):
-    user, payload = actor(request), payload or ActionIn()
-    reg = engine.withdraw(_registration(user, id), user, version=payload.version)
-    return _registration_detail(user, reg)
-
-
-@router.post("/registrations/{id}/approve", response={200: RegistrationDetail, **ERRORS}, summary="审核通过")
-def registration_approve(request, id: int, payload: ActionIn | None = None):
-    user, payload = actor(request), payload or ActionIn()
-    reg = engine.approve(_registration(user, id), user, opinion=payload.opinion, version=payload.version)
-    return _registration_detail(user, reg)
-
-
-@router.post("/registrations/{id}/reject", response={200: RegistrationDetail, **ERRORS},
-             summary="审核不通过（退回，须填写意见）")
-def registration_reject(request, id: int, payload: ActionIn | None = None):
-    user, payload = actor(request), payload or ActionIn()
-    reg = engine.reject(_registration(user, id), user, opinion=payload.opinion, version=payload.version)
-    return _registration_detail(user, reg)
+api_actions(router, "/registrations", _registration, _registration_detail, RegistrationDetail, ERRORS,
+            "用户库基本信息", actions=("submit", "withdraw", "approve", "reject"), name="registration",
+            extra={"reject": "审核不通过（退回，须填写意见）"})
 
 
 # ---- 隶属关系 -----------------------------------------------------------------------------------------
@@ -381,27 +353,9 @@ def subordination_detail(request, id: int):
     return _subordination_detail(user, _subordination(user, id))
 
 
-@router.post("/subordinations/{id}/withdraw", response={200: SubordinationDetail, **ERRORS}, summary="撤回申请")
-def subordination_withdraw(request, id: int, payload: ActionIn | None = None):
-    user, payload = actor(request), payload or ActionIn()
-    sub = engine.withdraw(_subordination(user, id), user, version=payload.version)
-    return _subordination_detail(user, sub)
-
-
-@router.post("/subordinations/{id}/confirm", response={200: SubordinationDetail, **ERRORS},
-             summary="主管预算单位确认")
-def subordination_confirm(request, id: int, payload: ActionIn | None = None):
-    user, payload = actor(request), payload or ActionIn()
-    sub = engine.approve(_subordination(user, id), user, opinion=payload.opinion, version=payload.version)
-    return _subordination_detail(user, sub)
-
-
-@router.post("/subordinations/{id}/reject", response={200: SubordinationDetail, **ERRORS},
-             summary="主管预算单位不予确认（须填写意见）")
-def subordination_reject(request, id: int, payload: ActionIn | None = None):
-    user, payload = actor(request), payload or ActionIn()
-    sub = engine.reject(_subordination(user, id), user, opinion=payload.opinion, version=payload.version)
-    return _subordination_detail(user, sub)
+api_actions(router, "/subordinations", _subordination, _subordination_detail, SubordinationDetail, ERRORS, "",
+            actions={"withdraw": "withdraw", "confirm": "approve", "reject": "reject"}, name="subordination",
+            extra={"withdraw": "撤回申请", "confirm": "主管预算单位确认", "reject": "主管预算单位不予确认（须填写意见）"})
 
 
 @router.post("/subordinations/{id}/dissolve", response={200: SubordinationDetail, **ERRORS},

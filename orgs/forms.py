@@ -1,6 +1,7 @@
 from django import forms
 
 from core.forms import Form
+from core.listing import region_choices
 
 from .models import Region, Unit
 
@@ -32,8 +33,6 @@ class UnitFilterForm(Form):
     level = forms.ChoiceField(label="单位级次", choices=[("", "全部")] + Unit.LEVELS, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from core.listing import region_choices
-
         super().__init__(*args, **kwargs)
         # only the user's scope is offered; a value from outside it is an invalid choice
         self.fields["region"].queryset = region_choices(user)

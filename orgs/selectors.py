@@ -32,6 +32,15 @@ def regions_reviewed_by(user) -> list[int]:
     return [r["id"] for r in regions if not any(r["path"].startswith(p) for p in regulated_paths)]
 
 
+def region_path(code: str) -> str | None:
+    """A region's path in the region tree ("/350000/350100/"); core's rule parameters read their chain by it."""
+    return Region.objects.filter(code=code).values_list("path", flat=True).first()
+
+
+def region_codes_under(path: str) -> QuerySet:
+    return Region.objects.filter(path__startswith=path).values("code")
+
+
 def region_by_code(code: str) -> Region | None:
     """Regions are public reference data: no scope."""
     return Region.objects.filter(code=code).first()

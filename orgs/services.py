@@ -5,15 +5,19 @@ from django.utils import timezone
 
 from access.scope import in_jurisdiction
 from audit import services as audit
-from core import numbers, uscc
+from core import numbers, params, uscc
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.validation import phone_problem
 from workflow import engine
+from workflow.kit import editing
 from workflow.models import Action, Status
 
+from . import signals
 from .models import Region, Role, Subordination, Unit, UnitRegistration
 from .scope_columns import refresh_scope_columns
 from .selectors import CODE_FIELDS, code_owners, competent_candidates
+
+PARAMS = params.of("orgs")
 
 REGISTRATION_FIELDS = ["name", "credit_code", "budget_code", "level", "region", "address",
                        "legal_representative", "contact_name", "contact_phone", "is_competent"]
@@ -69,29 +73,21 @@ def registration_save(*, actor, data: dict, registration: UnitRegistration | Non
     errors = validate_registration(data, unit)
     if errors:
         raise FieldErrors(errors)
+    values = {f: data[f] for f in REGISTRATION_FIELDS if f in data}
+    fields = [f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS]
     if registration is None:
         if UnitRegistration.objects.filter(unit=unit).exclude(status=Status.APPROVED).exists():
             raise BusinessError("本单位已有未办结的用户库基本信息，请在原单据上修改。")
-        registration = UnitRegistration(
-            unit=unit, created_by=actor,
-            number=numbers.issue("registration", unit.region.code, timezone.localdate().year))
-        before = {}
-    else:
-        if registration.unit_id != unit.pk:
-            raise NotAllowed("只能修改本单位的用户库基本信息。")
-        registration = UnitRegistration.objects.select_for_update().get(pk=registration.pk)
-        if version is not None and registration.version != int(version):
-            raise StaleError()
-        if not registration.is_editable:
-            raise BusinessError("单据已提交，不能修改；如需修改请先撤回。", code="not_editable")
-        before = audit.snapshot(registration, [f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS])
-        registration.version += 1
-    for f in REGISTRATION_FIELDS:
-        setattr(registration, f, data[f] if f in data else getattr(registration, f))
-    registration.save()
-    engine.saved(registration, actor, before=before,
-                 fields=[f + "_id" if f == "region" else f for f in REGISTRATION_FIELDS])
-    return registration
+        return editing.create(UnitRegistration, actor=actor, unit=unit, values=values, fields=fields,
+                              number_type="registration")
+    if registration.unit_id != unit.pk:
+        raise NotAllowed("只能修改本单位的用户库基本信息。")
+
+    def write(reg):
+        for name, value in values.items():
+            setattr(reg, name, value)
+
+    return editing.edit(registration, actor=actor, version=version, write=write, fields=fields)
 
 
 def registration_prefill(unit: Unit) -> dict:
@@ -118,11 +114,8 @@ def registration_apply(reg: UnitRegistration, actor) -> None:
                             code="code_taken") from None
     refresh_scope_columns([unit])  # the region may have changed: its documents follow
     audit.record(actor=actor, action="unit.member", obj=unit, before=before, after=audit.snapshot(unit))
-    if unit.budget_code:
-        # the platform's indicators that arrived under this code now belong to the registered unit
-        from budgets.platform import indicators_link_unit
-
-        indicators_link_unit(actor=actor, unit=unit, origin="用户库基本信息审核通过")
+    # budgets links the platform's indicators that arrived under the unit's code (its subscriber)
+    signals.unit_registered.send(sender=Unit, unit=unit, actor=actor)
 
 
 # ---- 隶属关系 -----------------------------------------------------------------------------------------
@@ -243,13 +236,11 @@ def login_locked_until(username: str):
     """When too many recent failures: the time the account unlocks; else None. Counts since the last success."""
     from datetime import timedelta
 
-    from core import params
-
     from .models import LoginAttempt
 
     username = login_key(username)
-    max_failures = params.value("login_max_failures")
-    window = timedelta(minutes=params.value("login_lock_minutes"))
+    max_failures = PARAMS.login_max_failures()
+    window = timedelta(minutes=PARAMS.login_lock_minutes())
     since = timezone.now() - window
     last_ok = (LoginAttempt.objects.filter(username=username, succeeded=True, at__gte=since)
                .order_by("-at").values_list("at", flat=True).first())

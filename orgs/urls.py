@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse
+
+from workflow.kit.actions import page_urls
 
 from . import views
 
@@ -13,7 +15,8 @@ org_patterns = [
     path("registration/", views.my_registration, name="my_registration"),
     path("registrations/", views.registration_review_list, name="registration_review_list"),
     path("registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
-    path("registrations/<int:pk>/<str:action>/", views.registration_action, name="registration_action"),
+    *page_urls(views.registration_get, lambda d: reverse("orgs:registration_detail", args=[d.pk]),
+               "registration_action", "registrations/"),
     path("units/", views.member_list, name="member_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("subordination/", views.my_subordination, name="my_subordination"),
@@ -21,5 +24,6 @@ org_patterns = [
     path("subordinations/", views.subordination_list, name="subordination_list"),
     path("subordinations/<int:pk>/", views.subordination_detail, name="subordination_detail"),
     path("subordinations/<int:pk>/dissolve/", views.subordination_dissolve, name="subordination_dissolve"),
-    path("subordinations/<int:pk>/<str:action>/", views.subordination_action, name="subordination_action"),
+    *page_urls(views.subordination_get, lambda d: reverse("orgs:subordination_detail", args=[d.pk]),
+               "subordination_action", "subordinations/"),
 ]

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 from access.scope import get_or_404
 from core.errors import BusinessError, FieldErrors
 from core.listing import Column, ListSpec, Tab, render_list
-from integration.selectors import platform_record_for
 from workflow import engine
+from workflow.kit.editing import save_and_submit
 from workflow.models import Status
-from workflow.views import handle_action
 
 from . import selectors, services
 from .forms import (
@@ -30,6 +29,7 @@ from .forms import (
     UnitFilterForm,
 )
 from .models import Role, Subordination, Unit, UnitRegistration
+from .signals import platform_record_for
 
 
 def _require(user, *roles):
@@ -117,10 +117,12 @@ def my_registration(request):
     errors = {}
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.registration_save(actor=user, data=form.cleaned_data, registration=reg,
-                                               version=request.POST.get("version") or None)
-            if request.POST.get("submit"):
-                engine.submit(saved, user)
+            submit = bool(request.POST.get("submit"))
+            saved = save_and_submit(  # both or neither: a refused submit saves nothing
+                lambda: services.registration_save(actor=user, data=form.cleaned_data, registration=reg,
+                                                   version=request.POST.get("version") or None),
+                actor=user, submit=submit)
+            if submit:
                 messages.success(request, "已提交，等待辖区监管部门审核。")
             else:
                 messages.success(request, "已保存。")
@@ -189,10 +191,8 @@ def registration_detail(request, pk):
     })
 
 
-@login_required
-def registration_action(request, pk, action):
-    reg = get_or_404(UnitRegistration.objects.all(), request.user, pk=pk)
-    return handle_action(request, reg, action, reverse("orgs:registration_detail", args=[pk]))
+def registration_get(user, pk):
+    return get_or_404(UnitRegistration.objects.all(), user, pk=pk)
 
 
 # ---- 查看采购单位信息 -----------------------------------------------------------------------------------
@@ -339,10 +339,8 @@ def subordination_detail(request, pk):
     })
 
 
-@login_required
-def subordination_action(request, pk, action):
-    sub = get_or_404(Subordination.objects.all(), request.user, unit_fields=("unit", "competent_unit"), pk=pk)
-    return handle_action(request, sub, action, reverse("orgs:subordination_detail", args=[pk]))
+def subordination_get(user, pk):
+    return get_or_404(Subordination.objects.all(), user, unit_fields=("unit", "competent_unit"), pk=pk)
 
 
 @login_required

@@ -5,9 +5,16 @@ Every demo account's password is DEMO_PASSWORD.
 
 from django.db import transaction
 
+from budgets.models import BudgetIndicator
+from core.models import Category
 from integration.models import PlatformUnit
+from orgs import services as org_services
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
+from portal.services import bulletin_publish
+from projects import services as project_services
+from projects.models import Project
+from workflow import engine
 
 DEMO_PASSWORD = "Zc@123456"
 
@@ -39,10 +46,6 @@ def load() -> bool:
     """Load once; returns False when the demo data is already there."""
     if User.objects.filter(username="fj_reg").exists():
         return False
-    from orgs import services as org_services
-    from portal.services import bulletin_publish
-    from workflow import engine
-
     units = {
         "fj_reg": make_unit("福建省财政厅政府采购监管处", region_code="350000", kind=Unit.KIND_REGULATOR),
         "fz_reg": make_unit("福州市财政局政府采购监管科", region_code="350100", kind=Unit.KIND_REGULATOR),
@@ -105,12 +108,6 @@ def accounts_table() -> str:
 def load_projects() -> int:
     """Projects of 福建省教育厅 on the indicators the simulator pushed: one approved and used (fund operations
     possible), one approved and unused (撤销/变更 possible), one waiting for the reviewer. Once only."""
-    from budgets.models import BudgetIndicator
-    from core.models import Category
-    from projects import services as project_services
-    from projects.models import Project
-    from workflow import engine
-
     unit = Unit.objects.get(name="福建省教育厅")
     if Project.objects.filter(unit=unit).exists():
         return 0

@@ -12,6 +12,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from budgets import ledger
 from core.api import ERRORS, ErrorOut, Id, Money, actor
 from workflow import engine
 from workflow.api import ReviewOut
@@ -190,8 +191,6 @@ class ProjectUpdateIn(ProjectIn):
 
 
 def _detail(user, project):
-    from budgets import ledger
-
     project._lines = list(selectors.content_lines(project))
     project._funds = list(selectors.fund_lines(project))
     project._held = sum(ledger.held(ledger.holder_key(project)).values(), Decimal("0"))

@@ -27,8 +27,8 @@ from attachments.models import Attachment
 from audit import services as audit
 from audit.models import AuditLog
 from budgets import ledger
-from budgets.models import BudgetIndicator
-from core import params
+from budgets import selectors as budget_selectors
+from core import catalog, params
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
@@ -50,9 +50,10 @@ CREATE_FORMS = (ImplementationForm.GENERAL, ImplementationForm.MALL, Implementat
                 ImplementationForm.SELF)
 KIND_LABELS = dict(Category.KINDS)
 CATEGORY_LETTER = {Category.KIND_GOODS: "A", Category.KIND_WORKS: "B", Category.KIND_SERVICES: "C"}
-LIMIT_PARAMETER = {Category.KIND_GOODS: "decentralized_limit_goods",
-                   Category.KIND_SERVICES: "decentralized_limit_goods",
-                   Category.KIND_WORKS: "decentralized_limit_works"}
+PARAMS = params.of("projects")
+LIMIT_PARAMETER = {Category.KIND_GOODS: PARAMS.decentralized_limit_goods,
+                   Category.KIND_SERVICES: PARAMS.decentralized_limit_goods,
+                   Category.KIND_WORKS: PARAMS.decentralized_limit_works}
 CUMULATIVE_PURPOSE = "累计达到限额标准相关说明材料"
 ATTACHMENT_PURPOSE = "项目相关附件"
 SAVE_FIELDS = ["name", "fiscal_year", "implementation_form", "procurement_kind", "summary", "demand_summary",
@@ -75,11 +76,11 @@ def rule_date(project_like) -> dt.date:
 
 def decentralized_limit(unit, kind: str, on: dt.date | None = None) -> Decimal:
     """分散采购限额 in force for the unit's region and level: goods/services or works."""
-    return params.value(LIMIT_PARAMETER[kind], region_code=unit.rule_region_code, level=unit.level, on=on)
+    return LIMIT_PARAMETER[kind](region_code=unit.rule_region_code, level=unit.level, on=on)
 
 
 def mall_max_amount(unit, on: dt.date | None = None) -> Decimal:
-    return params.value("mall_max_amount", region_code=unit.rule_region_code, level=unit.level, on=on)
+    return PARAMS.mall_max_amount(region_code=unit.rule_region_code, level=unit.level, on=on)
 
 
 def gov_check(*, unit, kind: str, total: Decimal, declared: bool, categories=(), on: dt.date | None = None) -> dict:
@@ -87,8 +88,6 @@ def gov_check(*, unit, kind: str, total: Decimal, declared: bool, categories=(),
     then it is 是 whatever the unit says (forced). Otherwise what the unit declares (是 = the cumulative case).
     Returns {is_gov, forced, limit, over_limit, hits: [(Category, CentralCatalogItem)]}; the form's live hint
     and the save use this same check."""
-    from core import catalog
-
     limit = decentralized_limit(unit, kind, on)
     items = catalog.catalogue(unit.region.code, on)
     hits, seen = [], set()
@@ -283,7 +282,7 @@ clean_content_lines = _clean_content_lines  # public name (used by 变更 in pro
 
 def usable_indicators(unit):
     """The indicators a project of `unit` may draw on: the unit's own, valid and executable."""
-    return BudgetIndicator.objects.filter(unit=unit, is_valid=True, is_executable=True)
+    return budget_selectors.usable_indicators(unit)
 
 
 def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
@@ -293,7 +292,7 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
         return []
     ids = {_pk(ln.get("indicator")) for ln in lines} - {None}
     # the unit's own indicators only: another unit's indicator looks exactly like a missing one
-    indicators = BudgetIndicator.objects.filter(unit=unit).in_bulk(ids)
+    indicators = budget_selectors.unit_indicators(unit).in_bulk(ids)
     out, seen = [], set()
     for i, ln in enumerate(lines):
         key = f"fund_lines.{i}"

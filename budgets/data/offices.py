@@ -31,6 +31,7 @@ def seed(BudgetOffice, Region) -> None:
 
 
 def ensure_seeded() -> None:
+    # here, not at the top: migrations import this module and pass their historical models to seed()
     from budgets.models import BudgetOffice
     from orgs.models import Region
 

@@ -244,11 +244,13 @@ def test_registration_submit_withdraw_approve(world):
     assert call(world.fz_reviewer, "post", f"{base}/submit").status_code == 403
     assert call(world.dept_clerk, "post", f"{base}/submit").status_code == 404
     assert call(None, "post", f"{base}/submit").status_code == 401
-    r = call(world.fz_clerk, "post", f"{base}/submit")           # no body: version and opinion are optional
+    r = call(world.fz_clerk, "post", f"{base}/submit")           # the clerk: the body's version is required
+    assert r.status_code == 422 and r.json()["errors"] == {"version": "请提供读取时的版本号 version。"}
+    r = call(world.fz_clerk, "post", f"{base}/submit", {"version": reg["version"]})
     assert r.status_code == 200 and r.json()["status"] == "pending"
     r = call(world.fz_clerk, "post", f"{base}/withdraw", {"version": r.json()["version"]})
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
-    r = call(world.fz_clerk, "post", f"{base}/submit", {})
+    r = call(world.fz_clerk, "post", f"{base}/submit", {"version": r.json()["version"]})
     assert r.json()["status"] == "pending"
 
     assert call(world.fj_reg, "post", f"{base}/approve").json() == {
@@ -273,13 +275,13 @@ def test_registration_withdraw_by_other_is_403(world):
 def test_registration_reject_needs_opinion(world):
     reg = submitted_registration(world.fz_clerk)
     url = f"/api/registrations/{reg['id']}/reject"
-    r = call(world.fz_reg, "post", url, {"opinion": "  "})
+    r = call(world.fz_reg, "post", url, {"opinion": "  ", "version": reg["version"]})
     assert r.status_code == 422
     assert r.json() == {"code": "opinion_required", "message": "审核不通过时必须填写审核意见。",
                         "errors": {"opinion": "审核不通过时必须填写审核意见。"}}
     assert call(world.fz_clerk, "post", url, {"opinion": "不行"}).status_code == 403
     assert call(world.jx_reg, "post", url, {"opinion": "不行"}).status_code == 404
-    r = call(world.fz_reg, "post", url, {"opinion": "地址有误"})
+    r = call(world.fz_reg, "post", url, {"opinion": "地址有误", "version": reg["version"]})
     assert r.status_code == 200
     assert r.json()["status"] == "draft" and r.json()["status_text"] == "已退回"
 
@@ -302,7 +304,7 @@ def test_self_approval_is_403(world):
 
 def test_budget_code_mismatch_approval_is_422(world):
     reg = submitted_registration(world.fz_clerk, budget_code="350100999")
-    r = call(world.fz_reg, "post", f"/api/registrations/{reg['id']}/approve")
+    r = call(world.fz_reg, "post", f"/api/registrations/{reg['id']}/approve", {"version": reg["version"]})
     assert r.status_code == 422
     body = r.json()
     assert body["code"] == "budget_code_mismatch"
@@ -370,7 +372,7 @@ def test_subordination_confirm(world):
     assert call(world.jx_clerk, "post", url).status_code == 404
     assert call(None, "post", url).status_code == 401
     assert call(world.dept_competent, "post", url, {"version": sub["version"] - 1}).status_code == 409
-    r = call(world.dept_competent, "post", url, {"opinion": "同意"})
+    r = call(world.dept_competent, "post", url, {"opinion": "同意", "version": sub["version"]})
     assert r.status_code == 200 and r.json()["status"] == "approved"
     assert call(world.fj_reg, "get", f"/api/units/{world.fz_unit.pk}").json()["competent_id"] == world.dept.pk
     assert world.fz_unit.pk in {u["id"] for u in call(world.dept_competent, "get", "/api/units").json()["items"]}
@@ -379,25 +381,25 @@ def test_subordination_confirm(world):
 def test_subordination_reject_and_withdraw(world):
     sub = request_subordination(world)
     url = f"/api/subordinations/{sub['id']}"
-    r = call(world.dept_competent, "post", f"{url}/reject", {})
+    r = call(world.dept_competent, "post", f"{url}/reject", {"version": sub["version"]})
     assert r.status_code == 422 and r.json()["errors"] == {"opinion": "审核不通过时必须填写审核意见。"}
     assert call(world.dept_clerk, "post", f"{url}/reject", {"opinion": "否"}).status_code == 403
     assert call(world.jx_reg, "post", f"{url}/reject", {"opinion": "否"}).status_code == 404
-    r = call(world.dept_competent, "post", f"{url}/reject", {"opinion": "不属于本部门"})
+    r = call(world.dept_competent, "post", f"{url}/reject", {"opinion": "不属于本部门", "version": sub["version"]})
     assert r.status_code == 200 and r.json()["status"] == "draft"
 
     sub = request_subordination(world)
     url = f"/api/subordinations/{sub['id']}"
     assert call(world.dept_competent, "post", f"{url}/withdraw").status_code == 403
     assert call(world.jx_clerk, "post", f"{url}/withdraw").status_code == 404
-    r = call(world.fz_clerk, "post", f"{url}/withdraw")
+    r = call(world.fz_clerk, "post", f"{url}/withdraw", {"version": sub["version"]})
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
 
 
 def test_subordination_dissolve(world):
     sub = request_subordination(world)
     url = f"/api/subordinations/{sub['id']}"
-    call(world.dept_competent, "post", f"{url}/confirm")
+    call(world.dept_competent, "post", f"{url}/confirm", {"version": sub["version"]})
     assert "dissolve" in call(world.fz_reg, "get", url).json()["actions"]
     assert "dissolve" not in call(world.fz_clerk, "get", url).json()["actions"]
     reason = {"reason": "主管单位选择错误"}

@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from budgets import ledger
+from budgets import selectors as budget_selectors
 from budgets.models import BudgetIndicator
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
@@ -39,8 +40,7 @@ def active_fund_lines(project: Project) -> dict[int, Decimal]:
 
 def unit_indicators(project: Project):
     """Indicators a request on the project may draw on: the unit's valid, executable ones."""
-    return (BudgetIndicator.objects.filter(unit_id=project.unit_id, is_valid=True, is_executable=True)
-            .order_by("-fiscal_year", "bgt_id"))
+    return budget_selectors.usable_indicators(project.unit).order_by("-fiscal_year", "bgt_id")
 
 
 def change_diff(req: ProjectRequest) -> dict:
@@ -90,7 +90,7 @@ def qty(d: Decimal) -> str:
 def _pk(value):
     if value in (None, ""):
         return None
-    if isinstance(value, BudgetIndicator | Category):
+    if hasattr(value, "pk"):
         return value.pk
     try:
         return int(value)

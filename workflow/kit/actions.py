@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
@@ -92,46 +93,68 @@ def handle(request, doc, action: str, next_url: str):
     return redirect(next_url)
 
 
-def page_urls(get: Callable, detail_url: Callable, name: str = "action") -> list:
-    """`<pk>/<action>/` for a document's pages: `get(user, pk)` is the scoped read (404 outside scope),
-    `detail_url(doc)` where to go back."""
+def page_urls(get: Callable, detail_url: Callable, name: str = "action", prefix: str = "") -> list:
+    """`<prefix><pk>/<action>/` for a document's pages: `get(user, pk)` is the scoped read (404 outside
+    scope), `detail_url(doc)` where to go back."""
 
     @login_required
     def action_view(request, pk, action):
         doc = get(request.user, pk)
         return handle(request, doc, action, detail_url(doc))
 
-    return [path("<int:pk>/<str:action>/", action_view, name=name)]
+    return [path(f"{prefix}<int:pk>/<str:action>/", action_view, name=name)]
 
 
 def api_actions(router, prefix: str, get: Callable, detail: Callable, out, errors: dict, label: str,
-                actions: tuple[str, ...] = ENGINE_ACTIONS, extra: dict | None = None) -> None:
-    """POST `{prefix}/{id}/<action>` on a ninja router for each action. Order: scope (404), right (403), body
-    (422), then the engine (409 stale, 422 rule). The body is read after the right is checked, so a role that
-    may not act learns nothing more than 403."""
+                actions: tuple[str, ...] | dict[str, str] = ENGINE_ACTIONS, extra: dict | None = None,
+                name: str = "") -> None:
+    """POST `{prefix}/{id}/<action>` on a ninja router for each action (a dict maps an endpoint's word to the
+    engine action, e.g. {"confirm": "approve"}). Operation ids are `<name>_<action>`. Order: scope (404),
+    right (403), body (422, `version` required), then the engine (409 stale, 422 rule). The body is read after
+    the right is checked, so a role that may not act learns nothing more than 403."""
     from core.api import actor
 
     summaries = {"submit": "提交", "withdraw": "撤回", "approve": "审核通过", "reject": "审核不通过（须填写意见）",
                  "discard": "放弃（编辑中的单据）", **(extra or {})}
+    mapping = actions if isinstance(actions, dict) else {a: a for a in actions}
+    name = name or prefix.strip("/").replace("/", "_").replace("-", "_")
 
-    def make(action: str):
+    def make(word: str, action: str):
         def endpoint(request, id: int):
             user = actor(request)
             doc = get(user, id)
             if action not in engine.available_actions(user, doc):
-                raise NotAllowed(f"您不能对此单据执行「{summaries.get(action, action)}」。")
+                refuse(doc, user, action, summaries.get(word, word))
             payload = _body(request)
             run(doc, user, action, version=payload.version, opinion=payload.opinion)
             return detail(user, get(user, id))
 
-        endpoint.__name__ = f"{prefix.strip('/').replace('/', '_').replace('-', '_')}_{action}"
+        endpoint.__name__ = f"{name}_{word}"
         return endpoint
 
     body_schema = {"content": {"application/json": {"schema": ActionIn.model_json_schema()}}, "required": True}
-    for action in actions:
-        router.post(f"{prefix}/{{id}}/{action}", response={200: out, **errors},
-                    summary=f"{label}：{summaries.get(action, action)}",
-                    openapi_extra={"requestBody": body_schema})(make(action))
+    for word, action in mapping.items():
+        router.post(f"{prefix}/{{id}}/{word}", response={200: out, **errors},
+                    summary=summaries.get(word, summaries.get(action, word)) if not label
+                    else f"{label}：{summaries.get(word, summaries.get(action, word))}",
+                    openapi_extra={"requestBody": body_schema})(make(word, action))
+
+
+class _Probe(Exception):
+    pass
+
+
+def refuse(doc, user, action: str, label: str):
+    """Raise the engine's own refusal of an action the user may not take now (403 with its reason for a
+    wrong actor, 422 for a wrong state), before any body is read. The probe runs in a savepoint that is
+    always rolled back."""
+    try:
+        with transaction.atomic():
+            run(doc, user, action, version=None, opinion="（权限检查）")
+            raise _Probe
+    except _Probe:
+        pass
+    raise NotAllowed(f"您不能对此单据执行「{label}」。")
 
 
 def _body(request) -> ActionIn:

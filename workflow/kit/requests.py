@@ -382,8 +382,7 @@ class RequestType:
             path(self.new_path, login_required(self.form_view), name="request_new"),
             path("requests/<int:pk>/", login_required(self.detail_view), name="request_detail"),
             path("requests/<int:pk>/edit/", login_required(self.form_view), name="request_edit"),
-        ] + [path(f"requests/{p.pattern}", p.callback, name=p.name)
-             for p in actions.page_urls(self.get, lambda r: self.url("request_detail", r.pk), name="request_action")]
+        ] + actions.page_urls(self.get, lambda r: self.url("request_detail", r.pk), "request_action", "requests/")
 
     # ---- API -----------------------------------------------------------------------------------------
 

@@ -16,9 +16,25 @@ def is_competent(doc) -> bool:
     return doc.is_competent
 
 
+HOOK_CALLS: list[tuple[str, int]] = []  # (hook, document id): what the flow's dotted-path hooks saw
+
+
+def on_submit(doc, actor):
+    HOOK_CALLS.append(("submit", doc.pk))
+
+
+def on_return(doc, actor):
+    HOOK_CALLS.append(("return", doc.pk))
+
+
+def on_approve(doc, actor):
+    HOOK_CALLS.append(("approve", doc.pk))
+
+
 def make_flow() -> engine.Flow:
     return engine.Flow(
         doc_type=UnitRegistration.doc_type, label="测试三级流程", model=UnitRegistration,
+        on_submit=f"{__name__}.on_submit", on_return=f"{__name__}.on_return", on_approve=f"{__name__}.on_approve",
         nodes=(
             engine.Node("reviewer", "单位审核", Role.REVIEWER),
             engine.Node("leader", "需求领导审核", Role.LEADER, condition=is_competent),

@@ -60,7 +60,7 @@ def test_inbox_follows_a_registration(world):
     assert rows(world.fz_clerk) == {"registration": ("采购单位用户库基本信息", 0, 1)}
     assert rows(world.fz_reg) == {}
 
-    post(world.fz_clerk, f"/api/registrations/{reg['id']}/submit", {})
+    post(world.fz_clerk, f"/api/registrations/{reg['id']}/submit", {"version": reg["version"]})
     assert rows(world.fz_clerk) == {"registration": ("采购单位用户库基本信息", 0, 1)}   # still withdrawable
     assert rows(world.fz_reg) == {"registration": ("采购单位用户库基本信息", 1, 0)}
     assert rows(world.fj_reg) == {}        # 福州 has its own regulator
@@ -68,7 +68,7 @@ def test_inbox_follows_a_registration(world):
     assert rows(world.fz_reviewer) == {}   # wrong role
     assert inbox(world.fz_reg)["to_review"] == 1
 
-    post(world.fz_reg, f"/api/registrations/{reg['id']}/approve", {})
+    post(world.fz_reg, f"/api/registrations/{reg['id']}/approve", {"version": reg["version"] + 1})
     assert rows(world.fz_reg) == {} and rows(world.fz_clerk) == {}
 
 

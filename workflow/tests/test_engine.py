@@ -507,3 +507,28 @@ def test_a_refusing_hook_rolls_the_whole_transition_back(staff, hooked, hook):
         lambda: engine.approve(doc, staff.fz_reg))
     refused(call, code=f"{hook}_refused")
     assert state(doc) == before and counts() == n
+
+
+def test_three_node_flow_rejects_one_node_back_and_runs_its_dotted_hooks(world, flow, staff):
+    """The explicit example of the property test's rule: 审核不通过 goes back one node, not to the start; the
+    flow's hooks, named by dotted path, run exactly at submit, at the return to the clerk and at approval."""
+    from .support import HOOK_CALLS, new_registration
+
+    HOOK_CALLS.clear()
+    doc = new_registration(staff.clerk1, is_competent=True)  # reviewer → leader → regulator
+    doc = engine.submit(doc, staff.clerk1)
+    doc = engine.approve(doc, staff.reviewer1)
+    doc = engine.approve(doc, staff.leader)
+    assert doc.current_node == "regulator"
+    doc = engine.reject(doc, staff.fz_reg, opinion="请补充")
+    assert (doc.status, doc.current_node) == (Status.PENDING, "leader")
+    doc = engine.reject(doc, staff.leader, opinion="请补充")
+    assert (doc.status, doc.current_node) == (Status.PENDING, "reviewer")
+    assert HOOK_CALLS == [("submit", doc.pk)]  # nothing returned to the clerk yet
+    doc = engine.reject(doc, staff.reviewer1, opinion="请补充")
+    assert (doc.status, doc.current_node) == (Status.DRAFT, "")
+    doc = engine.submit(doc, staff.clerk1)
+    for user in (staff.reviewer1, staff.leader, staff.fz_reg):
+        doc = engine.approve(doc, user)
+    assert doc.status == Status.APPROVED
+    assert HOOK_CALLS == [("submit", doc.pk), ("return", doc.pk), ("submit", doc.pk), ("approve", doc.pk)]
