@@ -29,7 +29,6 @@ from .rules import FUND_KINDS, KINDS, active_fund_lines, change_diff, project_he
 # read by the pages, other modules and tests through this module
 __all__ = ["FUND_KINDS", "KINDS", "change_diff", "change_initial", "project_state", "stored_change"]
 
-KIND_ORDER = [k for k, _ in ProjectRequest.KINDS]
 CLOSED_FUNDS = "项目已结项，不能进行资金操作。"
 
 
