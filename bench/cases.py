@@ -90,3 +90,36 @@ def cases():
     ]
     return [(label, _get(client, url), _replay(_captured(client, url)), _rows_only(qs, **kw))
             for label, client, url, qs, kw in scenarios]
+
+
+# ---- core.listing: the kit's list before and after (bench/urls.py) ------------------------------------------
+
+
+def list_cases():
+    """(label, kit request, its SQL replayed raw, legacy request, its SQL replayed raw): the regulator's list of
+    the whole province (1,000,000 projects) with four tab counts, by the kit (capped counts, keyset beyond the
+    cap) and by the render_list of before (COUNT(*) of every tab, Paginator's COUNT and OFFSET)."""
+    from django.conf import settings
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "bench.urls"
+    clear_url_caches()
+    reg = User.objects.get(username="bench_reg")
+    rc = _client("bench_reg")
+    every = selectors.region_projects(reg).order_by("-id")
+    done = selectors.region_projects(reg, tab="done").order_by("-id")
+
+    def after(qs, page):  # the id that ends the page before `page` (what 下一页 on that page carries)
+        return qs.values_list("id", flat=True)[(page - 1) * 20 - 1]
+
+    scenarios = [
+        ("全部 第1页（4个页签计数）", "?tab=all", "?tab=all"),
+        ("全部 第40000页", f"?tab=all&after={after(every, 40000)}&page=40000", "?tab=all&page=40000"),
+        ("已办结 第25000页", f"?tab=done&after={after(done, 25000)}&page=25000", "?tab=done&page=25000"),
+    ]
+    out = []
+    for label, kit_q, legacy_q in scenarios:
+        kit, legacy = "/bench/kit/" + kit_q, "/bench/legacy/" + legacy_q
+        out.append((label, _get(rc, kit), _replay(_captured(rc, kit)), _get(rc, legacy),
+                    _replay(_captured(rc, legacy))))
+    return out

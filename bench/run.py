@@ -148,6 +148,20 @@ def main():
     print("\n服务端：经 Django 全栈（会话、中间件、视图、页签计数、模板）的一次页面请求。")
     print("同SQL原始：用 psycopg 直接重放该请求发出的全部 SQL（同样的行、同样的计数）。仅取行：只取本页行的那条 SQL。")
     print("目标：服务端中位数 ≤ 50 ms，且 ≤ 同SQL原始 的 3 倍。" + ("（有场景超出，见 ←）" if failed else "（全部达到）"))
+
+    from bench.cases import list_cases
+
+    print(f"\n列表内核 core.listing：监管 全省 {args.projects:,} 个项目，中位数，毫秒（每项 {args.repeat} 次）")
+    print(f"{'场景':<22}{'新 服务端':>10}{'新 同SQL原始':>12}{'倍数':>6}{'旧 服务端':>10}{'旧 同SQL原始':>12}{'旧/新':>8}")
+    for label, kit, kit_raw, legacy, legacy_raw in list_cases():
+        new, new_raw = median_ms(kit, args.repeat), median_ms(kit_raw, args.repeat)
+        old, old_raw = median_ms(legacy, args.repeat), median_ms(legacy_raw, args.repeat)
+        ratio = new / new_raw if new_raw else float("inf")
+        flag = "" if new <= 50 and ratio <= 3 else "  ← 超出目标"
+        failed |= bool(flag)
+        print(f"{label:<22}{new:>10.1f}{new_raw:>12.2f}{ratio:>6.1f}{old:>10.1f}{old_raw:>12.2f}{old / new:>8.1f}{flag}")
+    print("\n新：core.listing（页签计数封顶 LIST_COUNT_CAP，深页用键集 ?after=）；旧：原 render_list"
+          "（每个页签 COUNT(*)、Paginator 的 COUNT 和 OFFSET）。两者经同一 Django 全栈和同一模板。")
     return 0
 
 

@@ -8,11 +8,13 @@ from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
 
-from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Money, Paged, actor, api_fields
+from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Money, actor, api_fields
+from core.errors import FieldErrors
+from core.listing import api_list, list_openapi, list_schema
 
-from . import selectors, services
+from . import lists, selectors, services
+from .forms import IndicatorFilterForm, include_subordinates
 
 router = Router(tags=["采购预算管理"])
 
@@ -96,29 +98,29 @@ def _detail(ind):
     return ind
 
 
-@router.get("/budgets/indicators", response={200: list[IndicatorOut], 401: ErrorOut, 422: ErrorOut},
-            summary="预算指标列表（指标预算查询 / 采购预算查询）")
-@paginate(Paged)
-def indicator_list(request, fiscal_year: int | None = None, unit_name: str | None = None,
-                   pro_code: str | None = None, fund_type: str | None = None, is_gov_pur: bool | None = None,
-                   source: Literal["platform", "virtual"] | None = None, valid: bool | None = None,
-                   include_subordinates: bool = False):
-    qs = selectors.procurement_budgets(actor(request), include_subordinates=include_subordinates)
-    if fiscal_year:
-        qs = qs.filter(fiscal_year=fiscal_year)
-    if unit_name:
-        qs = qs.filter(unit__name__contains=unit_name.strip())
-    if pro_code:
-        qs = qs.filter(pro_code__startswith=pro_code.strip())
-    if fund_type:
-        qs = qs.filter(fund_type_code__startswith=fund_type.strip())
-    if is_gov_pur is not None:
-        qs = qs.filter(is_gov_pur=is_gov_pur)
-    if source:
-        qs = qs.filter(source=source)
-    if valid is not None:
-        qs = qs.filter(is_valid=valid)
-    return qs.order_by("-fiscal_year", "agency_code", "bgt_id")
+_BUDGETS = lists.budget_spec()
+IndicatorPage = list_schema(IndicatorOut, "IndicatorPage")
+_VALID = {"true": "valid", "1": "valid", "false": "invalid", "0": "invalid"}
+
+
+@router.get("/budgets/indicators", response={200: IndicatorPage, 401: ErrorOut, 422: ErrorOut},
+            summary="预算指标列表（指标预算查询 / 采购预算查询）",
+            description="筛选项与「采购预算查询」页面的查询表单相同（同一表单校验，错误信息相同）；"
+                        "count 最多计到上限，超出时 count_capped 为 true；深页用 next_after 作为下一页的 after。",
+            openapi_extra=list_openapi(_BUDGETS, renames={"include_sub": "include_subordinates"}, extra=[
+                {"in": "query", "name": "valid", "required": False, "schema": {"type": "boolean"},
+                 "description": "有效（同 tab=valid / tab=invalid）"}]))
+def indicator_list(request):
+    params = request.GET.copy()
+    valid = params.pop("valid", [""])[-1].strip().lower()
+    if valid:
+        if valid not in _VALID:
+            raise FieldErrors({"valid": "应为是或否（true/false）。"}, message="请求参数不正确。")
+        params["tab"] = _VALID[valid]
+    # the API's default is the unit's own indicators (指标预算查询's), the page's 采购预算查询 includes subordinates
+    include = include_subordinates(IndicatorFilterForm, {"include_sub": params.pop("include_subordinates", [""])[-1]})
+    qs = selectors.procurement_budgets(actor(request), include_subordinates=include)
+    return api_list(request, qs, _BUDGETS, params)
 
 
 @router.get("/budgets/indicators/{id}", response={200: IndicatorDetail, 401: ErrorOut, 404: ErrorOut},

@@ -5,14 +5,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.forms import FiscalYearField, Form, MoneyField
+from core.forms import FiscalYearField, Form, MoneyField, YesNoField
 from orgs.models import Unit
 
 from .models import BudgetIndicator
 from .selectors import FUND_TYPES, VIRTUAL_SCENARIOS
 from .services import UNIT_NOT_FOUND
 
-YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
 SMALL = {"style": "min-width:90px;width:90px"}
 
 
@@ -69,7 +68,7 @@ class IndicatorFilterForm(_QueryForm):
     unit_name = forms.CharField(label="单位", required=False, max_length=100)
     pro_code = forms.CharField(label="预算项目编码", required=False, max_length=40)
     fund_type = forms.ChoiceField(label="资金性质", required=False, choices=[("", "全部")] + FUND_TYPES)
-    is_gov_pur = forms.ChoiceField(label="是否政府采购", required=False, choices=YES_NO)
+    is_gov_pur = YesNoField(label="是否政府采购")
     include_sub = forms.NullBooleanField(label="包含下级单位", required=False, widget=DefaultCheckbox(default=False))
 
 

@@ -4,23 +4,21 @@ selector or a service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import FieldErrors, NotAllowed
-from core.listing import Column, ListSpec, Tab, render_list
+from core.listing import render_list
 from orgs.models import Role, Unit
 
-from . import selectors, services
+from . import lists, selectors, services
 from .forms import (
     BudgetFilterForm,
     BudgetOfficeForm,
     IndicatorFilterForm,
     VirtualBudgetForm,
-    VirtualFilterForm,
     include_subordinates,
     unit_option,
 )
@@ -45,96 +43,20 @@ def _require_regulator(user):
         raise PermissionDenied
 
 
-def _detail_url(ind):
-    return reverse("budgets:indicator_detail", args=[ind.pk])
-
-
-def _status(ind) -> str:
-    return "有效" if ind.is_valid else "无效"
-
-
-INDICATOR_COLUMNS = [
-    Column("指标ID", "bgt_id", link=_detail_url),
-    Column("预算年度", "fiscal_year"),
-    Column("预算单位", lambda i: i.unit.name if i.unit_id else f"（未匹配）{i.agency_code}"),
-    Column("预算项目", lambda i: " ".join(p for p in (i.pro_code, i.pro_name) if p)),
-    Column("指标文号", "cor_bgt_doc_no"),
-    Column("资金性质", lambda i: selectors.fund_type_label(i.fund_type_code)),
-    Column("是否政府采购", "is_gov_pur"),
-    Column("可执行", "is_executable"),
-    Column("指标金额", "amount", kind="money"),
-    Column("已占用", "reserved", kind="money"),
-    Column("可用金额", "available", kind="money"),
-    Column("状态", _status, kind="status"),
-]
-
-BUDGET_COLUMNS = INDICATOR_COLUMNS[:1] + [Column("来源", "get_source_display")] + INDICATOR_COLUMNS[1:]
-
-VALID_TABS = [Tab("valid", "有效", Q(is_valid=True)), Tab("invalid", "无效", Q(is_valid=False))]
-
-
-def _filter(qs, data):
-    if data.get("fiscal_year"):
-        qs = qs.filter(fiscal_year=data["fiscal_year"])
-    if data.get("unit_name"):
-        qs = qs.filter(unit__name__contains=data["unit_name"].strip())
-    if data.get("pro_code"):
-        qs = qs.filter(pro_code__startswith=data["pro_code"].strip())
-    if data.get("fund_type"):
-        qs = qs.filter(fund_type_code__startswith=data["fund_type"])
-    if data.get("is_gov_pur"):
-        qs = qs.filter(is_gov_pur=data["is_gov_pur"] == "1")
-    if data.get("exp_func_code"):
-        qs = qs.filter(exp_func_code__startswith=data["exp_func_code"].strip())
-    if data.get("eco_code"):
-        code = data["eco_code"].strip()
-        qs = qs.filter(Q(gov_bgt_eco_code__startswith=code) | Q(dep_bgt_eco_code__startswith=code))
-    if data.get("source_type_code"):
-        qs = qs.filter(source_type_code=data["source_type_code"].strip())
-    if data.get("source"):
-        qs = qs.filter(source=data["source"])
-    if data.get("amount_min") is not None:
-        qs = qs.filter(amount__gte=data["amount_min"])
-    if data.get("amount_max") is not None:
-        qs = qs.filter(amount__lte=data["amount_max"])
-    if data.get("scenario"):
-        qs = qs.filter(virtual_scenario=data["scenario"])
-    return qs
-
-
-def _ordered(qs):
-    return qs.order_by("-fiscal_year", "agency_code", "bgt_id")
-
-
-def _row_actions(request, ind):
-    return [("查看", _detail_url(ind))]
-
-
 @login_required
 def indicator_list(request):
     _require_unit_staff(request.user)
-    include = include_subordinates(IndicatorFilterForm, request.GET)
-    spec = ListSpec(
-        title="指标预算查询", breadcrumb=["采购预算管理", "指标预算查询"], columns=INDICATOR_COLUMNS,
-        tabs=VALID_TABS, form_class=IndicatorFilterForm, apply_filters=_filter, row_actions=_row_actions,
-        export_name="指标预算",
-    )
-    qs = selectors.indicators(request.user, include_subordinates=include)
-    return render_list(request, _ordered(qs), spec, template=LIST_TEMPLATE, extra={
+    qs = selectors.indicators(request.user, include_subordinates=include_subordinates(IndicatorFilterForm, request.GET))
+    return render_list(request, qs, lists.indicator_spec(), template=LIST_TEMPLATE, extra={
         "help": "一体化平台同步到本系统的预算指标；可用金额 = 指标金额 − 已被采购项目占用的金额。"})
 
 
 @login_required
 def budget_list(request):
     _require_unit_staff(request.user)
-    include = include_subordinates(BudgetFilterForm, request.GET)
-    spec = ListSpec(
-        title="采购预算查询", breadcrumb=["采购预算管理", "采购预算查询"], columns=BUDGET_COLUMNS,
-        tabs=VALID_TABS, form_class=BudgetFilterForm, apply_filters=_filter, row_actions=_row_actions,
-        export_name="采购预算",
-    )
-    qs = selectors.procurement_budgets(request.user, include_subordinates=include)
-    return render_list(request, _ordered(qs), spec, template=LIST_TEMPLATE, extra={
+    qs = selectors.procurement_budgets(request.user,
+                                       include_subordinates=include_subordinates(BudgetFilterForm, request.GET))
+    return render_list(request, qs, lists.budget_spec(), template=LIST_TEMPLATE, extra={
         "help": "系统中的全部采购预算：一体化同步的指标和监管部门录入的虚拟预算；默认包含下级单位。"})
 
 
@@ -172,33 +94,11 @@ def indicator_detail(request, pk):
     })
 
 
-VIRTUAL_COLUMNS = [
-    Column("指标ID", "bgt_id", link=_detail_url),
-    Column("预算年度", "fiscal_year"),
-    Column("预算单位", "unit.name"),
-    Column("预算项目名称", "pro_name"),
-    Column("场景", lambda i: selectors.VIRTUAL_SCENARIO_LABELS.get(i.virtual_scenario, i.virtual_scenario)),
-    Column("资金性质", lambda i: selectors.fund_type_label(i.fund_type_code)),
-    Column("是否政府采购", "is_gov_pur"),
-    Column("金额", "amount", kind="money"),
-    Column("已占用", "reserved", kind="money"),
-    Column("可用金额", "available", kind="money"),
-    Column("录入人", "created_by"),
-    Column("录入时间", "created_at", kind="datetime"),
-    Column("状态", _status, kind="status"),
-]
-
-
 @login_required
 def virtual_list(request):
     _require_regulator(request.user)
-    spec = ListSpec(
-        title="预算管理", breadcrumb=["政府采购", "计划管理", "预算管理"], columns=VIRTUAL_COLUMNS,
-        tabs=VALID_TABS, form_class=VirtualFilterForm, apply_filters=_filter, row_actions=_row_actions,
-        toolbar=[("新增预算", reverse("budgets:virtual_new"))], export_name="虚拟预算",
-    )
-    qs = selectors.virtual_budgets(request.user).order_by("-created_at", "-id")
-    return render_list(request, qs, spec, template=LIST_TEMPLATE, extra={
+    spec = lists.virtual_spec(toolbar=[("新增预算", reverse("budgets:virtual_new"))])
+    return render_list(request, selectors.virtual_budgets(request.user), spec, template=LIST_TEMPLATE, extra={
         "help": "监管部门为本辖区已入库的采购单位新增的虚拟预算（一体化平台尚未下达等场景）。"})
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from .models import RuleParameter
 from .money import AMOUNT_NOT_NUMBER, AMOUNT_PLACES, MAX_AMOUNT, MAX_AMOUNT_MESSAGE
@@ -30,6 +31,7 @@ INVALID = {
     forms.EmailField: "请填写正确的电子邮箱。",
     forms.ModelChoiceField: "请从列表中选择。",
 }
+NULL_CHARACTERS = "不能包含空字符。"
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 DATE_RANGE_MESSAGE = f"日期应在{DATE_MIN:%Y-%m-%d}至{DATE_MAX:%Y-%m-%d}之间。"
 MAX_DATE_TEXT = 40  # a date typed longer than this is not a date (a 400-digit "timestamp")
@@ -48,6 +50,9 @@ def chinese_messages(field: forms.Field) -> forms.Field:
         defaults.update(getattr(cls, "default_error_messages", {}))
     declared = {k: v for k, v in field.error_messages.items() if k not in defaults or str(v) != str(defaults[k])}
     field.error_messages = {**field.error_messages, **messages, **getattr(field, "own_messages", {}), **declared}
+    for validator in field.validators:  # a CharField's own validator, with an English message
+        if isinstance(validator, ProhibitNullCharactersValidator):
+            validator.message = NULL_CHARACTERS
     return field
 
 
@@ -108,6 +113,20 @@ class Form(forms.Form):
             if field is not None and field in self.errors:
                 continue
             self.add_error(field, message)
+
+
+class YesNoField(forms.TypedChoiceField):
+    """是 / 否 / 全部 of a query form: "1" / "0" / "" from the page, true / false from the API; cleans to
+    True / False / None."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("", "全部"), ("1", "是"), ("0", "否")])
+        kwargs.setdefault("required", False)
+        super().__init__(coerce=lambda v: v == "1", empty_value=None, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return {"true": "1", "false": "0"}.get(value.strip().lower(), value) if isinstance(value, str) else value
 
 
 class ParameterFilterForm(Form):

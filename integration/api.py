@@ -1,16 +1,21 @@
 """The budget platform's inbound feed (预算管理一体化 → 政采): three signed JSON endpoints.
 
-These operations do their own authentication (per-client HMAC signature, integration/signing.py) instead of
+`GET /integration/messages` is the regulator's 接收消息日志 over JSON (the page's form, tabs and order).
+The inbound operations do their own authentication (per-client HMAC signature, integration/signing.py) instead of
 the API's token/session auth; every message, refused ones too, is kept (integration.InboundMessage).
 """
 
+from datetime import datetime
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from core.api import ErrorOut
+from core.api import ErrorOut, actor
+from core.errors import NotAllowed
+from core.listing import api_list, list_openapi, list_schema
 
-from . import services
+from . import lists, selectors, services
 from .models import InboundMessage
 
 router = Router(tags=["一体化接入"])
@@ -91,3 +96,60 @@ def units(request):
              openapi_extra=_body_doc({"AGENCY_CODE": "350001002", "SUPER_AGENCY_CODE": "350001001"}))
 def subordinations(request):
     return _receive(request, InboundMessage.KIND_SUBORDINATION)
+
+
+# ---- 接收消息日志 ------------------------------------------------------------------------------------------
+
+
+class MessageOut(Schema):
+    id: int
+    message_id: str = Field(description="消息ID（X-Message-Id）")
+    kind: str
+    kind_label: str
+    client_label: str = Field(description="客户端标识（未认证的请求为空）")
+    action: str = Field(description="操作：new / adjust / carry_over / delete / batch")
+    action_label: str
+    received_at: datetime
+    status: str = Field(description="处理状态：applied / duplicate / refused / failed")
+    status_label: str
+    http_status: int | None = Field(description="应答状态码")
+    record_count: int
+    fiscal_year: int | None
+    mof_div_code: str
+    agency_code: str
+    summary: str = Field(description="处理结果摘要（与页面「处理结果」列相同）")
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_client_label(obj):
+        return obj.client_label if obj.client_id else ""
+
+    @staticmethod
+    def resolve_action_label(obj):
+        return lists.ACTION_LABELS.get(obj.action, obj.action)
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_summary(obj):
+        return lists.summary(obj)
+
+
+_MESSAGES = lists.message_spec()
+
+
+@router.get("/integration/messages", response={200: list_schema(MessageOut, "MessagePage"), 401: ErrorOut,
+                                                403: ErrorOut, 422: ErrorOut},
+            summary="接收消息日志（监管部门）",
+            description="本辖区收到的一体化消息（含拒收的），新的在前；筛选项与「接收消息日志」页面相同。",
+            openapi_extra=list_openapi(_MESSAGES))
+def message_list(request):
+    user = actor(request)
+    if selectors.region_prefix(user) is None:
+        raise NotAllowed()
+    return api_list(request, selectors.messages(user), _MESSAGES)

@@ -2,6 +2,8 @@
 
 import itertools
 
+import factory
+
 from core import uscc
 
 from .models import Region, RoleAssignment, Unit, User
@@ -33,3 +35,36 @@ def make_user(username: str, unit: Unit, *roles: str, password: str = "Zc@123456
     for role in roles:
         RoleAssignment.objects.create(user=user, role=role)
     return user
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """`UnitFactory(region=region("350100"), competent=dept)`: a purchaser with a valid credit code."""
+
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind = Unit.KIND_PURCHASER
+    region = factory.LazyFunction(lambda: region("350000"))
+    level = factory.LazyAttribute(lambda o: {"province": "province", "city": "city"}.get(o.region.level, "county"))
+    credit_code = factory.LazyFunction(credit_code)
+    is_member = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """`UserFactory(unit=u, roles=[Role.CLERK])`: password Zc@123456."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.LazyAttribute(lambda o: o.username)
+    unit = factory.SubFactory(UnitFactory)
+    password = factory.PostGenerationMethodCall("set_password", "Zc@123456")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            RoleAssignment.objects.create(user=self, role=role)
+        self.save()

@@ -45,7 +45,7 @@ def bulletin_list(request):
         columns=[Column("标题", "title", link=lambda b: reverse("portal:bulletin", args=[b.pk])),
                  Column("发布范围", "region.name"), Column("发布人", "published_by"),
                  Column("发布时间", "published_at", kind="datetime")],
-        toolbar=[("发布通知", reverse("portal:bulletin_new"))],
+        toolbar=[("发布通知", reverse("portal:bulletin_new"))], ordering=("-published_at", "-id"),
     )
     qs = selectors.bulletins_for(request.user).select_related("region")
     return render_list(request, qs, spec)

@@ -6,9 +6,9 @@ logged-in session (core.api.API_AUTH); errors share one JSON shape (core.api.ins
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
-from django.conf import settings
 from ninja import NinjaAPI
 
 from core.api import API_AUTH, ExactJsonParser, error_body, install_error_handlers, user_for_key

@@ -206,3 +206,7 @@ LOGGING = {
 
 # Where browser tests write screenshots (README names it).
 SCREENSHOT_DIR = Path(os.environ.get("ZHENGCAI_SCREENSHOTS", BASE_DIR / "screenshots"))
+
+# Lists count at most this many rows (shown as "10000+" beyond it) and page by number only up to it;
+# deeper pages continue by keyset (core.listing), so no list ever COUNTs or OFFSETs a million rows.
+LIST_COUNT_CAP = int(os.environ.get("ZHENGCAI_LIST_COUNT_CAP", "10000"))

@@ -24,3 +24,18 @@ def minute(value):
 @register.filter
 def field_error(errors, name):
     return (errors or {}).get(name, "")
+
+
+@register.inclusion_tag("partials/line_table.html")
+def line_table(table, rows, errors=None):
+    """`{% line_table table rows errors %}`: a core.lines.LineTable with its rows as typed and the errors of the
+    last save ({'<key>.<row>.<column>': message})."""
+    errors = errors or {}
+    return {"table": table, "rows": table.bound(rows, errors), "blank": table.bound([{}])[0],
+            "table_error": errors.get(table.key, "")}
+
+
+@register.filter
+def get(mapping, key):
+    """`row|get:name`: a dict's value in a template."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -6,14 +6,15 @@ from django.utils import timezone
 
 from core.errors import FieldErrors
 from core.forms import Form, MoneyField
+from core.lines import LineColumn, LineTable
 from core.listing import Column
 from orgs.models import Role
 from workflow.engine import COMPETENT, DirectAction, Flow, Node, Stage, register
-from workflow.kit.documents import DocumentType
+from workflow.kit.documents import DocumentType, LineSpec
 from workflow.kit.requests import RequestKind, RequestType
 from workflow.models import Status
 
-from .models import Notice, NoticeRequest
+from .models import Notice, NoticeLine, NoticeRequest
 
 
 def is_staff(user):
@@ -89,4 +90,7 @@ SAMPLE = DocumentType(
     flow=FLOW, namespace="kitsample", title="示例公告", section="示例", form=NoticeForm,
     columns=[Column("名称", "name"), Column("金额（元）", "amount", kind="money")],
     may_list=is_staff, may_create=is_clerk, example={"name": "示例公告", "amount": "100.00"},
+    lines=(LineSpec(LineTable("line", "采购内容清单", (LineColumn("item", "标的名称"), LineColumn("quantity", "数量", "number"),
+                                                     LineColumn("amount", "金额（元）", "money")), min_rows=0),
+                    NoticeLine, "notice"),),
     requests=RequestType(flow=REQUEST_FLOW, target_field="notice", kinds=(Change(), Terminate())))

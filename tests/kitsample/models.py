@@ -19,3 +19,12 @@ class NoticeRequest(RequestDocument):
     doc_type = "sample_notice_request"
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="requests")
+
+
+class NoticeLine(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="lines")
+    seq = models.PositiveIntegerField("序号")
+    item = models.CharField("标的名称", max_length=100)
+    quantity = models.DecimalField("数量", max_digits=18, decimal_places=4)
+    amount = models.DecimalField("金额", max_digits=18, decimal_places=2)
+    is_active = models.BooleanField(default=True)

@@ -199,7 +199,8 @@ def test_api_document_and_actions(w):
     body = api(w.sub1_clerk, "post", f"/kitsample/{nid}/publish", {"version": body["version"]}).json()
     assert body["status_text"] == "已发布"
     page = api(w.sub1_clerk, "get", "/kitsample?limit=1").json()
-    assert [d["id"] for d in page["items"]] == [nid] and page["next_after"] is None
+    assert [d["id"] for d in page["items"]] == [nid] and page["next_after"] is None and page["count"] == 1
+    assert api(w.sub1_clerk, "get", "/kitsample?limit=0").status_code == 422
 
 
 def test_api_requests(w):
@@ -215,3 +216,39 @@ def test_api_requests(w):
     api(w.sub1_reviewer, "post", f"/kitsample/requests/{rid}/approve", {"version": body["version"]})
     n.refresh_from_db()
     assert n.name == "乙"
+
+
+def test_builders_make_rows_of_any_kit_document(db):
+    from orgs.testing import UnitFactory, UserFactory
+    from workflow.kit import testing
+
+    dept = UnitFactory(is_competent=True)
+    unit = UnitFactory(competent=dept)
+    clerk = UserFactory(unit=unit, roles=[Role.CLERK])
+    assert clerk.check_password("Zc@123456") and clerk.has_role(Role.CLERK)
+    draft, pending, done = (testing.build("kitsample", clerk, s) for s in ("draft", "pending", "approved"))
+    assert [d.status for d in (draft, pending, done)] == [Status.DRAFT, Status.PENDING, Status.APPROVED]
+    assert done.stage == "publish" and done.status_text == "待发布"
+    req = testing.build_request("kitsample", clerk, done, "pending")
+    assert (req.kind, req.status, req.proposed) == ("change", Status.PENDING, {"name": "新名称"})
+
+
+def test_line_table_on_the_form_page_and_the_api(w):
+    bad = {"name": "带清单的公告", "amount": "10", "line-item": ["课桌", "", ""], "line-quantity": ["2", "x", ""],
+           "line-amount": ["100.005", "5", ""]}
+    body = client(w.sub1_clerk).post("/kitsample/new/", bad).content.decode()
+    assert "第1行：金额最多保留两位小数。" in body and "第2行：请填写标的名称。" in body
+    assert Notice.objects.count() == 0
+    good = {**bad, "line-item": ["课桌", "椅子"], "line-quantity": ["2", "4"], "line-amount": ["100.00", "80"]}
+    assert client(w.sub1_clerk).post("/kitsample/new/", good).status_code == 302
+    n = Notice.objects.get()
+    assert [(ln.seq, ln.item, str(ln.amount)) for ln in n.lines.all()] == [(1, "课桌", "100.00"), (2, "椅子", "80.00")]
+    assert "椅子" in client(w.sub1_clerk).get(f"/kitsample/{n.pk}/").content.decode()
+    r = api(w.sub1_clerk, "put", f"/kitsample/{n.pk}", {"name": "甲", "amount": "1", "version": n.version,
+                                                        "line": [{"item": "黑板", "quantity": 1, "amount": "300"}]})
+    assert r.status_code == 200 and r.json()["lines"] == {"line": [{"item": "黑板", "quantity": "1.0000",
+                                                                     "amount": "300.00"}]}
+    assert n.lines.count() == 3 and n.lines.filter(is_active=True).count() == 1  # replaced lines are kept
+    r = api(w.sub1_clerk, "put", f"/kitsample/{n.pk}", {"name": "甲", "amount": "1", "version": n.version + 1,
+                                                        "line": [{"item": "", "quantity": "-1", "amount": "1e30"}]})
+    assert r.status_code == 422 and set(r.json()["errors"]) == {"line.0.item", "line.0.quantity", "line.0.amount"}

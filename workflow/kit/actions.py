@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -157,13 +158,35 @@ def refuse(doc, user, action: str, label: str):
     raise NotAllowed(f"您不能对此单据执行「{label}」。")
 
 
-def _body(request) -> ActionIn:
+def json_object(request, missing: dict | None = None) -> dict:
+    """The request's JSON object body (422 with a Chinese message otherwise; `missing`: the errors to give
+    when there is no object at all)."""
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise FieldErrors({"body": "请求体不是合法的 JSON。"}) from exc
     if not isinstance(data, dict):
-        raise FieldErrors({"version": "请提供读取时的版本号 version。"})
+        raise FieldErrors(missing or {"body": "请求体必须是 JSON 对象。"})
+    return data
+
+
+def form_errors(form) -> dict:
+    return {name: str(errs[0]) for name, errs in form.errors.items()}
+
+
+def json_value(value):
+    """A model value as JSON: dates as ISO text, rows as their id, Decimal as text."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _body(request) -> ActionIn:
+    data = json_object(request, {"version": "请提供读取时的版本号 version。"})
     try:
         return ActionIn.model_validate(data)
     except ValidationError as exc:

@@ -11,10 +11,8 @@ A document whose save is more than setting fields (lines, money) passes `save=` 
 keeps the rest. Rights are predicates (user) / (user, doc) from access.rights or the app.
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +26,8 @@ from ninja import Status as Http
 from access.scope import get_or_404, scoped
 from core.api import ErrorOut, actor
 from core.errors import BusinessError, FieldErrors, NotAllowed
-from core.listing import Column, ListSpec, Tab, key_after, render_list
+from core.lines import LineTable
+from core.listing import Column, ListSpec, Tab, api_list, list_openapi, list_schema, render_list
 
 from .. import engine
 from ..models import Status
@@ -38,6 +37,25 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 DOCUMENT_TYPES: dict[str, "DocumentType"] = {}
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """An inline table of the document: the line-table component (core.lines.LineTable) and where its rows
+    live — a model with a foreign key `fk` to the document, `seq` and `is_active` (replaced lines are kept)."""
+    table: LineTable
+    model: type
+    fk: str
+
+    def current(self, doc):
+        return self.model.objects.filter(**{self.fk: doc}, is_active=True).order_by("seq")
+
+    def values(self, doc) -> list[dict]:
+        return [{c.name: getattr(ln, c.name) for c in self.table.columns} for ln in self.current(doc)]
+
+    def write(self, doc, rows: list[dict]) -> None:
+        self.current(doc).update(is_active=False)
+        self.model.objects.bulk_create(self.model(**{self.fk: doc}, seq=i, **row) for i, row in enumerate(rows, 1))
 
 
 def always(user) -> bool:
@@ -62,6 +80,7 @@ class DocumentType:
     scope_fields: tuple[str, ...] = ("unit",)
     save: Callable | None = None            # (actor, doc|None, data, version) -> doc: the app's own service
     requests: object | None = None          # a workflow.kit.requests.RequestType
+    lines: tuple[LineSpec, ...] = ()        # inline tables (line-table components)
     detail_template: str = "kit/detail.html"
     form_template: str = "kit/form.html"
     extra_context: Callable | None = None   # (request, doc) -> dict for the detail page
@@ -105,8 +124,8 @@ class DocumentType:
             tabs.append(Tab("approved", "已办结", Q(status=Status.APPROVED)))
         return tabs + [Tab("all", "全部", Q())]
 
-    def list_spec(self, request) -> ListSpec:
-        user = request.user
+    def list_spec(self, request=None) -> ListSpec:
+        user = request.user if request is not None else None
 
         def row_actions(req, doc):
             ops = [("查看", self.url("detail", doc.pk))]
@@ -121,7 +140,8 @@ class DocumentType:
                      Column("更新时间", "updated_at", kind="datetime")],
             tabs=self.tabs if self.tabs is not None else self.default_tabs(),
             form_class=self.filter_form, apply_filters=self.apply_filters, row_actions=row_actions,
-            toolbar=[("新增", self.url("new"))] if self.may_create(user) else [],
+            toolbar=[("新增", self.url("new"))] if user is not None and self.may_create(user) else [],
+            ordering=("-id",),
         )
 
     # ---- writing -------------------------------------------------------------------------------------------
@@ -129,14 +149,37 @@ class DocumentType:
     def save_doc(self, user, doc, data: dict, version):
         if self.save is not None:
             return self.save(user, doc, data, version)
+        lines = {spec.table.prefix: data.pop(spec.table.prefix, []) for spec in self.lines}
+
+        def write_lines(d):
+            for spec in self.lines:
+                spec.write(d, lines[spec.table.prefix])
+
+        def snapshot(d):
+            return {spec.table.prefix: spec.values(d) for spec in self.lines}
+
         if doc is None:
-            return editing.create(self.model, actor=user, unit=user.unit, values=data, fields=list(data))
+            return editing.create(self.model, actor=user, unit=user.unit, values=data, fields=list(data),
+                                  write=write_lines)
 
         def write(d):
             for name, value in data.items():
                 setattr(d, name, value)
+            write_lines(d)
 
-        return editing.edit(doc, actor=user, version=version, write=write, fields=list(data))
+        return editing.edit(doc, actor=user, version=version, write=write, fields=list(data), snapshot=snapshot)
+
+    def clean_lines(self, posted: dict) -> dict:
+        """{prefix: typed rows} of every line table, or FieldErrors with every bad cell of every table."""
+        out, errors = {}, {}
+        for spec in self.lines:
+            try:
+                out[spec.table.prefix] = spec.table.clean(posted.get(spec.table.prefix) or [])
+            except FieldErrors as exc:
+                errors.update(exc.errors)
+        if errors:
+            raise FieldErrors(errors)
+        return out
 
     # ---- pages ---------------------------------------------------------------------------------------------
 
@@ -146,8 +189,7 @@ class DocumentType:
 
     def list_view(self, request):
         self._require(self.may_list(request.user))
-        qs = self.visible(request.user).order_by("-id")
-        return render_list(request, qs, self.list_spec(request))
+        return render_list(request, self.visible(request.user), self.list_spec(request))
 
     def form_view(self, request, pk=None):
         user = request.user
@@ -159,14 +201,18 @@ class DocumentType:
             self._require("edit" in engine.available_actions(user, doc))
         initial = {n: getattr(doc, n) for n in self.field_names()} if doc else None
         form = self.form(request.POST or None, initial=initial)
+        posted = ({s.table.prefix: s.table.rows_from(request.POST) for s in self.lines} if request.method == "POST"
+                  else {s.table.prefix: s.values(doc) if doc else [] for s in self.lines})
+        line_errors: dict = {}
         if request.method == "POST" and form.is_valid():
             submit = bool(request.POST.get("submit"))
             try:
+                data = {**form.cleaned_data, **self.clean_lines(posted)}
                 saved = editing.save_and_submit(
-                    lambda: self.save_doc(user, doc, form.cleaned_data, request.POST.get("version")),
-                    actor=user, submit=submit)
+                    lambda: self.save_doc(user, doc, data, request.POST.get("version")), actor=user, submit=submit)
             except FieldErrors as exc:
-                form.add_service_errors(exc.errors)
+                line_errors = {k: v for k, v in exc.errors.items() if k.split(".")[0] in posted}
+                form.add_service_errors({k: v for k, v in exc.errors.items() if k not in line_errors})
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except BusinessError as exc:
@@ -174,7 +220,9 @@ class DocumentType:
             else:
                 messages.success(request, "已保存并提交。" if submit else "已保存。")
                 return redirect(self.url("detail", saved.pk))
-        return render(request, self.form_template, {"dt": self, "doc": doc, "form": form})
+        return render(request, self.form_template, {
+            "dt": self, "doc": doc, "form": form, "line_errors": line_errors,
+            "line_tables": [(spec.table, posted[spec.table.prefix]) for spec in self.lines]})
 
     def detail_view(self, request, pk):
         doc = self.get(request.user, pk)
@@ -186,7 +234,8 @@ class DocumentType:
                                   if a.code in engine.available_actions(request.user, doc)],
                "stage_actions": [s for s in self.flow.stages
                                  if s.action in engine.available_actions(request.user, doc)],
-               "action_url": self.url("detail", doc.pk)}
+               "action_url": self.url("detail", doc.pk),
+               "line_tables": [(spec.table, spec.values(doc)) for spec in self.lines]}
         if self.requests is not None:
             ctx.update(self.requests.panel(request.user, doc))
         if self.extra_context is not None:
@@ -211,7 +260,9 @@ class DocumentType:
         body = {"id": doc.pk, "number": doc.number, "unit_id": doc.unit_id, "unit_name": doc.unit.name,
                 "status": doc.status, "status_text": doc.status_text, "stage": doc.stage,
                 "version": doc.version, "actions": sorted(engine.available_actions(user, doc)),
-                "fields": {n: _json(getattr(doc, n)) for n in self.field_names()},
+                "fields": {n: actions.json_value(getattr(doc, n)) for n in self.field_names()},
+                "lines": {spec.table.prefix: [{k: actions.json_value(v) for k, v in row.items()}
+                                              for row in spec.values(doc)] for spec in self.lines},
                 "timeline": [{"node_label": r.node_label, "action": r.action, "actor": str(r.actor),
                               "opinion": r.opinion, "at": r.at} for r in engine.timeline(doc)]}
         return body
@@ -232,39 +283,31 @@ class DocumentType:
             version: int
             actions: list[str]
             fields: dict
+            lines: dict
             timeline: list[dict]
 
-        class PageOut(Schema):
-            items: list[DocOut]
-            next_after: int | None
-
         DocOut.__name__ = f"{self.namespace.title()}Out"
-        PageOut.__name__ = f"{self.namespace.title()}PageOut"
 
-        @router.get(prefix, response={200: PageOut, **ERRORS}, summary=f"{self.title}列表")
-        def list_(request, after: str | None = None, limit: int = 20):
+        @router.get(prefix, response={200: list_schema(DocOut, f"{self.namespace.title()}PageOut"), **ERRORS},
+                    summary=f"{self.title}列表", openapi_extra=list_openapi(self.list_spec()))
+        def list_(request):
             user = actor(request)
             if not dt.may_list(user):
                 raise NotAllowed()
-            qs = dt.visible(user).order_by("-id")
-            if (key := key_after(after)) is not None:
-                qs = qs.filter(pk__lt=key)
-            limit = max(1, min(limit, 200))
-            rows = list(qs[:limit + 1])
-            return {"items": [dt.out(user, d) for d in rows[:limit]],
-                    "next_after": rows[limit - 1].pk if len(rows) > limit else None}
+            body = api_list(request, dt.visible(user), dt.list_spec(request))
+            return {**body, "items": [dt.out(user, d) for d in body["items"]]}
 
         def _data(request) -> dict:
-            try:
-                body = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise FieldErrors({"body": "请求体不是合法的 JSON。"}) from exc
-            if not isinstance(body, dict):
-                raise FieldErrors({"body": "请求体必须是 JSON 对象。"})
+            body = actions.json_object(request)
             form = dt.form(data={k: v for k, v in body.items() if k in dt.form.base_fields})
-            if not form.is_valid():
-                raise FieldErrors({k: str(v[0]) for k, v in form.errors.items()})
-            return {"data": form.cleaned_data, "version": body.get("version"), "submit": bool(body.get("submit"))}
+            errors = {} if form.is_valid() else actions.form_errors(form)
+            try:
+                lines = dt.clean_lines({s.table.prefix: _rows(body.get(s.table.prefix)) for s in dt.lines})
+            except FieldErrors as exc:
+                errors.update(exc.errors)
+            if errors:
+                raise FieldErrors(errors)
+            return {"data": {**form.cleaned_data, **lines}, "version": body.get("version"), "submit": bool(body.get("submit"))}
 
         body_schema = {"content": {"application/json": {"schema": {"type": "object"}}}, "required": True}
 
@@ -317,13 +360,8 @@ def _display(doc, name: str):
     return value
 
 
-def _json(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    if value.__class__.__name__ == "Decimal":
-        return str(value)
-    return value
+def _rows(value) -> list[dict]:
+    """A line table's rows as sent to the API: a list of objects, each cell as text."""
+    if not isinstance(value, list):
+        return []
+    return [{k: "" if v is None else str(v) for k, v in row.items()} for row in value if isinstance(row, dict)]

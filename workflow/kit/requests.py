@@ -7,7 +7,6 @@ while pending (`hold` / `release`), what it does on approval (`apply`) and how i
 target may have changed in between. One open request per target.
 """
 
-import json
 from dataclasses import dataclass, replace
 
 from django import forms
@@ -56,7 +55,7 @@ class RequestKind:
     def clean(self, target, data: dict, *, final: bool) -> dict:
         """The request's content as stored in `proposed` (JSON-safe); raise FieldErrors. `final`: at 提交 or
         审核通过, when availability is not re-checked against what the request itself holds."""
-        return {k: _json_safe(v) for k, v in data.items()}
+        return {k: actions.json_value(v) for k, v in data.items()}
 
     def hold(self, req, target, actor) -> None:
         """On 提交: reserve what the request needs while it is reviewed."""
@@ -102,16 +101,6 @@ class RequestKind:
     def snapshot(self, req) -> dict:
         """What the audit's before/after of a 保存 should add to the request's fields (its lines)."""
         return {}
-
-
-def _json_safe(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return value.pk
-    if value.__class__.__name__ == "Decimal":
-        return str(value)
-    return value
 
 
 REQUEST_TYPES: dict[type, "RequestType"] = {}
@@ -415,21 +404,16 @@ class RequestType:
                 "required": True}
 
         def _parse(request, kind_code=None):
-            try:
-                data = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise FieldErrors({"body": "请求体不是合法的 JSON。"}) from exc
-            if not isinstance(data, dict):
-                raise FieldErrors({"body": "请求体必须是 JSON 对象。"})
+            data = actions.json_object(request)
             code = kind_code or data.get("kind")
             if not isinstance(code, str) or code not in rt.by_code:
                 raise FieldErrors({"kind": "申请类型不正确。"})
             k = rt.by_code[code]
             base = ReasonForm(data={"reason": data.get("reason")})
             extra = k.form(data={n: data.get(n) for n in k.form.base_fields}) if k.form else None
-            errors = {} if base.is_valid() else {n: str(e[0]) for n, e in base.errors.items()}
+            errors = {} if base.is_valid() else actions.form_errors(base)
             if extra is not None and not extra.is_valid():
-                errors.update({n: str(e[0]) for n, e in extra.errors.items()})
+                errors.update(actions.form_errors(extra))
             if errors:
                 raise FieldErrors(errors)
             return k, base.cleaned_data["reason"], (extra.cleaned_data if extra else {}), data

@@ -1,11 +1,9 @@
 """Concurrent transitions on PostgreSQL: the row lock lets exactly one of several simultaneous actions through."""
 
-import threading
 
 import pytest
-from django.db import connection
 
-from core.errors import BusinessError
+from core.testing import postgres_only, race
 from workflow import engine
 from workflow.models import ReviewRecord, Status
 
@@ -14,38 +12,9 @@ from .support import new_registration, reload
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("flow")]
 
 
-def race(calls):
-    """Run the calls at the same moment, each on its own connection; return (successes, refusals)."""
-    start = threading.Barrier(len(calls))
-    ok, refused, errors = [], [], []
-
-    def worker(i, call):
-        try:
-            start.wait(timeout=30)
-            call()
-            ok.append(i)
-        except BusinessError as exc:
-            refused.append((i, exc.code))
-        except BaseException as exc:  # re-raised in the test thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a worker thread hung"
-    if errors:
-        raise errors[0]
-    return ok, refused
-
-
 @pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+def _postgres_only():
+    postgres_only()
 
 
 def test_simultaneous_reviews_and_withdraw_let_exactly_one_through(staff):
