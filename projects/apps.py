@@ -13,7 +13,7 @@ class ProjectsConfig(AppConfig):
         # imports here, not at the top: the app registry is complete only in ready()
         from orgs import scope_columns
 
-        from . import flows  # noqa: F401  (declares the flows to the engine)
+        from . import flows, request_kinds  # noqa: F401  (declare the flows and the request kinds)
         from .models import Project
 
         # region_path / unit_path follow the unit when its region or competent unit changes

@@ -33,6 +33,5 @@ PROJECT_REQUEST = register(Flow(
     doc_type=ProjectRequest.doc_type, label="采购项目变更类申请", model=ProjectRequest,
     nodes=(Node("leader", "需求领导审核", Role.LEADER, condition=_routed_to("leader")),
            Node("reviewer", "审核岗审核", Role.REVIEWER, condition=_routed_to("reviewer"))),
-    on_submit="projects.requests.request_submitted", on_return="projects.requests.request_returned",
-    on_approve="projects.requests.request_apply", url_name="projects:request_detail",
+    url_name="projects:request_detail",  # hooks: the kit's, running the kinds (projects/request_kinds)
 ))

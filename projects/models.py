@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db import models
 
 from core.models import Category
-from workflow.models import Reviewable
+from workflow.models import RequestDocument, Reviewable
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -103,8 +103,9 @@ class FundLine(models.Model):
         ordering = ["id"]
 
 
-class ProjectRequest(Reviewable):
-    """A request acting on an approved project once approved (DESIGN §5): 撤销, 变更, 资金替换/追加/回收, 结项."""
+class ProjectRequest(RequestDocument):
+    """A request acting on an approved project once approved (DESIGN §5): 撤销, 变更, 资金替换/追加/回收, 结项.
+    Its kinds are classes in projects/request_kinds.py; the fields below keep their table as it was."""
 
     KIND_REVOKE = "revoke"
     KIND_CHANGE = "change"
@@ -119,7 +120,6 @@ class ProjectRequest(Reviewable):
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="requests", verbose_name="采购项目")
     kind = models.CharField("申请类型", max_length=20, choices=KINDS)
-    reason = models.TextField("原因")
     budget_office = models.CharField("指标管理处室", max_length=60, blank=True, default="")
     # 变更: the proposed values {field: new}; lines as lists of dicts. Old values are read from the project.
     proposed = models.JSONField("变更内容", default=dict, blank=True)

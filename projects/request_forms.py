@@ -1,5 +1,5 @@
 """Forms of the requests on a project and of 实施形式变更. They only parse: every rule lives in
-projects.requests (and projects.services for the line rules), whose FieldErrors come back beside the fields."""
+projects.request_kinds (and projects.services for the line rules), whose FieldErrors come back beside the fields."""
 
 from django import forms
 
@@ -7,30 +7,24 @@ from budgets.selectors import budget_office_names
 from core.forms import Form
 
 from .models import ImplementationForm, ProjectRequest
-from .requests import OFFICE_NOT_OFFERED
 
-KINDS = dict(ProjectRequest.KINDS)
+OFFICE_NOT_OFFERED = "请从列表中选择指标管理处室。"
 
 MOVE_FIELDS = ("from_indicator", "indicator", "amount")
 LINE_FIELDS = ("category", "item_name", "quantity", "measure_unit", "unit_price")
 FUND_FIELDS = ("indicator", "amount")
 
 
-class RequestForm(Form):
-    reason = forms.CharField(label="原因", required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 4}))
+class OfficeForm(Form):
+    """资金追加's 指标管理处室: the region's offices (budgets), for the project unit's region and above."""
+
     budget_office = forms.ChoiceField(label="指标管理处室", required=False, choices=[("", "请选择")],
                                       error_messages={"invalid_choice": OFFICE_NOT_OFFERED})
 
-    def __init__(self, *args, kind: str, project=None, **kwargs):
+    def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = f"{KINDS[kind]}原因"
-        if kind != ProjectRequest.KIND_FUND_ADD:
-            del self.fields["budget_office"]
-        elif project is not None:
-            # 指标管理处室 are the region's data (budgets), offered for the project unit's region and above
-            names = budget_office_names(project.unit.region)
-            self.fields["budget_office"].choices = [("", "请选择")] + [(o, o) for o in names]
+        names = budget_office_names(project.unit.region)
+        self.fields["budget_office"].choices = [("", "请选择")] + [(o, o) for o in names]
 
 
 class ChangeForm(Form):

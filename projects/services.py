@@ -3,7 +3,7 @@
 - `project_save` — the clerk's 保存 of a draft (create or edit), every rule of FJ 2.2.1 checked server-side.
 - `project_reserve` / `project_release` — the engine's on_submit / on_return hooks: fund lines reserve or
   give back indicator money through budgets.ledger, in the engine's transaction.
-- `check_implementation_form` — the rules of each 实施形式, shared with 实施形式变更 (projects/requests.py).
+- `check_implementation_form` — the rules of each 实施形式, shared with 实施形式变更 (below) and the requests.
 - `project_mark_used` / `project_unmark_used` / `project_mark_contract_filed` — facts that the plan,
   intention, joint-project and contract modules set on a project.
 
@@ -25,17 +25,19 @@ from django.utils import timezone
 from attachments import services as attachment_services
 from attachments.models import Attachment
 from audit import services as audit
+from audit.models import AuditLog
 from budgets import ledger
 from budgets import selectors as budget_selectors
-from core import catalog, numbers, params
-from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
+from core import catalog, params
+from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
 from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, phone_problem
 from orgs import scope_columns
 from orgs.models import Role
-from workflow import engine
+from workflow.kit import editing
 
+from . import rights
 from .models import ContentLine, FundLine, ImplementationForm, Project
 
 ZERO = Decimal("0")
@@ -275,7 +277,7 @@ def _clean_content_lines(lines, kind: str | None, errors: dict) -> list[dict]:
     return out
 
 
-clean_content_lines = _clean_content_lines  # public name (used by 变更 in projects/requests.py)
+clean_content_lines = _clean_content_lines  # public name (used by 变更 in projects/request_kinds)
 
 
 def usable_indicators(unit):
@@ -322,7 +324,7 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
     return out
 
 
-def _attachments(actor, ids, purpose: str, project, errors: dict, field: str, model=Project) -> list[Attachment]:
+def claim_attachments(actor, ids, purpose: str, project, errors: dict, field: str, model=Project) -> list[Attachment]:
     """Uploaded attachments the actor's unit owns, live, not linked to another document. `project` is the
     document (of `model`) being saved, None when new; a non-empty `purpose` must match the upload's."""
     wanted = [i for i in (_pk(x) for x in (ids or [])) if i is not None]
@@ -411,15 +413,25 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     BusinessError for refusals, NotAllowed for a wrong actor, StaleError for an outdated `version`.
     """
     unit = _clerk_unit(actor)
-    if project is not None:
-        project = Project.objects.select_for_update().get(pk=project.pk)
-        if project.unit_id != unit.pk:
-            raise NotAllowed("只能编辑本单位的采购项目。")
-        if version is not None and project.version != int(version):
-            raise StaleError()
-        if not project.is_editable:
-            raise BusinessError("项目已提交，不能修改；如需修改请先撤回。", code="not_editable")
+    if project is None:
+        v = _validated(actor, unit, None, data, content_lines, fund_lines)
+        values = {**v["fields"], **scope_columns.values_for(Project, unit)}  # the one copy rule (orgs)
+        return editing.create(Project, actor=actor, unit=unit, values=values, fields=SAVE_FIELDS,
+                              write=lambda doc: _write_lines(actor, doc, v))
+    if project.unit_id != unit.pk:
+        raise NotAllowed("只能编辑本单位的采购项目。")
 
+    def write(locked):  # under the kit's lock, version, submitter and editable checks
+        v = _validated(actor, unit, locked, data, content_lines, fund_lines)
+        for name, value in {**v["fields"], **scope_columns.values_for(Project, unit)}.items():
+            setattr(locked, name, value)
+        _write_lines(actor, locked, v)
+
+    return editing.edit(project, actor=actor, version=version, write=write, fields=SAVE_FIELDS)
+
+
+def _validated(actor, unit, project: Project | None, data: dict, content_lines, fund_lines) -> dict:
+    """Every rule of FJ 2.2.1 on the posted values; raises FieldErrors. Touches nothing."""
     errors: dict[str, str] = {}
     name = (data.get("name") or "").strip()
     if not name:
@@ -466,9 +478,9 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
         errors["fund_lines"] = (f"项目资金构成合计 {_money(fund_total)} 元与项目金额（采购内容清单合计）"
                                 f"{_money(total)} 元不一致。")
 
-    cumulative_new = _attachments(actor, data.get("cumulative_attachment_ids"), CUMULATIVE_PURPOSE, project,
+    cumulative_new = claim_attachments(actor, data.get("cumulative_attachment_ids"), CUMULATIVE_PURPOSE, project,
                                   errors, "cumulative_attachments")
-    other_new = _attachments(actor, data.get("attachment_ids"), "", project, errors, "attachments")
+    other_new = claim_attachments(actor, data.get("attachment_ids"), "", project, errors, "attachments")
 
     on = rule_date(project)
     is_gov = bool(data.get("is_gov_procurement"))
@@ -495,23 +507,18 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     if errors:
         raise FieldErrors(errors)
 
-    # ---- write: nothing above has touched the database --------------------------------------------------
-    if project is None:
-        before = {}
-        project = Project(unit=unit, created_by=actor, implementation_form=form,
-                          number=numbers.issue("project", unit.region.code, timezone.localdate().year))
-    else:
-        before = audit.snapshot(project, SAVE_FIELDS)
-        project.version += 1
-    project.name, project.fiscal_year, project.procurement_kind = name, fiscal_year, kind
-    project.summary, project.contact_name, project.contact_phone = text["summary"], text["contact_name"], text["contact_phone"]
-    project.demand_summary, project.expected_month = text["demand_summary"], expected_month
-    project.total_amount, project.is_gov_procurement = total, is_gov
-    project.cumulative_reason = text["cumulative_reason"]
-    for column, value in scope_columns.values_for(Project, unit).items():  # the one copy rule (orgs)
-        setattr(project, column, value)
-    project.save()
+    return {"fields": {"name": name, "fiscal_year": fiscal_year, "procurement_kind": kind,
+                       "implementation_form": form, "summary": text["summary"],
+                       "contact_name": text["contact_name"], "contact_phone": text["contact_phone"],
+                       "demand_summary": text["demand_summary"], "expected_month": expected_month,
+                       "total_amount": total, "is_gov_procurement": is_gov,
+                       "cumulative_reason": text["cumulative_reason"]},
+            "lines": lines, "funds": funds, "attachments": cumulative_new + other_new}
 
+
+def _write_lines(actor, project: Project, v: dict) -> None:
+    """The lines of a 保存 (superseded ones kept inactive, never deleted), the attachments linked, audited."""
+    lines, funds = v["lines"], v["funds"]
     old_lines = list(ContentLine.objects.filter(project=project, is_active=True).values(
         "category_id", "item_name", "quantity", "measure_unit", "unit_price", "amount"))
     old_funds = list(FundLine.objects.filter(project=project, is_active=True).values("indicator_id", "amount"))
@@ -523,10 +530,8 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
                     amount=ln["amount"]) for i, ln in enumerate(lines)])
     FundLine.objects.bulk_create([FundLine(project=project, indicator=ln["indicator"], amount=ln["amount"])
                                   for ln in funds])
-    for att in cumulative_new + other_new:
+    for att in v["attachments"]:
         attachment_services.attachment_link(actor=actor, attachment=att, target=project)
-
-    engine.saved(project, actor, before=before, fields=SAVE_FIELDS)
     audit.record(actor=actor, action="project.lines", obj=project, before={"content_lines": old_lines,
                                                                           "fund_lines": old_funds},
                  after={"content_lines": [{"category_id": ln["category"].pk, "item_name": ln["item_name"],
@@ -535,7 +540,6 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
                                           for ln in lines],
                         "fund_lines": [{"indicator_id": ln["indicator"].pk, "amount": ln["amount"]}
                                        for ln in funds]})
-    return project
 
 
 # ---- 提交 / 退回: the ledger ----------------------------------------------------------------------------------
@@ -677,3 +681,55 @@ def project_mark_contract_filed(*, project: Project, at: dt.datetime | None = No
     audit.record(actor=actor, action="project.contract_filed", obj=project, before=before,
                  after={"contract_filed_at": at})
     return project
+
+
+# ---- 实施形式变更 (2.3): a direct save with the form's rules, not a request -----------------------------------
+
+
+def form_change_refusal(project: Project) -> str | None:
+    if project.status != "approved":
+        return "只有已审核通过的项目可以变更实施形式。"
+    if project.revoked_at is not None:
+        return "项目已撤销，不能变更实施形式。"
+    if project.closed_at is not None:
+        return "项目已结项，不能变更实施形式。"
+    if project.used_by:
+        return "项目已被使用，不能变更实施形式。"
+    return None
+
+
+def can_change_form(user, project: Project) -> bool:
+    return rights.unit_clerk_of(user, project) and form_change_refusal(project) is None
+
+
+@transaction.atomic
+def implementation_form_change(*, actor, project: Project, form: str) -> Project:
+    """Save a new implementation form after checking that form's rules; a refused form saves nothing."""
+    if not rights.unit_clerk_of(actor, project):
+        raise NotAllowed("只有项目所属单位的经办岗可以变更实施形式。")
+    project = Project.objects.select_for_update().select_related("unit__region").get(pk=project.pk)
+    refusal = form_change_refusal(project)
+    if refusal:
+        raise BusinessError(refusal, code="form_change_refused")
+    if form not in dict(ImplementationForm.choices):
+        raise FieldErrors({"implementation_form": "请选择实施形式。"})
+    if form == ImplementationForm.JOINT_RESPONSE:
+        raise FieldErrors({"implementation_form": "统招分签采购只能通过响应统招分签项目立项，不能由其他实施形式变更而来。"})
+    if form == project.implementation_form:
+        raise FieldErrors({"implementation_form": "新的实施形式与原实施形式相同。"})
+    try:
+        check_implementation_form(project, form)
+    except BusinessError as exc:
+        raise FieldErrors({"implementation_form": exc.message}) from exc
+    before = audit.snapshot(project, ["implementation_form"])
+    project.implementation_form = form
+    project.save(update_fields=["implementation_form", "updated_at"])
+    audit.record(actor=actor, action="project.implementation_form_change", obj=project, before=before,
+                 after=audit.snapshot(project, ["implementation_form"]))
+    return project
+
+
+def form_change_history(project: Project):
+    """The 实施形式变更 audit rows of a project, newest first."""
+    return AuditLog.objects.filter(object_key=audit.object_key(project),
+                                   action="project.implementation_form_change").order_by("-id")

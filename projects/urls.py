@@ -1,6 +1,8 @@
-from django.urls import path, re_path
+from django.urls import path, reverse
 
-from . import views
+from workflow.kit.actions import page_urls
+
+from . import selectors, views
 from .request_urls import urlpatterns as request_patterns
 
 app_name = "projects"
@@ -12,5 +14,6 @@ urlpatterns = [
     path("new/<str:form>/", views.project_new, name="new"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
-    re_path(r"^(?P<pk>\d+)/(?P<action>submit|withdraw|approve|reject)/$", views.project_action, name="action"),
+    # 提交 / 撤回 / 审核通过 / 审核不通过: the kit's generated endpoint (`projects:action`)
+    *page_urls(selectors.get_project, lambda p: reverse("projects:detail", args=[p.pk])),
 ] + request_patterns

@@ -16,16 +16,16 @@ from django.views.decorators.http import require_POST
 from attachments.models import Attachment
 from attachments.selectors import attachments_for
 from budgets import ledger
-from core.errors import BusinessError, FieldErrors
+from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.listing import Column, ListSpec, export_xlsx
 from core.models import Category
 from core.validation import parse_id
 from orgs.models import Role
 from workflow import engine
+from workflow.kit import editing
 from workflow.models import Status
-from workflow.views import handle_action
 
-from . import selectors, services
+from . import rights, selectors, services
 from .forms import (
     ProjectFilterForm,
     RegionProjectFilterForm,
@@ -46,19 +46,13 @@ FORM_HELP = {
 }
 
 
-def _unit_staff(user) -> bool:
-    unit = user.unit
-    return (unit is not None and unit.is_budget_unit
-            and user.has_role(Role.CLERK, Role.REVIEWER, Role.LEADER, Role.COMPETENT))
-
-
 def _require_unit_staff(user):
-    if not _unit_staff(user):
+    if not rights.unit_staff(user):
         raise PermissionDenied
 
 
 def _require_clerk(user):
-    if not (_unit_staff(user) and user.has_role(Role.CLERK)):
+    if not rights.clerk(user):
         raise PermissionDenied
 
 
@@ -202,26 +196,22 @@ def _form_page(request, *, project: Project | None, form_code: str):
         funds = fund_lines_from(request.POST)
         cumulative_ids = ids_from(request.POST, "cumulative_attachment_ids")
         attachment_ids = ids_from(request.POST, "attachment_ids")
-        try:
-            saved = services.project_save(
+        submit = bool(request.POST.get("submit"))
+        try:  # 保存并提交: both or neither — a refused 提交 saves nothing and the form keeps the input
+            saved = editing.save_and_submit(lambda: services.project_save(
                 actor=user, project=project, version=request.POST.get("version") or None,
                 data={**values, "implementation_form": form_code, "cumulative_attachment_ids": cumulative_ids,
                       "attachment_ids": attachment_ids},
-                content_lines=lines, fund_lines=funds)
+                content_lines=lines, fund_lines=funds), actor=user, submit=submit)
         except FieldErrors as exc:
             errors = exc.errors  # shown beside the fields and in the summary at the top
         except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            if request.POST.get("submit"):
-                try:
-                    engine.submit(saved, user)
-                except BusinessError as exc:
-                    messages.error(request, f"已保存，但未能提交：{exc.message}")
-                    return redirect("projects:edit", pk=saved.pk)
-                messages.success(request, "已提交，等待审核岗审核。")
+            if submit and not isinstance(exc, NotAllowed | StaleError):
+                errors = {"submit": f"未能提交（未保存）：{exc.message}"}
             else:
-                messages.success(request, "已保存。")
+                messages.error(request, exc.message)
+        else:
+            messages.success(request, "已提交，等待审核岗审核。" if submit else "已保存。")
             return redirect("projects:detail", pk=saved.pk)
         pending = _pending_attachments(user, cumulative_ids + attachment_ids)
     else:
@@ -348,9 +338,3 @@ def _safe_limit(project):
         return services.decentralized_limit(project.unit, project.procurement_kind, services.rule_date(project))
     except BusinessError:
         return None
-
-
-@login_required
-def project_action(request, pk, action):
-    project = selectors.get_project(request.user, pk)
-    return handle_action(request, project, action, reverse("projects:detail", args=[pk]))

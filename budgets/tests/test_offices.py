@@ -213,7 +213,7 @@ def fund_env(world):
 
 
 def _add(w, office):
-    from projects import requests as rq
+    from projects import request_kinds as rq
 
     return rq.request_create(actor=w.dept_clerk, project=w.project, kind=ADD, reason="追加", budget_office=office,
                              moves=[{"indicator": w.ind3.pk, "amount": "1000"}])

@@ -57,20 +57,22 @@ def test_create_submit_approve(proj):
     assert reload(proj.ind).reserved == Decimal("5000") and reload(proj.ind2).reserved == Decimal("2998")
     assert call(proj.clerk, "post", f"/api/projects/{body['id']}/approve", {}).status_code == 403
     r = call(proj.reviewer, "post", f"/api/projects/{body['id']}/approve", {"opinion": "同意"})
+    assert r.status_code == 422 and "version" in r.json()["errors"]  # the kit's action body needs the version
+    r = call(proj.reviewer, "post", f"/api/projects/{body['id']}/approve", {"opinion": "同意", "version": 2})
     assert r.status_code == 200 and r.json()["status"] == "approved"
     assert [t["action"] for t in r.json()["timeline"]] == ["save", "submit", "approve"]
 
 
 def test_reject_and_withdraw_release(proj):
     body = create(proj)
-    call(proj.clerk, "post", f"/api/projects/{body['id']}/submit")
-    r = call(proj.reviewer, "post", f"/api/projects/{body['id']}/reject", {})
+    call(proj.clerk, "post", f"/api/projects/{body['id']}/submit", {"version": 1})
+    r = call(proj.reviewer, "post", f"/api/projects/{body['id']}/reject", {"version": 2})
     assert r.status_code == 422 and r.json()["code"] == "opinion_required"
-    r = call(proj.reviewer, "post", f"/api/projects/{body['id']}/reject", {"opinion": "请补充说明"})
+    r = call(proj.reviewer, "post", f"/api/projects/{body['id']}/reject", {"opinion": "请补充说明", "version": 2})
     assert r.json()["status"] == "draft" and reload(proj.ind).reserved == 0
-    call(proj.clerk, "post", f"/api/projects/{body['id']}/submit")
+    r = call(proj.clerk, "post", f"/api/projects/{body['id']}/submit", {"version": r.json()["version"]})
     assert reload(proj.ind).reserved == Decimal("5000")
-    r = call(proj.clerk, "post", f"/api/projects/{body['id']}/withdraw")
+    r = call(proj.clerk, "post", f"/api/projects/{body['id']}/withdraw", {"version": r.json()["version"]})
     assert r.json()["status"] == "withdrawn" and reload(proj.ind).reserved == 0
 
 

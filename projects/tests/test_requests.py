@@ -14,7 +14,8 @@ from budgets.models import LedgerEntry
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from orgs.models import Role
 from orgs.testing import make_user
-from projects import requests as rq
+from projects import request_kinds as rq
+from projects import services
 from projects.models import ContentLine, FundLine, Project, ProjectRequest
 from workflow import engine
 from workflow.models import Status
@@ -132,7 +133,7 @@ def test_one_open_request_per_project(env):
         engine.submit(fresh(first), env.dept_clerk)
     assert fresh(first).status == Status.WITHDRAWN
     # a draft given up (放弃) frees the project as well
-    rq.request_discard(actor=env.dept_clerk, request=second)
+    engine.discard(second, env.dept_clerk)
     assert fresh(second).status == Status.WITHDRAWN
     engine.submit(fresh(first), env.dept_clerk)
     assert fresh(first).status == Status.PENDING
@@ -379,9 +380,9 @@ def test_a_pending_request_cannot_be_discarded(env):
     req = create(env, REVOKE)
     engine.submit(req, env.dept_clerk)
     with pytest.raises(BusinessError, match="撤回"):
-        rq.request_discard(actor=env.dept_clerk, request=fresh(req))
-    with pytest.raises(NotAllowed):
-        rq.request_discard(actor=env.leader, request=fresh(req))
+        engine.discard(fresh(req), env.dept_clerk)
+    with pytest.raises(BusinessError):  # the engine checks the state before the actor (the pages: 403 first)
+        engine.discard(fresh(req), env.leader)
     assert fresh(req).status == Status.PENDING
 
 
@@ -725,7 +726,7 @@ def test_form_change_to_self_purchase_at_the_limit_is_refused_with_the_reason(en
     project = approved_project(env.dept_clerk, {ind: "1000000"})  # 省级货物 2026: 限额 100万
     logs = AuditLog.objects.count()
     with pytest.raises(FieldErrors) as exc:
-        rq.implementation_form_change(actor=env.dept_clerk, project=project, form="self")
+        services.implementation_form_change(actor=env.dept_clerk, project=project, form="self")
     assert "implementation_form" in exc.value.errors and "限额" in exc.value.errors["implementation_form"]
     assert fresh(project).implementation_form == "general" and AuditLog.objects.count() == logs
 
@@ -733,7 +734,7 @@ def test_form_change_to_self_purchase_at_the_limit_is_refused_with_the_reason(en
 def test_form_change_allowed_is_saved_and_audited(env):
     ind = indicator(env.dept, "2000000")
     project = approved_project(env.dept_clerk, {ind: "80000"})
-    rq.implementation_form_change(actor=env.dept_clerk, project=project, form="self")
+    services.implementation_form_change(actor=env.dept_clerk, project=project, form="self")
     p = fresh(project)
     assert p.implementation_form == "self"
     log = AuditLog.objects.get(object_key=audit.object_key(p), action="project.implementation_form_change")
@@ -743,17 +744,17 @@ def test_form_change_allowed_is_saved_and_audited(env):
 def test_form_change_refusals(env):
     p = env.project
     with pytest.raises(NotAllowed):
-        rq.implementation_form_change(actor=env.dept_reviewer, project=p, form="self")
+        services.implementation_form_change(actor=env.dept_reviewer, project=p, form="self")
     with pytest.raises(NotAllowed):
-        rq.implementation_form_change(actor=env.fz_clerk, project=p, form="self")
+        services.implementation_form_change(actor=env.fz_clerk, project=p, form="self")
     with pytest.raises(FieldErrors) as exc:
-        rq.implementation_form_change(actor=env.dept_clerk, project=p, form="general")
+        services.implementation_form_change(actor=env.dept_clerk, project=p, form="general")
     assert exc.value.errors == {"implementation_form": "新的实施形式与原实施形式相同。"}
     with pytest.raises(FieldErrors):
-        rq.implementation_form_change(actor=env.dept_clerk, project=p, form="joint_response")
+        services.implementation_form_change(actor=env.dept_clerk, project=p, form="joint_response")
     mark_used(p)
     with pytest.raises(BusinessError, match="已被使用"):
-        rq.implementation_form_change(actor=env.dept_clerk, project=p, form="self")
+        services.implementation_form_change(actor=env.dept_clerk, project=p, form="self")
     assert fresh(p).implementation_form == "general"
 
 

@@ -221,20 +221,23 @@ def test_errors_beside_the_fields_and_the_data_kept(proj):
     assert f'value="{proj.ind.pk}" data-available' in page and "selected" in page
 
 
-def test_submit_refusal_after_save_keeps_the_draft(proj, monkeypatch):
-    """保存 and 提交 are two steps: when the reservation is refused (a race lost), the draft stays saved."""
+def test_refused_submit_saves_nothing_and_keeps_the_input(proj, monkeypatch):
+    """保存并提交 is both or neither (the kit): when the reservation is refused (a race lost), nothing is saved
+    and the form comes back with the message and what the clerk typed."""
+    from dataclasses import replace
+
     from core.errors import BusinessError
-    from projects import services
+    from workflow import engine
 
     def lost_race(project, actor):
         raise BusinessError("指标「教育厅公用经费」可用金额 0.00 元，不足本次使用的 1,000.00 元。", code="over_available")
 
-    monkeypatch.setattr(services, "project_reserve", lost_race)
+    monkeypatch.setitem(engine.FLOWS, Project.doc_type, replace(engine.FLOWS[Project.doc_type], on_submit=lost_race))
     r = post(proj.clerk, "/projects/new/general/", form_post(proj, save="", submit="1"))
-    p = Project.objects.get()
-    assert r.status_code == 302 and r["Location"] == f"/projects/{p.pk}/edit/"
-    assert p.status == Status.DRAFT and reload(proj.ind).reserved == 0
-    assert flashed(r)[0].startswith("已保存，但未能提交：指标")
+    page = html(r)
+    assert r.status_code == 200 and not Project.objects.exists() and reload(proj.ind).reserved == 0
+    assert "未能提交（未保存）：指标「教育厅公用经费」可用金额" in page
+    assert "办公家具采购" in page and "会议椅" in page
 
 
 def test_cumulative_attachment_through_the_form(proj, media):

@@ -67,11 +67,11 @@ ROUTES: dict[str, Route] = {
     "projects:detail": Route("project_any"),
     "projects:edit": Route("project_draft", GET + POST),
     "projects:action": Route("project_pending", POST, ACTIONS, "project_draft"),
+    # the requests' pages are the kit's (projects/request_kinds): 放弃 is request_action's `discard`
     "projects:request_new": Route("project", GET + POST, {"kind": [ProjectRequest.KIND_REVOKE]}),
     "projects:request_buttons": Route("project"),
     "projects:request_detail": Route("request_any"),
     "projects:request_edit": Route("request_draft", GET + POST),
-    "projects:request_discard": Route("request_draft", POST),
     "projects:request_action": Route("request_pending", POST, ACTIONS, "request_draft"),
     "projects:form_change": Route("project", GET + POST),
     "integration:message_detail": Route("message"),
@@ -94,10 +94,10 @@ ROUTES: dict[str, Route] = {
     "api:indicator_detail": Route("indicator"),
     "api:project_detail": Route("project_any"),
     "api:project_update": Route("project_draft"),
-    "api:project_submit": Route("project_draft"),
-    "api:project_withdraw": Route("project_pending"),
-    "api:project_approve": Route("project_pending"),
-    "api:project_reject": Route("project_pending"),
+    "api:projects_submit": Route("project_draft"),
+    "api:projects_withdraw": Route("project_pending"),
+    "api:projects_approve": Route("project_pending"),
+    "api:projects_reject": Route("project_pending"),
 }
 
 

@@ -111,7 +111,7 @@ def build(media_root) -> SimpleNamespace:
     from orgs.models import Region, Unit
     from orgs.testing import make_unit, make_user
     from portal import services as portal_services
-    from projects import requests as rq
+    from projects import request_kinds as rq
     from projects.models import ProjectRequest
     from projects.tests.support import upload
     from workflow import engine

@@ -36,7 +36,8 @@ FIELDS = ["kind", "reason", "proposed"]
 
 
 class ReasonForm(Form):
-    reason = forms.CharField(label="原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    # not required here: the check's own message (请填写撤销原因。) comes back beside the field
+    reason = forms.CharField(label="原因", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class RequestKind:
@@ -70,8 +71,55 @@ class RequestKind:
         """Old → new rows for the detail page: [{"label", "old", "new"}]."""
         return []
 
+    # ---- extension points for kinds with more than plain fields (line tables, attachments, columns) ----
+
+    def make_form(self, post, target, req):
+        """The kind's bound form (None: the kind has no fields beside 原因)."""
+        return self.form(post, initial=req.proposed if req else None) if self.form else None
+
+    def parse(self, post, form, target, req) -> dict:
+        """The data a page posted, given to `clean_for`: by default the kind's form; a kind with line tables
+        reads them here."""
+        return dict(form.cleaned_data) if form is not None else {}
+
+    def clean_for(self, target, data: dict, *, final: bool, actor=None, req=None, approving: bool = False) -> dict:
+        """`clean` with its context: the actor (whose uploads may be linked), the request being edited or
+        re-checked, and whether this is the approval (some rules only hold until 提交)."""
+        return self.clean(target, data, final=final)
+
+    def data_of(self, req) -> dict:
+        """A stored request as input to `clean_for` again (at 提交 and 审核通过)."""
+        return dict(req.proposed or {})
+
+    def stored(self, cleaned: dict) -> dict:
+        """What of the cleaned data goes to `proposed` (the rest is written by `persist`)."""
+        return cleaned
+
+    def persist(self, req, cleaned: dict, actor) -> None:
+        """After the request row is saved: its own rows and links (lines, attachments, extra columns)."""
+
+    def snapshot(self, req) -> dict:
+        """What the audit's before/after of a 保存 should add to the request's fields (its lines)."""
+        return {}
+
 
 REQUEST_TYPES: dict[type, "RequestType"] = {}
+
+
+@dataclass
+class Target:
+    """What requests need of their target's type when it is not a DocumentType (a document with its own
+    pages): its namespace, names, flow and scoped read."""
+    flow: engine.Flow
+    namespace: str
+    title: str
+    section: str
+    get: object                       # (user, pk) -> target, 404 outside scope
+    scope_fields: tuple[str, ...] = ("unit",)
+
+    @property
+    def model(self):
+        return self.flow.model
 
 
 @dataclass
@@ -81,6 +129,18 @@ class RequestType:
     kinds: tuple[RequestKind, ...]
     number_type: str = ""
     may_request: object = None        # (user, target) -> bool; default: the target's submitter
+    # the words of the refusals, for a type that names its target (项目 …)
+    not_approved: str = "只有已审核通过的单据可以发起申请。"
+    open_message: str = "已有未办结的{label}申请（{number}），请先办结或放弃该申请。"
+    not_allowed: str = "只有单据所属单位的经办岗可以发起申请。"
+    # pages: the kit's templates unless the type brings its own; the context hooks add what they show
+    form_template: str = "kit/request_form.html"
+    refused_template: str = ""        # '' : the form template shows the refusal
+    detail_template: str = "kit/request_detail.html"
+    form_context: object = None       # (request, ctx) -> dict: ctx has target, kind, req, form, extra, errors
+    detail_context: object = None     # (request, ctx) -> dict: ctx has req, target, kind, actions
+    target_snapshot: object = None    # (target) -> dict: added to the audit's before/after of an approval
+    new_path: str = "<int:target_pk>/requests/new/<str:kind>/"
 
     def __post_init__(self):
         # the kit's hooks run the kinds: a request flow names none of its own
@@ -126,7 +186,7 @@ class RequestType:
 
     def refusal(self, target, kind: RequestKind) -> str | None:
         if target.status != Status.APPROVED:
-            return "只有已审核通过的单据可以发起申请。"
+            return self.not_approved
         return kind.refusal(target)
 
     def allowed(self, user, target) -> list[RequestKind]:
@@ -136,16 +196,16 @@ class RequestType:
         return [k for k in self.kinds if self.refusal(target, k) is None]
 
     def check(self, target, kind: RequestKind, *, reason: str, data: dict, exclude_pk=None, final=False,
-              check_open=True) -> dict:
+              check_open=True, actor=None, req=None, approving=False) -> dict:
         if refusal := self.refusal(target, kind):
             raise BusinessError(refusal, code="request_refused")
         if check_open and (other := self.open_request(target, exclude_pk=exclude_pk)) is not None:
-            raise BusinessError(f"已有未办结的{self.kind(other.kind).label}申请（{other.number}），请先办结或放弃该申请。",
+            raise BusinessError(self.open_message.format(label=self.kind(other.kind).label, number=other.number),
                                 code="request_open")
         errors = {} if (reason or "").strip() else {"reason": f"请填写{kind.label}原因。"}
         proposed = {}
         try:
-            proposed = kind.clean(target, data, final=final)
+            proposed = kind.clean_for(target, data, final=final, actor=actor, req=req, approving=approving)
         except FieldErrors as exc:
             errors = {**exc.errors, **errors}
         if errors:
@@ -161,34 +221,39 @@ class RequestType:
     def create(self, *, actor, target, kind: str, reason: str, data: dict | None = None):
         k = self.kind(kind)
         if not self.may(actor, target):
-            raise NotAllowed("只有单据所属单位的经办岗可以发起申请。")
+            raise NotAllowed(self.not_allowed)
         target = self._lock_target(target.pk)  # one open request per target
-        proposed = self.check(target, k, reason=reason, data=data or {})
+        cleaned = self.check(target, k, reason=reason, data=data or {}, actor=actor)
         req = self.model(**{self.target_field: target}, unit_id=target.unit_id, kind=k.code, reason=reason.strip(),
-                         proposed=proposed, created_by=actor)
+                         proposed=k.stored(cleaned), created_by=actor)
         req.number = numbers.issue(self.number_type or self.flow.doc_type, target.unit.region.code,
                                    timezone.localdate().year)
         req.save()
+        k.persist(req, cleaned, actor)
         engine.saved(req, actor, fields=FIELDS)
         return req
 
     def update(self, *, actor, req, reason: str, data: dict | None = None, version=None):
         target = self.target_of(req)
+        k = self.kind(req.kind)
 
         def write(locked):
-            self._lock_target(target.pk)
-            locked.proposed = self.check(target, self.kind(locked.kind), reason=reason, data=data or {},
-                                         exclude_pk=locked.pk, check_open=locked.status == Status.DRAFT)
+            fresh = self._lock_target(target.pk)  # the rules read the target as it is now
+            cleaned = self.check(fresh, k, reason=reason, data=data or {}, exclude_pk=locked.pk,
+                                 check_open=locked.status == Status.DRAFT, actor=actor, req=locked)
+            locked.proposed = k.stored(cleaned)
             locked.reason = reason.strip()
+            k.persist(locked, cleaned, actor)
 
-        return editing.edit(req, actor=actor, version=version, write=write, fields=FIELDS)
+        return editing.edit(req, actor=actor, version=version, write=write, fields=FIELDS, snapshot=k.snapshot)
 
     # ---- engine hooks (the flow names them by path: workflow.kit.requests.submitted …) ------------------
 
     def submitted(self, req, actor):
         target = self._lock_target(getattr(req, f"{self.target_field}_id"))
         k = self.kind(req.kind)
-        self.check(target, k, reason=req.reason, data=req.proposed, exclude_pk=req.pk, final=True)
+        self.check(target, k, reason=req.reason, data=k.data_of(req), exclude_pk=req.pk, final=True, actor=actor,
+                   req=req)
         k.hold(req, target, actor)
 
     def returned(self, req, actor):
@@ -198,12 +263,15 @@ class RequestType:
     def applied(self, req, actor):
         target = self._lock_target(getattr(req, f"{self.target_field}_id"))
         k = self.kind(req.kind)
-        self.check(target, k, reason=req.reason, data=req.proposed, exclude_pk=req.pk, final=True, check_open=False)
-        before = audit.snapshot(target)
+        self.check(target, k, reason=req.reason, data=k.data_of(req), exclude_pk=req.pk, final=True, check_open=False,
+                   actor=actor, req=req, approving=True)
+        extra = self.target_snapshot or (lambda t: {})
+        before = {**audit.snapshot(target), **extra(target)}
         k.apply(req, target, actor)
         target.save()
         audit.record(actor=actor, action=f"{self.doc.flow.doc_type}.{req.kind}", obj=target, before=before,
-                     after={**audit.snapshot(target), "request": req.number})
+                     after={**audit.snapshot(target), **extra(target), "request": req.number,
+                            "label": f"{k.label}（{req.number}）"})
 
     # ---- pages ---------------------------------------------------------------------------------------
 
@@ -222,12 +290,11 @@ class RequestType:
         return {"request_kinds": [(k.code, k.label) for k in self.allowed(user, target)],
                 "open_request": self.open_request(target), "past_requests": past, "request_type": self}
 
-    def _forms(self, kind: RequestKind, post, req=None):
+    def _forms(self, kind: RequestKind, post, req=None, target=None):
         initial = {"reason": req.reason} if req else None
         base = ReasonForm(post, initial=initial)
         base.fields["reason"].label = f"{kind.label}原因"
-        extra = kind.form(post, initial=req.proposed if req else None) if kind.form else None
-        return base, extra
+        return base, kind.make_form(post, target, req)
 
     def form_view(self, request, target_pk=None, kind=None, pk=None):
         user = request.user
@@ -244,47 +311,64 @@ class RequestType:
             if not self.may(user, target):
                 raise PermissionDenied
         post = request.POST if request.method == "POST" else None
-        base, extra = self._forms(k, post, req)
-        refusal = None if req else (self.refusal(target, k) or (
-            f"已有未办结的申请（{o.number}）。" if (o := self.open_request(target)) else None))
-        if post is not None and not refusal and base.is_valid() and (extra is None or extra.is_valid()):
-            data = extra.cleaned_data if extra is not None else {}
+        base, extra = self._forms(k, post, req, target)
+        other = None if req else self.open_request(target)
+        refusal = None if req else self.refusal(target, k)
+        errors: dict = {}
+        if post is not None and not (refusal or other) and base.is_valid() and (extra is None or extra.is_valid()):
+            data = k.parse(post, extra, target, req)
             reason = base.cleaned_data["reason"]
             try:
                 saved = editing.save_and_submit(
                     lambda: (self.create(actor=user, target=target, kind=k.code, reason=reason, data=data)
                              if req is None else self.update(actor=user, req=req, reason=reason, data=data,
-                                                             version=post.get("version"))),
+                                                             version=post.get("version") or None)),
                     actor=user, submit=bool(post.get("submit")))
             except FieldErrors as exc:
-                for f in (base, extra):
-                    if f is not None:
-                        f.add_service_errors({n: m for n, m in exc.errors.items() if n in f.fields})
-                if others := [m for n, m in exc.errors.items()
-                              if n not in base.fields and (extra is None or n not in extra.fields)]:
-                    base.add_error(None, "；".join(others))
+                errors = exc.errors
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
-            except BusinessError as exc:
-                base.add_error(None, exc.message)
+            except BusinessError as exc:  # a refusal (stale, refused kind): a message, the input kept
+                if exc.field:
+                    errors = {exc.field: exc.message}
+                else:
+                    messages.error(request, exc.message)
             else:
-                messages.success(request, "已保存并提交。" if post.get("submit") else "已保存。")
+                if saved.status == Status.PENDING:
+                    messages.success(request, f"已提交，等待{self.flow.node(saved.current_node).label}。")
+                else:
+                    messages.success(request, "已保存。")
                 return redirect(self.url("request_detail", saved.pk))
-        return render(request, "kit/request_form.html", {
-            "rt": self, "dt": self.doc, "target": target, "kind": k, "req": req, "form": base, "extra": extra,
-            "refusal": refusal})
+            for f in (base, extra):  # beside the fields; the rest (line rows …) is the template's `errors`
+                if f is not None:
+                    f.add_service_errors({n: m for n, m in errors.items() if n in f.fields})
+            if not self.form_context and (others := [
+                    m for n, m in errors.items() if n not in base.fields and (extra is None or n not in extra.fields)]):
+                base.add_error(None, "；".join(others))
+        ctx = {"rt": self, "dt": self.doc, "target": target, "kind": k, "req": req, "form": base, "extra": extra,
+               "other": other, "errors": errors,
+               "refusal": refusal or (self.open_message.format(label=self.kind(other.kind).label, number=other.number)
+                                      if other else None)}
+        if self.form_context:
+            ctx.update(self.form_context(request, ctx))
+        template = self.refused_template if ctx["refusal"] and self.refused_template else self.form_template
+        return render(request, template, ctx)
 
     def detail_view(self, request, pk):
         req = self.get(request.user, pk)
         target = self.target_of(req)
-        return render(request, "kit/request_detail.html", {
-            "rt": self, "dt": self.doc, "doc": req, "req": req, "target": target, "kind": self.kind(req.kind),
-            "diff": self.kind(req.kind).diff(req, target), "actions": engine.available_actions(request.user, req),
-            "timeline": engine.timeline(req), "action_url": self.url("request_detail", req.pk)})
+        k = self.kind(req.kind)
+        ctx = {"rt": self, "dt": self.doc, "doc": req, "req": req, "target": target, "kind": k,
+               "diff": k.diff(req, target), "actions": engine.available_actions(request.user, req),
+               "labels": engine.action_labels(req), "timeline": engine.timeline(req),
+               "action_url": self.url("request_detail", req.pk)}
+        if self.detail_context:
+            ctx.update(self.detail_context(request, ctx))
+        return render(request, self.detail_template, ctx)
 
     def urls(self) -> list:
         return [
-            path("<int:target_pk>/requests/new/<str:kind>/", login_required(self.form_view), name="request_new"),
+            path(self.new_path, login_required(self.form_view), name="request_new"),
             path("requests/<int:pk>/", login_required(self.detail_view), name="request_detail"),
             path("requests/<int:pk>/edit/", login_required(self.form_view), name="request_edit"),
         ] + actions.page_urls(self.get, lambda r: self.url("request_detail", r.pk), "request_action", "requests/")

@@ -1,0 +1,107 @@
+"""The request kit's extension points, for kinds with more than plain fields (projects' line tables, fund
+moves, attachments): parse → clean_for (with actor, request, phase) → stored / persist, data_of at 提交 and
+审核通过, snapshot, the context hooks and the words of the refusals."""
+
+from dataclasses import replace
+
+import pytest
+from django.test import Client
+
+from orgs.models import Role
+from orgs.testing import make_user
+from workflow import engine
+from workflow.kit.requests import Target
+
+from .docs import SAMPLE, Change
+from .models import Notice, NoticeRequest
+
+
+@pytest.fixture
+def w(world):
+    world.sub1_reviewer = make_user("sub1_reviewer", world.sub1, Role.REVIEWER)
+    return world
+
+
+def post(user, url, data):
+    c = Client()
+    c.force_login(user)
+    return c.post(url, data)
+
+
+def approved_notice(w):
+    c = Client()
+    c.force_login(w.sub1_clerk)
+    c.post("/kitsample/new/", {"name": "扩展点公告", "amount": "10", "submit": "1"})
+    n = Notice.objects.latest("id")
+    engine.approve(n, w.sub1_reviewer)
+    engine.approve(Notice.objects.get(pk=n.pk), w.dept_competent)
+    return Notice.objects.get(pk=n.pk)
+
+
+def test_kind_hooks_see_the_page_data_the_actor_and_the_phase(w, monkeypatch):
+    seen = []
+
+    def parse(self, post, form, target, req):
+        return {"name": form.cleaned_data["name"], "note": post.get("note", "")}
+
+    def clean_for(self, target, data, *, final, actor=None, req=None, approving=False):
+        seen.append(("clean", data.get("note"), final, approving, actor.username, req is not None))
+        return {"name": data["name"], "note": data.get("note")}
+
+    def stored(self, cleaned):
+        return {"name": cleaned["name"]}  # the note is not part of `proposed`
+
+    def persist(self, req, cleaned, actor):
+        seen.append(("persist", cleaned["note"], req.pk is not None))
+
+    def data_of(self, req):
+        return {**req.proposed, "note": "再次检查"}
+
+    for name, fn in (("parse", parse), ("clean_for", clean_for), ("stored", stored), ("persist", persist),
+                     ("data_of", data_of), ("snapshot", lambda self, req: {"lines": ["一行"]})):
+        monkeypatch.setattr(Change, name, fn)
+    n = approved_notice(w)
+    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": "新名", "note": "附言"})
+    assert resp.status_code == 302
+    req = NoticeRequest.objects.get()
+    assert req.proposed == {"name": "新名"}
+    assert seen == [("clean", "附言", False, False, "sub1_clerk", False), ("persist", "附言", True)]
+    seen.clear()
+    post(w.sub1_clerk, f"/kitsample/requests/{req.pk}/edit/",
+         {"reason": "更名", "name": "又一名", "note": "改", "version": req.version, "submit": "1"})
+    assert seen == [("clean", "改", False, False, "sub1_clerk", True), ("persist", "改", True),
+                    ("clean", "再次检查", True, False, "sub1_clerk", True)]
+    seen.clear()
+    req.refresh_from_db()
+    engine.approve(req, w.sub1_reviewer)
+    assert seen == [("clean", "再次检查", True, True, "sub1_reviewer", True)]
+    from audit.models import AuditLog
+
+    saved = AuditLog.objects.filter(action=f"{NoticeRequest.doc_type}.save").order_by("id").last()
+    assert saved.before.get("lines") == ["一行"]  # snapshot: what the fields do not show
+
+
+def test_context_hooks_templates_and_words(w, monkeypatch):
+    rt = SAMPLE.requests
+    monkeypatch.setattr(rt, "detail_context", lambda request, ctx: {
+        "diff": [{"label": "自定义对比", "old": "甲", "new": ctx["req"].proposed["name"]}]})
+    monkeypatch.setattr(rt, "form_context", lambda request, ctx: {"refusal": ctx["refusal"]})
+    monkeypatch.setattr(rt, "open_message", "本公告已有未办结的{label}申请（{number}）。")
+    n = approved_notice(w)
+    post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": "新名"})
+    req = NoticeRequest.objects.get()
+    c = Client()
+    c.force_login(w.sub1_clerk)
+    assert "自定义对比" in c.get(f"/kitsample/requests/{req.pk}/").content.decode()
+    page = c.get(f"/kitsample/{n.pk}/requests/new/terminate/").content.decode()
+    assert f"本公告已有未办结的变更申请（{req.number}）。" in page
+
+
+def test_submit_message_names_the_node_and_a_target_needs_no_document_type(w):
+    n = approved_notice(w)
+    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施", "submit": "1"})
+    from django.contrib.messages import get_messages
+
+    assert [m.message for m in get_messages(resp.wsgi_request)] == ["已提交，等待审核岗审核。"]
+    t = Target(flow=replace(SAMPLE.flow), namespace="x", title="甲", section="乙", get=SAMPLE.get)
+    assert t.model is Notice and t.scope_fields == ("unit",)
