@@ -15,24 +15,12 @@ from . import rights
 # the manuals' top-level order; a section no app uses is not shown, a new one goes after these
 SECTIONS = ["采购预算管理", "采购项目管理", "单位管理", "主体管理", "一体化", "政府采购", "系统管理"]
 
-# Entries of apps that do not declare their own yet (the projects app is being moved onto the document kit):
-# used only while the app's AppConfig has no `menu`. Move them into ProjectsConfig.menu, then delete this.
-PENDING_DECLARATIONS = {
-    "projects": [
-        MenuItem("采购项目管理", "采购项目立项", "projects:list", "may_view_projects", 10),
-        MenuItem("采购项目管理", "实施形式变更", "projects:form_change_list", "may_change_implementation_form", 20),
-        MenuItem("采购项目管理", "项目申请审核", "projects:request_review_list", "may_review_project_requests", 30),
-        MenuItem(("政府采购", "计划管理"), "项目查询", "projects:regulator_list", "may_query_region_projects", 30),
-    ],
-}
-
-
 def declared() -> list[MenuItem]:
     """Every app's entries, in app order (INSTALLED_APPS), then declaration order."""
     items = []
     for config in apps.get_app_configs():
         own = getattr(config, "menu", None)
-        items += own if own is not None else PENDING_DECLARATIONS.get(config.label, [])
+        items += own or []
     return items
 
 

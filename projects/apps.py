@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core.menu import MenuItem
+
 
 class ProjectsConfig(AppConfig):
     name = "projects"
@@ -8,6 +10,12 @@ class ProjectsConfig(AppConfig):
     rule_parameters = {"decentralized_limit_goods": "decimal", "decentralized_limit_works": "decimal",
                        "mall_max_amount": "decimal"}
     ledger_holders = ["projects.Project", "projects.ProjectRequest"]  # the documents that hold indicator money
+    menu = [
+        MenuItem("采购项目管理", "采购项目立项", "projects:list", "may_view_projects", 10),
+        MenuItem("采购项目管理", "实施形式变更", "projects:form_change_list", "may_change_implementation_form", 20),
+        MenuItem("采购项目管理", "项目申请审核", "projects:request_review_list", "may_review_project_requests", 30),
+        MenuItem(("政府采购", "计划管理"), "项目查询", "projects:regulator_list", "may_query_region_projects", 30),
+    ]
 
     def ready(self):
         # imports here, not at the top: the app registry is complete only in ready()

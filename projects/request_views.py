@@ -13,11 +13,13 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from access import rights
+from access.decorators import requires
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.listing import Column, ListSpec, Tab, render_list
 
 from . import request_kinds as rq
-from . import rights, selectors, services
+from . import selectors, services
 from .models import ImplementationForm
 from .request_forms import (
     FormChangeFilterForm,
@@ -49,15 +51,13 @@ def buttons_context(user, project):
 # ---- 项目申请审核: the requests waiting for this 需求领导 (or, in a unit without one, 审核岗) ----------------------
 
 
-@login_required
+@requires(rights.may_review_project_requests)
 def request_review_list(request):
     from workflow.selectors import awaiting_review
 
     from .flows import PROJECT_REQUEST
 
     user = request.user
-    if not rights.request_reviewer(user):
-        raise PermissionDenied
     qs = (awaiting_review(user, PROJECT_REQUEST).select_related("project", "submitted_by")
           .order_by("-submitted_at", "-id"))
     spec = ListSpec(
@@ -90,11 +90,9 @@ def _filter_form_change(qs, data):
     return qs
 
 
-@login_required
+@requires(rights.may_change_implementation_form)
 def form_change_list(request):
     user = request.user
-    if not rights.any_clerk(user):
-        raise PermissionDenied
     live = Q(revoked_at__isnull=True, closed_at__isnull=True)
     spec = ListSpec(
         title="实施形式变更", breadcrumb=["采购项目管理", "实施形式变更"],
@@ -121,7 +119,7 @@ def form_change_list(request):
 def form_change(request, project_pk):
     user = request.user
     project = selectors.get_project(user, project_pk)
-    if not rights.unit_clerk_of(user, project):
+    if not rights.is_clerk_of(user, project):
         raise PermissionDenied
     refusal = services.form_change_refusal(project)
     form = FormChangeForm(request.POST or None, initial={"implementation_form": project.implementation_form})

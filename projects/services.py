@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from access import rights
 from attachments import services as attachment_services
 from attachments.models import Attachment
 from audit import services as audit
@@ -37,7 +38,6 @@ from orgs import scope_columns
 from orgs.models import Role
 from workflow.kit import editing
 
-from . import rights
 from .models import ContentLine, FundLine, ImplementationForm, Project
 
 ZERO = Decimal("0")
@@ -699,13 +699,13 @@ def form_change_refusal(project: Project) -> str | None:
 
 
 def can_change_form(user, project: Project) -> bool:
-    return rights.unit_clerk_of(user, project) and form_change_refusal(project) is None
+    return rights.is_clerk_of(user, project) and form_change_refusal(project) is None
 
 
 @transaction.atomic
 def implementation_form_change(*, actor, project: Project, form: str) -> Project:
     """Save a new implementation form after checking that form's rules; a refused form saves nothing."""
-    if not rights.unit_clerk_of(actor, project):
+    if not rights.is_clerk_of(actor, project):
         raise NotAllowed("只有项目所属单位的经办岗可以变更实施形式。")
     project = Project.objects.select_for_update().select_related("unit__region").get(pk=project.pk)
     refusal = form_change_refusal(project)

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access import rights
+from access.decorators import requires
 from attachments.models import Attachment
 from attachments.selectors import attachments_for
 from budgets import ledger
@@ -25,7 +27,7 @@ from workflow import engine
 from workflow.kit import editing
 from workflow.models import Status
 
-from . import rights, selectors, services
+from . import selectors, services
 from .forms import (
     ProjectFilterForm,
     RegionProjectFilterForm,
@@ -44,16 +46,6 @@ FORM_HELP = {
     ImplementationForm.SELF: "未达到分散采购限额、不属于政府采购的项目，由单位自行采购。",
     ImplementationForm.JOINT_RESPONSE: "响应统招分签项目后生成（统招分签功能开放后可用）。",
 }
-
-
-def _require_unit_staff(user):
-    if not rights.unit_staff(user):
-        raise PermissionDenied
-
-
-def _require_clerk(user):
-    if not rights.clerk(user):
-        raise PermissionDenied
 
 
 EXPORT_COLUMNS = [
@@ -101,11 +93,10 @@ def _list_context(request, *, tabs: dict, active: str, qs, counts: dict, form, t
             "active_tab": active, "query": query.urlencode(), "tab_query": tab_query.urlencode()}
 
 
-@login_required
+@requires(rights.may_view_projects)
 def project_list(request):
     """采购项目立项: the unit's projects, 待处理 (not yet approved) / 已办结 (approved)."""
     user = request.user
-    _require_unit_staff(user)
     form = ProjectFilterForm(request.GET or None)
     filters = _filters(form)
     active = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else selectors.TODO
@@ -123,12 +114,10 @@ def project_list(request):
 REGION_TABS = {selectors.ALL: "全部", selectors.DONE: "已办结", selectors.TODO: "办理中", selectors.REVOKED: "已撤销"}
 
 
-@login_required
+@requires(rights.may_query_region_projects)
 def region_list(request):
     """项目查询 (regulator): every project of the region, read-only."""
     user = request.user
-    if not user.is_regulator:
-        raise PermissionDenied
     form = RegionProjectFilterForm(request.GET or None)
     filters = _filters(form)
     active = request.GET.get("tab") if request.GET.get("tab") in REGION_TABS else selectors.ALL
@@ -146,10 +135,9 @@ def region_list(request):
 # ---- 新增: choose the 实施形式 first -----------------------------------------------------------------------------
 
 
-@login_required
+@requires(rights.may_start_project)
 def project_new_choose(request):
     user = request.user
-    _require_clerk(user)
     forms = [{"code": code, "label": FORM_LABELS[code], "help": FORM_HELP[code],
               "enabled": code in services.CREATE_FORMS} for code in ImplementationForm.values]
     return render(request, "projects/choose_form.html", {"forms": forms, "unit": user.unit})
@@ -273,21 +261,19 @@ def _gov_context(unit, values: dict, lines: list[dict], on=None) -> dict:
     return {**ctx, "forced": check["forced"], "explain": services.gov_explain(check, total)}
 
 
-@login_required
+@requires(rights.may_start_project)
 @require_POST
 def gov_check(request):
     """htmx: the 是否政府采购 field re-rendered from the posted form by the same check as 保存."""
     user = request.user
-    _require_clerk(user)
     values = values_from(request.POST)
     return render(request, "projects/_gov_field.html",
                   {"gov": _gov_context(user.unit, values, content_lines_from(request.POST)), "errors": {}})
 
 
-@login_required
+@requires(rights.may_start_project)
 def project_new(request, form):
     user = request.user
-    _require_clerk(user)
     if form not in FORM_LABELS:
         raise Http404("实施形式不存在")
     if form not in services.CREATE_FORMS:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from access import rights
 from attachments import services as attachment_services
 from budgets import ledger
 from budgets.selectors import budget_office_names
 from core.errors import FieldErrors
 from workflow.kit.requests import RequestKind, RequestType, Target
 
-from .. import rights, selectors, services
+from .. import selectors, services
 from ..flows import PROJECT, PROJECT_REQUEST
 from ..models import ProjectRequest
 from ..request_forms import OFFICE_NOT_OFFERED, ChangeForm, OfficeForm, funds_from, lines_from, moves_from
@@ -235,7 +236,7 @@ def _target_snapshot(project) -> dict:
 
 
 REQUESTS = RequestType(
-    flow=PROJECT_REQUEST, target_field="project", kinds=KIND_CLASSES, may_request=rights.unit_clerk_of,
+    flow=PROJECT_REQUEST, target_field="project", kinds=KIND_CLASSES, may_request=rights.is_clerk_of,
     not_approved="只有已审核通过的项目可以发起撤销、变更、资金调整或结项申请。",
     open_message="该项目已有未办结的{label}申请（{number}），请先办结或放弃该申请。",
     not_allowed="只有项目所属单位的经办岗可以发起申请。",
