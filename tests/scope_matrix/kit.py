@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from orgs.models import Role
 from projects.models import ProjectRequest
-from workflow.views import DONE as ENGINE_ACTIONS
+from workflow.kit.actions import DONE as ENGINE_ACTIONS
 
 GET, POST, PUT = ("GET",), ("POST",), ("PUT",)
 MISSING_PK = 2_000_000_000  # inside every database's integer range, never a row here
