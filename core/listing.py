@@ -612,21 +612,3 @@ def export_xlsx(qs: QuerySet, spec: ListSpec) -> HttpResponse:
     return exports.export_xlsx(qs, spec)
 
 
-# ---- filter dropdowns ---------------------------------------------------------------------------------------
-
-
-def region_choices(user) -> QuerySet:
-    """Regions a list page's 所属区划 dropdown offers: the user's scope, never the whole country. A regulator
-    its region and below, anyone else their unit's region; the administrator every region."""
-    from orgs.models import Region, Role
-
-    if not user.is_authenticated:
-        return Region.objects.none()
-    if user.is_superuser or user.has_role(Role.ADMIN):
-        return Region.objects.all()
-    unit = user.unit
-    if unit is None:
-        return Region.objects.none()
-    if user.is_regulator:
-        return Region.objects.filter(path__startswith=unit.region_path)
-    return Region.objects.filter(pk=unit.region_id)

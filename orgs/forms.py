@@ -1,9 +1,9 @@
 from django import forms
 
 from core.forms import Form
-from core.listing import region_choices
 
 from .models import Region, Unit
+from .selectors import region_choices
 
 
 class RegistrationForm(Form):

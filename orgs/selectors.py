@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from access.scope import scoped, unit_q
 
-from .models import Region, Subordination, Unit, UnitRegistration
+from .models import Region, Role, Subordination, Unit, UnitRegistration
 
 
 def responsible_regulator_region(unit: Unit) -> Region | None:
@@ -84,3 +84,18 @@ def code_owners(*, credit_code: str = "", budget_code: str = "", exclude_unit_id
             if owner is not None:
                 owners[field] = owner
     return owners
+
+
+def region_choices(user) -> QuerySet:
+    """Regions a list page's 所属区划 dropdown offers: the user's scope, never the whole country. A regulator
+    its region and below, anyone else their unit's region; the administrator every region."""
+    if not user.is_authenticated:
+        return Region.objects.none()
+    if user.is_superuser or user.has_role(Role.ADMIN):
+        return Region.objects.all()
+    unit = user.unit
+    if unit is None:
+        return Region.objects.none()
+    if user.is_regulator:
+        return Region.objects.filter(path__startswith=unit.region_path)
+    return Region.objects.filter(pk=unit.region_id)

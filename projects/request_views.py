@@ -17,9 +17,11 @@ from access import rights
 from access.decorators import requires
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.listing import Column, ListSpec, Tab, render_list
+from workflow.selectors import awaiting_review
 
 from . import request_kinds as rq
 from . import selectors, services
+from .flows import PROJECT_REQUEST
 from .models import ImplementationForm
 from .request_forms import (
     FormChangeFilterForm,
@@ -53,10 +55,6 @@ def buttons_context(user, project):
 
 @requires(rights.may_review_project_requests)
 def request_review_list(request):
-    from workflow.selectors import awaiting_review
-
-    from .flows import PROJECT_REQUEST
-
     user = request.user
     qs = (awaiting_review(user, PROJECT_REQUEST).select_related("project", "submitted_by")
           .order_by("-submitted_at", "-id"))

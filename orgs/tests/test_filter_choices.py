@@ -56,7 +56,7 @@ def test_an_out_of_scope_region_is_refused_beside_the_field(world, value):
 
 
 def test_region_choices_by_role(world):
-    from core.listing import region_choices
+    from orgs.selectors import region_choices
 
     admin = make_user("admin1", world.fj_reg_unit, Role.ADMIN)
     assert region_choices(admin).count() == Region.objects.count()

@@ -17,6 +17,7 @@ from django.urls import path
 from ninja import Field, Schema
 from pydantic import ValidationError
 
+from core.api import actor
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 
 from .. import engine
@@ -113,8 +114,6 @@ def api_actions(router, prefix: str, get: Callable, detail: Callable, out, error
     engine action, e.g. {"confirm": "approve"}). Operation ids are `<name>_<action>`. Order: scope (404),
     right (403), body (422, `version` required), then the engine (409 stale, 422 rule). The body is read after
     the right is checked, so a role that may not act learns nothing more than 403."""
-    from core.api import actor
-
     summaries = {"submit": "提交", "withdraw": "撤回", "approve": "审核通过", "reject": "审核不通过（须填写意见）",
                  "discard": "放弃（编辑中的单据）", **(extra or {})}
     mapping = actions if isinstance(actions, dict) else {a: a for a in actions}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from ninja import Schema
 from ninja import Status as Http
 
+from access.scope import get_or_404
 from audit import services as audit
 from core import numbers
 from core.api import actor
@@ -276,8 +277,6 @@ class RequestType:
     # ---- pages ---------------------------------------------------------------------------------------
 
     def get(self, user, pk):
-        from access.scope import get_or_404
-
         return get_or_404(self.model.objects.select_related(self.target_field, "unit", "created_by"), user,
                           self.doc.scope_fields, pk=pk)
 
