@@ -26,7 +26,6 @@ import re
 import secrets
 import tempfile
 from dataclasses import dataclass
-from decimal import Decimal
 from importlib import import_module
 from urllib.parse import quote
 
@@ -45,6 +44,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import jobs
+from .listing import cell_text
 from .models import JobProgress
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,21 +194,6 @@ def write_job_file(job: JobProgress, qs: QuerySet, spec) -> str:
 
 def _sheet_name(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", title)[:31] or "Sheet1"
-
-
-def cell_text(kind: str, value) -> str:
-    """A cell's text as the list page shows it (money columns are written as numbers instead)."""
-    if value is None:
-        return ""
-    if kind == "money":
-        return f"{Decimal(value):,.2f}"
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
 
 
 @dataclass

@@ -405,10 +405,11 @@ class ListSpec:
     ordering: tuple[str, ...] | None = None
 
 
-def _cell_text(col: Column, value) -> str:
+def cell_text(kind: str, value) -> str:
+    """A cell's text as the list page and the Excel export show it (the export writes money as numbers)."""
     if value is None:
         return ""
-    if col.kind == "money":
+    if kind == "money":
         return f"{Decimal(value):,.2f}"
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
@@ -489,7 +490,7 @@ def render_list(request, qs: QuerySet, spec: ListSpec, template: str = "partials
         cells = []
         for col in spec.columns:
             value = col.get(obj)
-            cells.append({"text": _cell_text(col, value), "kind": col.kind,
+            cells.append({"text": cell_text(col.kind, value), "kind": col.kind,
                           "url": col.link(obj) if col.link else None})
         rows.append({"obj": obj, "cells": cells,
                      "actions": spec.row_actions(request, obj) if spec.row_actions else []})
