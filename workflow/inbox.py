@@ -18,7 +18,7 @@ from . import engine  # a module reference: engine imports this module too, so n
 from .models import Action, Status, WorkItem
 
 
-def rows_for(doc) -> list[WorkItem]:
+def rows_for(doc, unit_cache: dict | None = None) -> list[WorkItem]:
     """The work items a document stands for right now (not saved). Each mirrors a button of
     engine.available_actions: 审核 at the current node, 编辑/提交 and 撤回 of the clerks, a stage's action."""
     flow = engine.flow_for(doc)
@@ -39,7 +39,10 @@ def rows_for(doc) -> list[WorkItem]:
     if not wanted:
         return []
     unit_ids = {doc.unit_id} | {getattr(doc, f"{w[5]}_id", None) for w in wanted}
-    units = Unit.objects.only("name", "kind", "region_path", "competent_id").in_bulk(unit_ids - {None})
+    units = {} if unit_cache is None else unit_cache  # a rebuild shares one: a unit is read once, not per document
+    missing = unit_ids - {None} - set(units)
+    if missing:
+        units.update(Unit.objects.only("name", "kind", "region_path", "competent_id").in_bulk(missing))
     ct = ContentType.objects.get_for_model(type(doc))
     title = str(doc)[:200]
     rows = []
@@ -75,8 +78,9 @@ def rebuild(flows=None, *, out=None) -> int:
             rows: list[WorkItem] = []
             live = Q(status__in=[Status.PENDING, Status.DRAFT, Status.WITHDRAWN]) | Q(status=Status.APPROVED,
                                                                                       stage__gt="")
+            unit_cache: dict = {}
             for doc in flow.model._base_manager.filter(live).iterator(chunk_size=500):
-                rows.extend(rows_for(doc))
+                rows.extend(rows_for(doc, unit_cache))
                 if len(rows) >= 500:
                     total += len(WorkItem.objects.bulk_create(rows))
                     rows = []
