@@ -264,11 +264,31 @@ def _gov_context(unit, values: dict, lines: list[dict], on=None) -> dict:
 @requires(rights.may_start_project)
 @require_POST
 def gov_check(request):
-    """htmx: the 是否政府采购 field re-rendered from the posted form by the same check as 保存."""
+    """htmx: the 是否政府采购 field re-rendered from the posted form by the same check as 保存, and the 实施形式
+    hint (out of band) from the same rule the save applies (services.check_implementation_form)."""
     user = request.user
     values = values_from(request.POST)
-    return render(request, "projects/_gov_field.html",
-                  {"gov": _gov_context(user.unit, values, content_lines_from(request.POST)), "errors": {}})
+    lines = content_lines_from(request.POST)
+    gov = _gov_context(user.unit, values, lines)
+    return render(request, "projects/_gov_field.html", {
+        "gov": gov, "errors": {}, "live": True,
+        "form_hint": _form_hint(user.unit, request.POST.get("implementation_form", ""), values, lines, gov)})
+
+
+def _form_hint(unit, form_code: str, values: dict, lines: list[dict], gov: dict) -> str:
+    """Why the chosen 实施形式 would be refused at 保存 ('' when it would pass or cannot be judged yet)."""
+    kind = values.get("procurement_kind") or ""
+    if form_code not in FORM_LABELS or kind not in dict(Category.KINDS):
+        return ""
+    total, categories = services.line_total(lines)
+    probe = Project(unit=unit, procurement_kind=kind, total_amount=total,
+                    is_gov_procurement=gov["forced"] or gov["declared"])
+    probe.catalogue_categories = categories
+    try:
+        services.check_implementation_form(probe, form_code)
+    except BusinessError as exc:
+        return exc.message
+    return ""
 
 
 @requires(rights.may_start_project)

@@ -424,6 +424,21 @@ def test_gov_hint_follows_the_amount_both_ways_and_keeps_a_declared_yes(proj):
     assert client().post("/projects/gov-check/", form_post(proj)).status_code == 302
 
 
+def test_implementation_form_hint_is_the_services_rule_out_of_band(proj):
+    """The 实施形式 hint comes with the 是否政府采购 field, from services.check_implementation_form (no rule in JS)."""
+    def hint(form, **over):
+        page = html(gov_hint(proj, implementation_form=form, **over))
+        oob = page[page.index('id="form-check"'):]
+        assert 'hx-swap-oob="true"' in oob
+        return oob
+
+    assert "保存时按实施形式规则校验" in hint("general")
+    assert "合同续签仅适用于服务类项目" in hint("renewal")
+    assert "网上超市仅适用于货物、服务类项目" in hint("mall", procurement_kind="works")
+    assert "自行采购仅适用于未达到分散采购限额" in hint("self", **{"line-unit_price": "1000000"})
+    assert "保存时按实施形式规则校验" in hint("bogus")  # not a form: nothing judged
+
+
 def test_the_form_page_renders_the_same_hint(proj):
     page = html(get(proj.clerk, "/projects/new/general/"))
     assert 'id="gov-field"' in page and 'hx-post="/projects/gov-check/"' in page
