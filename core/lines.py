@@ -54,15 +54,27 @@ class LineTable:
     def key(self) -> str:
         return self.error_key or self.prefix
 
-    def rows_from(self, post) -> list[dict]:
-        """The rows as typed (text, stripped); fully empty rows are dropped."""
+    def rows_from(self, post, *, keep_empty: bool = False) -> list[dict]:
+        """The rows as typed (text, stripped); fully empty rows are dropped unless `keep_empty` (a table whose
+        caller decides which rows count, e.g. prefilled ones)."""
         columns = {c.name: post.getlist(f"{self.prefix}-{c.name}") for c in self.columns}
         count = max((len(v) for v in columns.values()), default=0)
         rows = []
         for i in range(count):
             row = {n: (v[i] if i < len(v) else "").strip() for n, v in columns.items()}
-            if any(row.values()):
+            if keep_empty or any(row.values()):
                 rows.append(row)
+        return rows
+
+    def row_errors(self, errors: dict | None, count: int) -> list[dict]:
+        """{'<key>.1.quantity': msg} → one dict per row ({'quantity': msg}); '<key>.1' → {'row': msg}. For a
+        table drawn by its own row template."""
+        rows = [{} for _ in range(count)]
+        for key, msg in (errors or {}).items():
+            parts = key.split(".")
+            if parts[0] != self.key or len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= count:
+                continue
+            rows[int(parts[1])][parts[2] if len(parts) > 2 else "row"] = msg
         return rows
 
     def clean(self, rows: list[dict]) -> list[dict]:

@@ -4,6 +4,7 @@ projects.services.project_save, the one place that knows the rules)."""
 from django import forms
 
 from core.forms import FiscalYearField, Form
+from core.lines import LineColumn, LineTable
 from core.models import Category
 
 from .models import ImplementationForm
@@ -22,28 +23,21 @@ class RegionProjectFilterForm(ProjectFilterForm):
     procurement_kind = forms.ChoiceField(label="采购类别", required=False, choices=[("", "全部")] + Category.KINDS)
 
 
-LINE_FIELDS = ("category", "item_name", "quantity", "measure_unit", "unit_price")
-FUND_FIELDS = ("indicator", "amount")
-
-
-def _rows(post, prefix: str, names: tuple[str, ...]) -> list[dict]:
-    """Inline table rows posted as parallel lists `<prefix>-<field>`; fully empty rows are dropped."""
-    columns = {n: post.getlist(f"{prefix}-{n}") for n in names}
-    count = max((len(v) for v in columns.values()), default=0)
-    rows = []
-    for i in range(count):
-        row = {n: (columns[n][i] if i < len(columns[n]) else "").strip() for n in names}
-        if any(row.values()):
-            rows.append(row)
-    return rows
+# the inline tables of the 立项 form (core.lines: one parser and one error layout; the rows are drawn by
+# projects' own row templates, whose cells are richer than the component's default)
+CONTENT_TABLE = LineTable("line", "采购内容清单", (
+    LineColumn("category", "政府采购品目"), LineColumn("item_name", "标的名称"), LineColumn("quantity", "数量", "number"),
+    LineColumn("measure_unit", "计量单位"), LineColumn("unit_price", "单价", "money")), error_key="content_lines")
+FUND_TABLE = LineTable("fund", "项目资金构成", (LineColumn("indicator", "指标"), LineColumn("amount", "本次使用金额", "money")),
+                       error_key="fund_lines")
 
 
 def content_lines_from(post) -> list[dict]:
-    return _rows(post, "line", LINE_FIELDS)
+    return CONTENT_TABLE.rows_from(post)
 
 
 def fund_lines_from(post) -> list[dict]:
-    return _rows(post, "fund", FUND_FIELDS)
+    return FUND_TABLE.rows_from(post)
 
 
 def ids_from(post, name: str) -> list[str]:

@@ -5,14 +5,13 @@ from django import forms
 
 from budgets.selectors import budget_office_names
 from core.forms import Form
+from core.lines import LineColumn, LineTable
 
+from .forms import CONTENT_TABLE, FUND_TABLE
 from .models import ImplementationForm, ProjectRequest
 
 OFFICE_NOT_OFFERED = "请从列表中选择指标管理处室。"
 
-MOVE_FIELDS = ("from_indicator", "indicator", "amount")
-LINE_FIELDS = ("category", "item_name", "quantity", "measure_unit", "unit_price")
-FUND_FIELDS = ("indicator", "amount")
 
 
 class OfficeForm(Form):
@@ -37,21 +36,19 @@ class ChangeForm(Form):
     contact_phone = forms.CharField(label="联系电话", required=False, max_length=30)
 
 
-def _columns(post, prefix: str, names: tuple[str, ...]) -> list[dict]:
-    """An inline table posted as parallel lists `<prefix>-<field>`, one dict per row."""
-    columns = {n: post.getlist(f"{prefix}-{n}") for n in names}
-    count = max((len(v) for v in columns.values()), default=0)
-    return [{n: (columns[n][i] if i < len(columns[n]) else "").strip() for n in names} for i in range(count)]
+MOVE_TABLE = LineTable("move", "资金调整明细", (LineColumn("from_indicator", "原指标", required=False),
+                                                LineColumn("indicator", "指标"), LineColumn("amount", "金额", "money")),
+                       error_key="moves")
 
 
 def lines_from(post) -> list[dict]:
     """采购内容清单 rows of a 变更 (`line-*`, as on the 立项 form); fully empty rows dropped."""
-    return [row for row in _columns(post, "line", LINE_FIELDS) if any(row.values())]
+    return CONTENT_TABLE.rows_from(post)
 
 
 def funds_from(post) -> list[dict]:
     """项目资金构成 rows of a 变更 (`fund-*`); fully empty rows dropped."""
-    return [row for row in _columns(post, "fund", FUND_FIELDS) if any(row.values())]
+    return FUND_TABLE.rows_from(post)
 
 
 def moves_from(post, kind: str) -> list[dict]:
@@ -59,7 +56,7 @@ def moves_from(post, kind: str) -> list[dict]:
     empty ones, and for 回收 / 替换 (whose rows are prefilled with the project's indicators) rows without an amount
     or a target. The page shows back exactly these rows, so errors keyed by row number land on the right row."""
     rows = []
-    for row in _columns(post, "move", MOVE_FIELDS):
+    for row in MOVE_TABLE.rows_from(post, keep_empty=True):
         if kind == ProjectRequest.KIND_FUND_RECLAIM and not row["amount"]:
             continue
         if kind == ProjectRequest.KIND_FUND_REPLACE and not (row["indicator"] or row["amount"]):
@@ -72,14 +69,9 @@ def moves_from(post, kind: str) -> list[dict]:
 
 
 def row_errors(errors: dict, prefix: str, count: int) -> list[dict]:
-    """{'content_lines.1.quantity': msg} → one dict per row ({'quantity': msg}); a plain 'prefix.N' → {'row': msg}."""
-    rows = [{} for _ in range(count)]
-    for key, msg in (errors or {}).items():
-        parts = key.split(".")
-        if parts[0] != prefix or len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= count:
-            continue
-        rows[int(parts[1])][parts[2] if len(parts) > 2 else "row"] = msg
-    return rows
+    """Per-row messages of one of the request form's tables (core.lines)."""
+    table = {t.key: t for t in (CONTENT_TABLE, FUND_TABLE, MOVE_TABLE)}[prefix]
+    return table.row_errors(errors, count)
 
 
 class FormChangeForm(Form):

@@ -29,6 +29,8 @@ from workflow.models import Status
 
 from . import selectors, services
 from .forms import (
+    CONTENT_TABLE,
+    FUND_TABLE,
     ProjectFilterForm,
     RegionProjectFilterForm,
     content_lines_from,
@@ -164,10 +166,6 @@ def _indicator_options(unit):
     return list(services.usable_indicators(unit).order_by("-fiscal_year", "bgt_id"))
 
 
-def _row_errors(errors: dict, prefix: str, count: int, names) -> list[dict]:
-    return [{n: errors.get(f"{prefix}.{i}.{n}", "") for n in names} for i in range(count)]
-
-
 def _pending_attachments(user, ids):
     wanted = [n for n in (parse_id(i) for i in ids) if n is not None]
     return list(Attachment.objects.filter(pk__in=wanted, unit_id=user.unit_id, is_deleted=False,
@@ -225,9 +223,8 @@ def _form_page(request, *, project: Project | None, form_code: str):
         lines = [{}]
     if not funds:
         funds = [{}]
-    line_errors = _row_errors(errors, "content_lines", len(lines), ("category", "item_name", "quantity",
-                                                                    "measure_unit", "unit_price"))
-    fund_errors = _row_errors(errors, "fund_lines", len(funds), ("indicator", "amount"))
+    line_errors = CONTENT_TABLE.row_errors(errors, len(lines))
+    fund_errors = FUND_TABLE.row_errors(errors, len(funds))
     summary = list(errors.values())
     return render(request, "projects/form.html", {
         "project": project, "form_code": form_code, "form_label": FORM_LABELS[form_code],
