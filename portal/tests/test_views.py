@@ -378,4 +378,4 @@ def test_menu_links_of_a_user_without_unit(world):
     orphan = User.objects.create_user(username="orphan", password="Zc@123456")
     r = get(orphan, "/")
     assert r.status_code == 200
-    assert {i["label"] for i in menu_items(r)} == {"修改密码"}
+    assert {i["label"] for i in menu_items(r)} == {"我的后台任务", "修改密码"}  # both open for any user

@@ -69,7 +69,7 @@ def add_work_in_every_flow(w, n: int):
 
 
 def revoke_request(clerk, project):
-    from projects import requests as rq
+    from projects import request_kinds as rq
 
     return rq.request_create(
         actor=clerk, project=project, kind=ProjectRequest.KIND_REVOKE, reason="不再采购",
