@@ -115,14 +115,14 @@ def gov_explain(check: dict, total: Decimal) -> str:
 def line_total(lines) -> tuple[Decimal, list]:
     """(Σ amount, categories) of posted lines as the save computes them, skipping rows that do not parse: for
     the live hint, which must not refuse anything."""
-    ids = {_pk(ln.get("category")) for ln in lines} - {None}
+    ids = {pk_of(ln.get("category")) for ln in lines} - {None}
     cats = Category.objects.in_bulk(ids)
     total, out = ZERO, []
     for ln in lines:
         qty, price = _decimal(ln.get("quantity")), _decimal(ln.get("unit_price"))
         if qty is not None and price is not None and qty > 0 and price >= 0 and within_limit(qty * price):
             total += (qty * price).quantize(CENT, rounding=ROUND_HALF_UP)  # beyond MAX_AMOUNT: the save refuses it
-        if (c := cats.get(_pk(ln.get("category")))) is not None:
+        if (c := cats.get(pk_of(ln.get("category")))) is not None:
             out.append(c)
     return total, out
 
@@ -205,7 +205,8 @@ def check_implementation_form(project_like, form: str) -> None:
 _decimal = parse_decimal
 
 
-def _pk(value):
+def pk_of(value):
+    """A row, an id or a typed id as an int id (None when it is none of them)."""
     if value in (None, ""):
         return None
     if hasattr(value, "pk"):
@@ -222,7 +223,7 @@ def _clean_content_lines(lines, kind: str | None, errors: dict) -> list[dict]:
     if not lines:
         errors["content_lines"] = "采购内容清单至少需要一行。"
         return []
-    ids = {_pk(ln.get("category")) for ln in lines} - {None}
+    ids = {pk_of(ln.get("category")) for ln in lines} - {None}
     categories = Category.objects.in_bulk(ids)
     out = []
     for i, ln in enumerate(lines):
@@ -230,7 +231,7 @@ def _clean_content_lines(lines, kind: str | None, errors: dict) -> list[dict]:
         row = {"category": None, "item_name": (ln.get("item_name") or "").strip(),
                "measure_unit": (ln.get("measure_unit") or "").strip(), "quantity": None, "unit_price": None,
                "amount": ZERO}
-        cat = categories.get(_pk(ln.get("category")))
+        cat = categories.get(pk_of(ln.get("category")))
         if cat is None:
             errors[f"{key}.category"] = f"第{i + 1}行：请选择政府采购品目。"
         elif not cat.is_leaf:
@@ -290,13 +291,13 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
     if not lines:
         errors["fund_lines"] = "项目资金构成至少需要选择一个指标。"
         return []
-    ids = {_pk(ln.get("indicator")) for ln in lines} - {None}
+    ids = {pk_of(ln.get("indicator")) for ln in lines} - {None}
     # the unit's own indicators only: another unit's indicator looks exactly like a missing one
     indicators = budget_selectors.unit_indicators(unit).in_bulk(ids)
     out, seen = [], set()
     for i, ln in enumerate(lines):
         key = f"fund_lines.{i}"
-        ind = indicators.get(_pk(ln.get("indicator")))
+        ind = indicators.get(pk_of(ln.get("indicator")))
         amount = _decimal(ln.get("amount"))
         if ind is None:
             errors[f"{key}.indicator"] = f"第{i + 1}行：请选择本单位的指标。"
@@ -327,7 +328,7 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
 def claim_attachments(actor, ids, purpose: str, project, errors: dict, field: str, model=Project) -> list[Attachment]:
     """Uploaded attachments the actor's unit owns, live, not linked to another document. `project` is the
     document (of `model`) being saved, None when new; a non-empty `purpose` must match the upload's."""
-    wanted = [i for i in (_pk(x) for x in (ids or [])) if i is not None]
+    wanted = [i for i in (pk_of(x) for x in (ids or [])) if i is not None]
     if not wanted:
         return []
     found = Attachment.objects.filter(pk__in=wanted, unit_id=actor.unit_id, is_deleted=False).in_bulk()

@@ -87,23 +87,13 @@ def qty(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def _pk(value):
-    if value in (None, ""):
-        return None
-    if hasattr(value, "pk"):
-        return value.pk
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def clean_moves(project: Project, kind: str, moves, *, check_available: bool) -> list[dict]:
     """Normalize and check the lines of a fund request. Raises FieldErrors keyed 'moves' / 'moves.<i>'."""
     errors: dict[str, str] = {}
     rows = []
     for i, raw in enumerate(moves or []):
-        ind, frm, amt = _pk(raw.get("indicator")), _pk(raw.get("from_indicator")), _amount(raw.get("amount"))
+        ind, frm = services.pk_of(raw.get("indicator")), services.pk_of(raw.get("from_indicator"))
+        amt = _amount(raw.get("amount"))
         if ind is None and frm is None and amt is None:
             continue  # an empty row of the table
         rows.append((i, frm, ind, amt))
@@ -212,15 +202,15 @@ def clean_proposed(project: Project, proposed: dict | None, *, check_available: 
     if proposed.get("fund_lines") is not None:
         funds = []
         indicators = BudgetIndicator.objects.in_bulk(
-            [i for i in (_pk(f.get("indicator")) for f in proposed["fund_lines"]) if i])
+            [i for i in (services.pk_of(f.get("indicator")) for f in proposed["fund_lines"]) if i])
         held = project_held(project)
         seen = set()
-        raw = [f for f in proposed["fund_lines"] if _pk(f.get("indicator")) or _amount(f.get("amount"))]
+        raw = [f for f in proposed["fund_lines"] if services.pk_of(f.get("indicator")) or _amount(f.get("amount"))]
         if not raw:
             errors["fund_lines"] = "项目资金构成至少需要选择一个指标。"
         for i, f in enumerate(raw):
             key, n = f"fund_lines.{i}", i + 1
-            ind, amt = indicators.get(_pk(f.get("indicator"))), _amount(f.get("amount"))
+            ind, amt = indicators.get(services.pk_of(f.get("indicator"))), _amount(f.get("amount"))
             if ind is None:
                 errors[f"{key}.indicator"] = f"第{n}行：请选择本单位的指标。"
             elif ind.unit_id != project.unit_id:  # e.g. moved by 重置预算匹配 since the draft was saved
