@@ -70,6 +70,7 @@ class DocumentType:
     section: str                            # the menu section above it (breadcrumb)
     form: type                              # the clerk's fields: a core.forms.Form named after model fields
     columns: list[Column]                   # list columns after 单据编号
+    form_kwargs: Callable | None = None     # (user) -> extra keyword arguments of the form (user-dependent choices)
     may_list: Callable = always             # (user) -> bool: who opens the list
     may_create: Callable = always           # (user) -> bool: who sees 新增 (the engine still checks the place)
     filter_form: type | None = None
@@ -110,6 +111,9 @@ class DocumentType:
 
     def url(self, name: str, *args) -> str:
         return reverse(f"{self.namespace}:{name}", args=args)
+
+    def make_form_kwargs(self, user) -> dict:
+        return self.form_kwargs(user) if self.form_kwargs is not None else {}
 
     def field_names(self) -> list[str]:
         return list(self.form.base_fields)
@@ -200,7 +204,7 @@ class DocumentType:
             doc = self.get(user, pk)
             self._require("edit" in engine.available_actions(user, doc))
         initial = {n: getattr(doc, n) for n in self.field_names()} if doc else None
-        form = self.form(request.POST or None, initial=initial)
+        form = self.form(request.POST or None, initial=initial, **self.make_form_kwargs(user))
         posted = ({s.table.prefix: s.table.rows_from(request.POST) for s in self.lines} if request.method == "POST"
                   else {s.table.prefix: s.values(doc) if doc else [] for s in self.lines})
         line_errors: dict = {}
@@ -299,7 +303,8 @@ class DocumentType:
 
         def _data(request) -> dict:
             body = actions.json_object(request)
-            form = dt.form(data={k: v for k, v in body.items() if k in dt.form.base_fields})
+            form = dt.form(data={k: v for k, v in body.items() if k in dt.form.base_fields},
+                           **dt.make_form_kwargs(actor(request)))
             errors = {} if form.is_valid() else actions.form_errors(form)
             try:
                 lines = dt.clean_lines({s.table.prefix: _rows(body.get(s.table.prefix)) for s in dt.lines})
