@@ -83,7 +83,7 @@ def _validated(actor, data: dict) -> dict:
         elif kind and cat.kind != kind:
             errors[f"line.{i}.category_id"] = (f"第{i + 1}行：品目「{cat}」属于{KIND_LABELS[cat.kind]}类，与采购类别"
                                                f"（{KIND_LABELS.get(kind, kind)}）不一致。")
-        qty, price = r.get("quantity"), r.get("unit_price")
+        qty, price = (projects.parse_decimal(str(r.get(n) if r.get(n) is not None else "")) for n in ("quantity", "unit_price"))
         amount = (qty * price).quantize(CENT, rounding=ROUND_HALF_UP) if qty and price else ZERO
         if qty is not None and qty != qty.quantize(Decimal("0.0001")):
             errors[f"line.{i}.quantity"] = f"第{i + 1}行：数量最多保留4位小数。"
