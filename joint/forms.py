@@ -1,6 +1,7 @@
 """Forms of 统招分签: the lead's form (the kit renders it), the 终止 request's upload ids, the response's lines."""
 
 from django import forms
+from django.utils import timezone
 
 from core.forms import DateField, FiscalYearField, Form
 from core.lines import LineColumn, LineTable
@@ -59,6 +60,7 @@ class JointForm(Form):
         self.fields["invited_units"].queryset = selectors.invitable_units(user)
         if user is not None and not self.is_bound and not self.initial.get("invited_units"):
             self.initial["invited_units"] = [user.unit_id]  # the lead takes part unless removed (FJ 2.1.1 注)
+            self.initial.setdefault("fiscal_year", timezone.localdate().year)
 
 
 def form_kwargs(user) -> dict:
