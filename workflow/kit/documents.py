@@ -11,8 +11,10 @@ A document whose save is more than setting fields (lines, money) passes `save=` 
 keeps the rest. Rights are predicates (user) / (user, doc) from access.rights or the app.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja import Status as Http
 
@@ -28,6 +31,7 @@ from core.api import ErrorOut, actor
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.lines import LineTable
 from core.listing import Column, ListSpec, Tab, api_list, list_openapi, list_schema, render_list
+from core.money import format_yuan
 
 from .. import engine
 from ..models import Status
@@ -362,6 +366,11 @@ class DocumentType:
 def _display(doc, name: str):
     getter = getattr(doc, f"get_{name}_display", None)
     value = getter() if getter else getattr(doc, name)
+    field = doc._meta.get_field(name)
+    if isinstance(value, datetime.datetime):  # as people read times: local, to the minute
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, Decimal) and getattr(field, "decimal_places", None) == 2:
+        return format_yuan(value)  # money: thousands separators, two decimals
     return value
 
 
