@@ -36,6 +36,16 @@ class Terminate(RequestKind):
 
     code, label, form = "terminate", "终止", TerminateForm
 
+    @staticmethod
+    def example(clerk):
+        """An uploaded 项目终止说明附件 (the kit's builders call it)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        pdf = SimpleUploadedFile("终止说明.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+                                 content_type="application/pdf")
+        att = attachment_services.attachment_upload(actor=clerk, file=pdf, purpose=services.TERMINATE_PURPOSE)
+        return {"attachment_ids": [att.pk]}
+
     def refusal(self, joint):
         return services.terminate_refusal(joint)
 
