@@ -280,3 +280,10 @@ def may_set_workdays(user) -> bool:
 def may_upload_attachments(user) -> bool:
     """上传附件: anyone of a unit (the file belongs to the unit)."""
     return has_unit(user)
+
+
+@right
+def may_view_joint_projects(user) -> bool:
+    """统招分签项目 list: unit staff (the lead's clerk creates, its reviewer reviews; invited units answer from
+    采购项目立项 → 新增)."""
+    return is_unit_staff(user)

@@ -8,6 +8,7 @@ from django.db import transaction
 from budgets.models import BudgetIndicator
 from core.models import Category
 from integration.models import PlatformUnit
+from joint import demo as joint_demo
 from orgs import services as org_services
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
@@ -141,4 +142,5 @@ def load_projects() -> int:
             if fate == "approve_and_use":
                 project_services.project_mark_used(project=project, by="采购计划（演示）", actor=clerk)
         made += 1
+    joint_demo.load()  # 统招分签 (its own count: load_projects counts projects)
     return made

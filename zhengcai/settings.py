@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "integration",
     "budgets",
     "projects",
+    "joint",
     "supervision",
     "portal",
 ]

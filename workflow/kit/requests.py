@@ -47,7 +47,7 @@ class RequestKind:
     code = ""
     label = ""
     form: type[Form] | None = None   # the kind's own fields (beside 原因); cleaned_data → clean()
-    example: dict | None = None      # valid data for the test kit's builders (None: the kind needs none)
+    example: dict | None = None      # valid data for the test kit's builders (None: none; a callable: (clerk) -> data)
 
     def refusal(self, target) -> str | None:
         """Why the kind may not be asked on the target now (None: it may)."""
