@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "budgets",
     "projects",
     "supervision",
+    "contracts",
+    "plans",
     "portal",
 ]
 if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit

@@ -14,6 +14,8 @@ urlpatterns = [
     path("attachments/", include("attachments.urls")),
     path("budgets/", include("budgets.urls")),
     path("projects/", include("projects.urls")),
+    path("plans/", include("plans.urls")),
+    path("contracts/", include("contracts.urls")),
     path("integration/", include("integration.urls")),
     path("settings/", include("core.urls")),
     path("jobs/", include("core.job_urls")),
