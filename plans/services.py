@@ -118,6 +118,10 @@ def single_source_gate(plan) -> None:
 # ---- the rules of the plan's own fields ------------------------------------------------------------------------
 
 
+def _pc(value: Decimal) -> str:
+    return format(value.normalize(), "f")  # 40, 12.5 (never 4E+1)
+
+
 def sme_problem(plan, *, oriented: bool, reserved: Decimal | None, micro: Decimal | None) -> str | None:
     """Why the SME policy is not met (then 未按政策预留的原因 is required), or None."""
     if plan.plan_type == PlanType.SELF:
@@ -133,10 +137,10 @@ def sme_problem(plan, *, oriented: bool, reserved: Decimal | None, micro: Decima
         return None
     minimum, micro_min = _param("sme_reserved_share_min", unit, on), _param("sme_micro_share_min", unit, on)
     if share < minimum:
-        return (f"{label}项目金额超过 {_money(limit)} 元的，预留中小企业份额应不低于{minimum.normalize()}%"
-                f"（本计划 {share.normalize()}%）；未达到的，须填写未按政策预留的原因。")
+        return (f"{label}项目金额超过 {_money(limit)} 元的，预留中小企业份额应不低于{_pc(minimum)}%"
+                f"（本计划 {_pc(share)}%）；未达到的，须填写未按政策预留的原因。")
     if (micro or ZERO) < micro_min:
-        return (f"预留份额中小微企业比例应不低于{micro_min.normalize()}%（本计划 {(micro or ZERO).normalize()}%）；"
+        return (f"预留份额中小微企业比例应不低于{_pc(micro_min)}%（本计划 {_pc(micro or ZERO)}%）；"
                 "未达到的，须填写未按政策预留的原因。")
     return None
 
