@@ -103,3 +103,12 @@ def test_api_create_submit_and_read(pl):
     assert c.get(f"/api/plans/{out['id']}").json()["number"] == out["number"]
     assert client(pl.w.jx_reg).get(f"/api/plans/{out['id']}").status_code == 404
     assert "/api/plans" in c.get("/api/openapi.json").content.decode()
+
+
+def test_the_kit_builders_make_plans_from_the_example(pl):
+    from plans.docs import PLAN
+    from workflow.kit import testing
+
+    approved = testing.build(PLAN, pl.clerk, "approved")
+    assert approved.status_text == "已备案"
+    assert testing.build_request(PLAN, pl.clerk, approved, "pending").status == "pending"
