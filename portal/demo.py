@@ -12,6 +12,7 @@ from joint import demo as joint_demo
 from orgs import services as org_services
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
+from plans import demo as plans_demo
 from portal.services import bulletin_publish
 from projects import services as project_services
 from projects.models import Project
@@ -143,4 +144,5 @@ def load_projects() -> int:
                 project_services.project_mark_used(project=project, by="采购计划（演示）", actor=clerk)
         made += 1
     joint_demo.load()  # 统招分签 (its own count: load_projects counts projects)
+    plans_demo.load()  # a filed plan for the agency's inbox
     return made

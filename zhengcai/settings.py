@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "projects",
     "joint",
     "supervision",
+    "contracts",
+    "plans",
     "portal",
 ]
 if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit

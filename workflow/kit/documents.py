@@ -79,7 +79,9 @@ class DocumentType:
     may_create: Callable = always           # (user) -> bool: who sees 新增 (the engine still checks the place)
     filter_form: type | None = None
     apply_filters: Callable | None = None
-    tabs: list[Tab] | None = None           # default: by engine state, plus the flow's stages
+    # default: by engine state, plus the flow's stages; a callable (user|None) -> [Tab] for tabs that depend on
+    # the user (待处理 = mine to act on, 已办结 = what I handled); None when the OpenAPI text is built
+    tabs: list[Tab] | Callable | None = None
     detail_fields: list[str] | None = None  # default: the form's fields
     select_related: tuple[str, ...] = ("unit", "created_by")
     scope_fields: tuple[str, ...] = ("unit",)
@@ -89,6 +91,7 @@ class DocumentType:
     detail_template: str = "kit/detail.html"
     form_template: str = "kit/form.html"
     extra_context: Callable | None = None   # (request, doc) -> dict for the detail page
+    form_context: Callable | None = None    # (request, doc) -> dict for the 新增/编辑 page
     # values of a valid draft (or a callable (clerk) -> saved draft): the test kit's builders and the scope
     # matrix make rows of every declared document type from it
     example: object = None
@@ -146,7 +149,7 @@ class DocumentType:
             columns=[Column("单据编号", "number", link=lambda d: self.url("detail", d.pk)), *self.columns,
                      Column("单位", "unit.name"), Column("状态", "status_text", kind="status"),
                      Column("更新时间", "updated_at", kind="datetime")],
-            tabs=self.tabs if self.tabs is not None else self.default_tabs(),
+            tabs=self.tabs(user) if callable(self.tabs) else self.tabs if self.tabs is not None else self.default_tabs(),
             form_class=self.filter_form, apply_filters=self.apply_filters, row_actions=row_actions,
             toolbar=[("新增", self.url("new"))] if user is not None and self.may_create(user) else [],
             ordering=("-id",),
@@ -228,9 +231,11 @@ class DocumentType:
             else:
                 messages.success(request, "已保存并提交。" if submit else "已保存。")
                 return redirect(self.url("detail", saved.pk))
-        return render(request, self.form_template, {
-            "dt": self, "doc": doc, "form": form, "line_errors": line_errors,
-            "line_tables": [(spec.table, posted[spec.table.prefix]) for spec in self.lines]})
+        ctx = {"dt": self, "doc": doc, "form": form, "line_errors": line_errors,
+               "line_tables": [(spec.table, posted[spec.table.prefix]) for spec in self.lines]}
+        if self.form_context is not None:
+            ctx.update(self.form_context(request, doc))
+        return render(request, self.form_template, ctx)
 
     def detail_view(self, request, pk):
         doc = self.get(request.user, pk)
