@@ -287,3 +287,15 @@ def may_view_joint_projects(user) -> bool:
     """统招分签项目 list: unit staff (the lead's clerk creates, its reviewer reviews; invited units answer from
     采购项目立项 → 新增)."""
     return is_unit_staff(user)
+
+
+@right
+def may_view_intentions(user) -> bool:
+    """采购意向公开 list: unit staff of a budget unit."""
+    return is_unit_staff(user)
+
+
+@right
+def may_publish_intentions(user) -> bool:
+    """采购意向公开发布 (发布 / 撤销 of the approved intentions): the unit's clerk."""
+    return is_clerk(user)

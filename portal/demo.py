@@ -143,4 +143,7 @@ def load_projects() -> int:
                 project_services.project_mark_used(project=project, by="采购计划（演示）", actor=clerk)
         made += 1
     joint_demo.load()  # 统招分签 (its own count: load_projects counts projects)
+    from intentions import demo as intentions_demo  # noqa: E402  (its rows stand on the projects above)
+
+    made += intentions_demo.load(clerk=clerk, reviewer=reviewer)
     return made

@@ -15,6 +15,8 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("projects/", include("projects.urls")),
     path("joint/", include("joint.urls")),
+    path("intentions/", include("intentions.urls")),
+    path("portal/intentions/", include("intentions.public_urls")),
     path("integration/", include("integration.urls")),
     path("settings/", include("core.urls")),
     path("jobs/", include("core.job_urls")),
