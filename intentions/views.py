@@ -70,6 +70,7 @@ PUBLIC_SPEC = ListSpec(
              Column("预计采购时间", lambda ln: f"{ln.expected_month:%Y-%m}"),
              Column("发布时间", "intention.published_at", kind="datetime")],
     form_class=PublicSearch, apply_filters=selectors.search_published,
+    row_actions=lambda request, line: [("查看", _public_url(line))],
     ordering=("-intention__published_at", "-id"))
 
 
