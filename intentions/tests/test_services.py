@@ -141,3 +141,13 @@ def test_publish_refused_when_a_project_was_revoked_meanwhile(yx):
     with pytest.raises(BusinessError):
         engine.advance(doc, yx.clerk, "publish")
     assert reload(doc).stage == "publish" and reload(doc).published_at is None
+
+
+def test_demo_publishes_one_intention_once(yx):
+    from intentions import demo
+
+    p = approved_project(yx.clerk, name="演示项目")
+    assert demo.load(clerk=yx.clerk, reviewer=yx.reviewer) == 1
+    assert demo.load(clerk=yx.clerk, reviewer=yx.reviewer) == 0
+    doc = Intention.objects.get()
+    assert doc.status_text == "已发布" and selectors.published_at_for_project(p.pk) == doc.published_at
