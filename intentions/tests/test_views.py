@@ -130,3 +130,12 @@ def test_public_list_and_detail_show_published_only(yx):
     for doc in (waiting, draft, pending):
         assert anon.get(f"/portal/intentions/{doc.pk}/").status_code == 404
     assert anon.get("/portal/intentions/999999/").status_code == 404
+
+
+def test_workbench_and_menu_show_intentions(yx):
+    doc = save(yx.clerk, approved_project(yx.clerk), submit=True)
+    page = client(yx.reviewer).get("/").content.decode()
+    assert "采购意向公开" in page and doc.number in page
+    menu = client(yx.clerk).get("/intentions/").content.decode()
+    assert "采购意向公开发布" in menu and 'href="/intentions/publish/"' in menu
+    assert 'href="/intentions/publish/"' not in client(yx.reviewer).get("/intentions/").content.decode()
