@@ -9,6 +9,7 @@ from access import rights
 from core.forms import Form
 from core.lines import LineColumn, LineTable
 from core.listing import Column
+from joint import selectors as joint_selectors
 from orgs.models import Role
 from workflow.engine import DirectAction, Flow, Node, Stage, register
 from workflow.kit.documents import DocumentType, LineSpec, inbox_tabs
@@ -28,6 +29,7 @@ FLOW = register(Flow(
 # 财库〔2020〕10号: 采购项目名称, 采购需求概况, 预算金额, 预计采购时间 (填写到月), 备注; the project rides hidden
 LINES = LineTable(services.LINES, "采购意向", (
     LineColumn("project_id", "采购项目", "hidden", required=False),
+    LineColumn("joint_id", "统招分签项目", "hidden", required=False),
     LineColumn("name", "采购项目名称"),
     LineColumn("demand_summary", "采购需求概况", max_length=2000),
     LineColumn("budget_amount", "预算金额（元）", "money"),
@@ -41,17 +43,23 @@ class IntentionForm(Form):
                             help_text="留空则为“单位名称＋年月＋政府采购意向”。")
 
 
-def picker_row(project) -> str:
-    """What a chosen project fills into its line (the intention keeps its own, editable copy)."""
-    month = project.expected_month
-    return json.dumps({"project_id": project.pk, "name": project.name, "demand_summary": project.demand_summary
-                       or project.summary, "budget_amount": str(project.total_amount),
+def picker_row(project=None, *, joint=None, amount=None) -> str:
+    """What a chosen project (or collected 统招分签) fills into its line (the intention keeps its own copy)."""
+    src = joint or project
+    month = src.expected_month
+    return json.dumps({"project_id": project.pk if project else "", "joint_id": joint.pk if joint else "",
+                       "name": src.name, "demand_summary": src.demand_summary or src.summary,
+                       "budget_amount": str(amount if amount is not None else src.total_amount),
                        "expected_month": f"{month:%Y-%m}" if month else "", "remark": ""}, ensure_ascii=False)
 
 
 def form_context(request, doc) -> dict:
     projects = list(selectors.eligible_projects(request.user, doc=doc)[:500])
-    return {"candidates": [(p, picker_row(p)) for p in projects]}
+    joints = [joint_selectors.summary(j) for j in selectors.eligible_joints(request.user, doc=doc)[:100]]
+    return {"candidates": [(p.number, p.name, p.get_implementation_form_display(), p.total_amount, p.expected_month,
+                            picker_row(p)) for p in projects]
+            + [(c.joint.number, c.name, "统招分签", c.total_amount, c.expected_month,
+                picker_row(joint=c.joint, amount=c.total_amount)) for c in joints]}
 
 
 def detail_context(request, doc) -> dict:

@@ -25,13 +25,15 @@ class Intention(Reviewable):
 
 
 class IntentionLine(models.Model):
-    """One project of the intention, with the intention's own copy of what it publishes. `project` is the
-    approved project it was picked from; a 统招分签 after 归集 will add a nullable `joint` beside it."""
+    """One project of the intention, with the intention's own copy of what it publishes. It was picked from an
+    approved project of the unit (`project`) or, for the lead unit, a collected 统招分签 (`joint`)."""
 
     intention = models.ForeignKey(Intention, on_delete=models.PROTECT, related_name="lines")
     seq = models.PositiveIntegerField("序号")
     project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name="采购项目")
+    joint = models.ForeignKey("joint.JointProject", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name="统招分签项目")
     name = models.CharField("采购项目名称", max_length=200)
     demand_summary = models.TextField("采购需求概况")
     budget_amount = models.DecimalField("预算金额（元）", **MONEY)
@@ -42,4 +44,5 @@ class IntentionLine(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "采购意向明细"
         ordering = ["seq"]
-        indexes = [models.Index(fields=["project", "is_active"], name="intention_line_project")]
+        indexes = [models.Index(fields=["project", "is_active"], name="intention_line_project"),
+                   models.Index(fields=["joint", "is_active"], name="intention_line_joint")]

@@ -16,3 +16,6 @@ def yx(world):
     w.clerk2 = make_user("dept_clerk2", world.dept, Role.CLERK)
     w.sub_reviewer = make_user("sub1_reviewer", world.sub1, Role.REVIEWER)
     return w
+
+
+from joint.tests.conftest import jw  # noqa: E402, F401  (a collected 统招分签 for the lead's intention)

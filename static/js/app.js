@@ -30,21 +30,25 @@
       return;
     }
     // a picker dialog (选择采购项目 …): 确定 adds a row to the line table for each checked option, its fields filled
-    // from the option's data-row ({column: value}); an option already in the table (same data-key column) is skipped
+    // from the option's data-row ({column: value}); an option already in the table (the same non-empty value in
+    // one of the data-key columns) is skipped
     var pick = e.target.closest("[data-pick-rows]");
     if (pick) {
-      var prefix = pick.dataset.prefix, key = pick.dataset.key;
+      var prefix = pick.dataset.prefix, keys = pick.dataset.key.split(" ");
       var tbody = document.getElementById(prefix + "-lines").tBodies[0];
       var field = function (tr, name) { return tr.querySelector('[name="' + prefix + "-" + name + '"]'); };
       Array.from(tbody.rows).forEach(function (tr) {  // the empty row a new table starts with
         if (Array.from(tr.querySelectorAll("input, select")).every(function (f) { return !f.value; })) tr.remove();
       });
-      var taken = Array.from(tbody.rows).map(function (tr) { var f = field(tr, key); return f ? f.value : ""; });
+      var taken = [];
+      Array.from(tbody.rows).forEach(function (tr) {
+        keys.forEach(function (k) { var f = field(tr, k); if (f && f.value) taken.push(k + "=" + f.value); });
+      });
       var own = pick.closest("dialog");
       own.querySelectorAll("input[type=checkbox][data-row]:checked").forEach(function (box) {
         var row = JSON.parse(box.dataset.row);
         box.checked = false;
-        if (taken.indexOf(String(row[key])) >= 0) return;
+        if (keys.some(function (k) { return row[k] !== "" && taken.indexOf(k + "=" + row[k]) >= 0; })) return;
         var tr = document.getElementById(prefix + "-row").content.firstElementChild.cloneNode(true);
         Object.keys(row).forEach(function (name) { var f = field(tr, name); if (f) f.value = row[name]; });
         tbody.append(tr);
