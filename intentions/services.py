@@ -57,7 +57,7 @@ def _check_projects(actor, doc, refs: list[tuple], unit_id) -> dict:
     found = {p.pk: p for p in project_selectors.visible(actor).filter(pk__in=wanted).select_for_update()}
     joints = [j for _, j in refs if j is not None]
     found_joints = {j.pk: j for j in joint_selectors.collected_queryset().filter(pk__in=joints)
-                    .select_related(None).select_for_update()} if joints else {}
+                    .select_for_update(of=("self",))} if joints else {}
     errors, seen = {}, set()
     for i, (pid, jid) in enumerate(refs):
         if (pid is None) == (jid is None):
