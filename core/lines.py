@@ -2,6 +2,8 @@
 `<prefix>-<column>`, cleaned per cell with Chinese messages keyed `<error_key>.<row>.<column>`, and rendered
 by `{% line_table table rows %}` (partials/line_table.html; 新增一行 / 删除 in static/js/app.js)."""
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -10,13 +12,15 @@ from .errors import FieldErrors
 from .money import amount_problem, parse_decimal
 
 CENT = Decimal("0.01")
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")  # 2026-05 (a month input), or its first day as the API gives it
 
 
 @dataclass(frozen=True)
 class LineColumn:
     name: str
     label: str
-    kind: str = "text"            # text | number | money | select
+    kind: str = "text"            # text | number | money | select | month (2026-05, a date: its first day)
+    #                               | hidden (a reference the row carries, e.g. the project it was picked from)
     required: bool = True
     choices: tuple | Callable = ()  # select: ((value, label), …), or a callable returning them (rows read late)
     max_length: int = 200
@@ -27,6 +31,13 @@ class LineColumn:
             return None, (f"请填写{self.label}。" if self.required else None)
         if self.kind == "text":
             return (raw, None) if len(raw) <= self.max_length else (None, f"{self.label}不能超过{self.max_length}个字。")
+        if self.kind == "hidden":
+            return (int(raw), None) if raw.isascii() and raw.isdigit() and len(raw) < 18 else (None, f"{self.label}不正确。")
+        if self.kind == "month":
+            m = MONTH.match(raw)
+            if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2999:
+                return None, f"{self.label}请填写年月，如 2026-05。"
+            return dt.date(int(m.group(1)), int(m.group(2)), 1), None
         if self.kind == "select":
             choices = self.choices() if callable(self.choices) else self.choices
             return (raw, None) if raw in {str(v) for v, _ in choices} else (None, f"请从列表中选择{self.label}。")
@@ -40,6 +51,14 @@ class LineColumn:
         if value is None or not value.is_finite() or abs(value) >= Decimal("1e14") or value <= 0:
             return None, f"{self.label}必须是大于0的数字。"
         return value, None
+
+    def text(self, value) -> str:
+        """The value as the input shows it (a month as 2026-05)."""
+        if value is None:
+            return ""
+        if self.kind == "month" and isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return value
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,11 @@ class LineTable:
     @property
     def key(self) -> str:
         return self.error_key or self.prefix
+
+    @property
+    def shown(self) -> tuple[LineColumn, ...]:
+        """The columns drawn as cells (a hidden column rides in the row's first cell)."""
+        return tuple(c for c in self.columns if c.kind != "hidden")
 
     def rows_from(self, post, *, keep_empty: bool = False) -> list[dict]:
         """The rows as typed (text, stripped); fully empty rows are dropped unless `keep_empty` (a table whose
@@ -100,6 +124,9 @@ class LineTable:
         """What the template shows: each row's cells with its value and message, at least `min_rows` rows."""
         rows = list(rows) + [{} for _ in range(max(0, self.min_rows - len(rows)))]
         errors = errors or {}
-        return [{"cells": [{"column": c, "value": "" if r.get(c.name) is None else r.get(c.name),
-                            "error": errors.get(f"{self.key}.{i}.{c.name}", "")} for c in self.columns],
+        return [{"cells": [{"column": c, "value": c.text(r.get(c.name)),
+                            "error": errors.get(f"{self.key}.{i}.{c.name}", "")} for c in self.shown],
+                 "hidden": [{"column": c, "value": c.text(r.get(c.name)),
+                             "error": errors.get(f"{self.key}.{i}.{c.name}", "")}
+                            for c in self.columns if c.kind == "hidden"],
                  "error": errors.get(f"{self.key}.{i}", "")} for i, r in enumerate(rows)]

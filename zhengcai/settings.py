@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "budgets",
     "projects",
     "joint",
+    "intentions",
     "supervision",
     "contracts",
     "plans",

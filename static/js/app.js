@@ -29,6 +29,34 @@
       else del.closest("tr").querySelectorAll("input, select").forEach(function (f) { f.value = ""; });
       return;
     }
+    // a picker dialog (选择采购项目 …): 确定 adds a row to the line table for each checked option, its fields filled
+    // from the option's data-row ({column: value}); an option already in the table (the same non-empty value in
+    // one of the data-key columns) is skipped
+    var pick = e.target.closest("[data-pick-rows]");
+    if (pick) {
+      var prefix = pick.dataset.prefix, keys = pick.dataset.key.split(" ");
+      var tbody = document.getElementById(prefix + "-lines").tBodies[0];
+      var field = function (tr, name) { return tr.querySelector('[name="' + prefix + "-" + name + '"]'); };
+      Array.from(tbody.rows).forEach(function (tr) {  // the empty row a new table starts with
+        if (Array.from(tr.querySelectorAll("input, select")).every(function (f) { return !f.value; })) tr.remove();
+      });
+      var taken = [];
+      Array.from(tbody.rows).forEach(function (tr) {
+        keys.forEach(function (k) { var f = field(tr, k); if (f && f.value) taken.push(k + "=" + f.value); });
+      });
+      var own = pick.closest("dialog");
+      own.querySelectorAll("input[type=checkbox][data-row]:checked").forEach(function (box) {
+        var row = JSON.parse(box.dataset.row);
+        box.checked = false;
+        if (keys.some(function (k) { return row[k] !== "" && taken.indexOf(k + "=" + row[k]) >= 0; })) return;
+        var tr = document.getElementById(prefix + "-row").content.firstElementChild.cloneNode(true);
+        Object.keys(row).forEach(function (name) { var f = field(tr, name); if (f) f.value = row[name]; });
+        tbody.append(tr);
+      });
+      own.close();
+      return;
+    }
+    if (e.target.closest("[data-print]")) { window.print(); return; }
     // 审核不通过 needs an opinion: say so beside the field instead of submitting
     var reject = e.target.closest("[data-require-opinion]");
     if (reject && reject.form && reject.form.opinion && !reject.form.opinion.value.trim()) {
@@ -37,6 +65,15 @@
       if (msg) msg.hidden = false;
       reject.form.opinion.focus();
     }
+  });
+  // a picker's own search: hides the options whose row text does not contain what is typed
+  document.addEventListener("input", function (e) {
+    var box = e.target.closest("[data-filter-rows]");
+    if (!box) return;
+    var text = box.value.trim();
+    document.getElementById(box.dataset.filterRows).querySelectorAll("tbody tr").forEach(function (tr) {
+      tr.hidden = text !== "" && tr.textContent.indexOf(text) < 0;
+    });
   });
   document.addEventListener("submit", function (e) {
     var form = e.target.closest("form[data-confirm]");

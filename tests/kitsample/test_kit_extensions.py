@@ -105,3 +105,30 @@ def test_submit_message_names_the_node_and_a_target_needs_no_document_type(w):
     assert [m.message for m in get_messages(resp.wsgi_request)] == ["已提交，等待审核岗审核。"]
     t = Target(flow=replace(SAMPLE.flow), namespace="x", title="甲", section="乙", get=SAMPLE.get)
     assert t.model is Notice and t.scope_fields == ("unit",)
+
+
+def test_clean_hook_and_per_user_inbox_tabs(w, monkeypatch):
+    """DocumentType.clean runs the document's own rules before the kit's save (its FieldErrors beside the
+    field); tabs=inbox_tabs(flow) gives 待处理 / 已办结 / 全部 per user."""
+    from core.errors import FieldErrors
+    from workflow.kit.documents import inbox_tabs
+
+    def clean(actor, doc, data):
+        if data["name"].startswith("禁"):
+            raise FieldErrors({"name": "名称不能以“禁”开头。"})
+        return {**data, "summary": "由 clean 补全"}
+
+    monkeypatch.setattr(SAMPLE, "clean", clean)
+    monkeypatch.setattr(SAMPLE, "tabs", inbox_tabs(SAMPLE.flow))
+    page = post(w.sub1_clerk, "/kitsample/new/", {"name": "禁用名称", "amount": "10"}).content.decode()
+    assert "名称不能以“禁”开头。" in page and Notice.objects.count() == 0
+    post(w.sub1_clerk, "/kitsample/new/", {"name": "正常公告", "amount": "10", "submit": "1"})
+    n = Notice.objects.get()
+    assert n.summary == "由 clean 补全"
+    c = Client()
+    c.force_login(w.sub1_reviewer)
+    assert n.number in c.get("/kitsample/?tab=todo").content.decode()
+    assert n.number not in c.get("/kitsample/?tab=done").content.decode()
+    engine.approve(n, w.sub1_reviewer)
+    assert n.number not in c.get("/kitsample/?tab=todo").content.decode()
+    assert n.number in c.get("/kitsample/?tab=done").content.decode()

@@ -78,6 +78,7 @@ ROUTES: dict[str, Route] = {
     "portal:bulletin": Route("bulletin"),
     "jobs:detail": Route("job"),
     "jobs:download": Route("job"),
+    "intentions_public:detail": Route("intention_published"),  # published: public, no login
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:registration_detail": Route("registration"),
@@ -226,6 +227,8 @@ def is_regulator(user) -> bool:
 
 
 def in_scope(user, kind: str, row) -> bool:
+    if kind == "public":  # a published notice of the public portal
+        return True
     if kind == "message":
         return "admin" in user.role_codes or (is_regulator(user)
                                               and row.region_path.startswith(user.unit.region.path))
@@ -271,6 +274,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "bulletin": ("bulletin", [fresh(w.bulletin)]),
         "office": ("office", [fresh(w.office)]),
         "job": ("job", [fresh(w.job)]),
+        "intention_published": ("public", [fresh(w.intention_published)]),
         **{key: (f"kit:{ns}", [fresh(r) for r in rows]) for (ns, key), rows in w.kit_rows.items()},
         "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
     }

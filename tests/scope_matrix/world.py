@@ -215,7 +215,19 @@ def build(media_root) -> SimpleNamespace:
     w.kit_rows = _kit_rows(w)
     # 统招分签: 本单位's invitation on an approved joint project (its window open)
     w.joint_invitation = w.kit_rows[("joint", "joint_approved")][0].responses.get(unit=w.own)
+    w.intention_published = _published_intention(w)
     return w
+
+
+def _published_intention(w):
+    """采购意向公开 published (发布): its public page answers everyone, signed in or not."""
+    from intentions.models import Intention
+    from workflow import engine
+    from workflow.kit import testing
+
+    doc = engine.approve(testing.build("intentions", w.clerk, "pending"), w.reviewer, opinion="同意")
+    engine.advance(doc, w.clerk, "publish")
+    return Intention.objects.get(pk=doc.pk)
 
 
 def _export_job(w):
