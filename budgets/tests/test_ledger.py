@@ -1,16 +1,16 @@
 """budgets.ledger: reservations and releases are append-only ledger rows; `reserved` is their sum and the
 available amount never goes below zero, also under concurrent requests (PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from audit.models import AuditLog
 from budgets import ledger
 from budgets.models import BudgetIndicator, LedgerEntry
 from core.errors import BusinessError
+from core.testing import in_turn, postgres_only, race
 
 from .factories import make_indicator
 
@@ -244,90 +244,38 @@ def test_ledger_sum_equals_reserved_after_a_mixed_history(clerk, world):
 # ---- concurrency -------------------------------------------------------------------------------------
 
 
-def _run_reservations(indicator_id, actor, n, amount):
-    """n attempts, each in its own transaction; returns (successes, refusals)."""
-    ok, refused = [], []
-    for i in range(n):
-        try:
-            reserve(actor, f"projects.project:{1000 + i}", {indicator_id: amount})
-            ok.append(i)
-        except BusinessError as exc:
-            assert exc.code == "over_available"
-            refused.append(i)
-    return ok, refused
+def _reservations(actor, ind, n, amount, first_holder):
+    """n reservations by n documents (holders first_holder, first_holder + 1 …), each in its own transaction."""
+    return [lambda i=i: reserve(actor, f"projects.project:{first_holder + i}", {ind.pk: amount}) for i in range(n)]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_sequential_reservations_of_100_on_1000_exactly_ten_succeed(world):
     """The sequential variant of the PostgreSQL race below: runs on every database, SQLite included."""
     ind = make_indicator(world.dept, amount="1000.00")
-    ok, refused = _run_reservations(ind.pk, world.dept_clerk, 20, D("100"))
+    ok, refused = in_turn(_reservations(world.dept_clerk, ind, 20, D("100"), 1000))
     assert len(ok) == 10 and len(refused) == 10
+    assert {code for _i, code in refused} == {"over_available"}
     row = fresh(ind)
     assert row.reserved == D("1000") and row.available == 0
     assert LedgerEntry.objects.filter(indicator=ind).count() == 10
     assert_consistent(ind)
 
 
-def _threads(target, n):
-    start = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i):
-        try:
-            start.wait(timeout=30)
-            target(i)
-        except BaseException as exc:  # re-raised in the test thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a worker thread hung"
-    if errors:
-        raise errors[0]
-
-
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_reservations_of_100_on_1000_exactly_ten_succeed(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    postgres_only()
     ind = make_indicator(world.dept, amount="1000.00")
-    actor = world.dept_clerk
-    outcome: dict[int, str] = {}
     seen_available: list[Decimal] = []
-    done = threading.Event()
-
-    def attempt(i):
-        try:
-            reserve(actor, f"projects.project:{100 + i}", {ind.pk: D("100")})
-            outcome[i] = "ok"
-        except BusinessError as exc:
-            outcome[i] = exc.code
 
     def watch():  # reads committed state while the workers race
-        try:
-            while not done.is_set():
-                row = BudgetIndicator.objects.get(pk=ind.pk)
-                seen_available.append(row.available)
-        finally:
-            connection.close()
+        seen_available.append(BudgetIndicator.objects.get(pk=ind.pk).available)
 
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        _threads(attempt, 20)
-    finally:
-        done.set()
-        watcher.join(timeout=30)
-    assert sorted(outcome) == list(range(20))
-    assert list(outcome.values()).count("ok") == 10
-    assert list(outcome.values()).count("over_available") == 10
+    ok, refused = race(_reservations(world.dept_clerk, ind, 20, D("100"), 100), timeout=120, sample=watch)
+    assert sorted(ok + [i for i, _code in refused]) == list(range(20))
+    assert len(ok) == 10
+    assert [code for _i, code in refused] == ["over_available"] * 10
     row = fresh(ind)
     assert row.reserved == D("1000") and row.available == 0
     assert seen_available and min(seen_available) >= 0
@@ -339,8 +287,7 @@ def test_twenty_concurrent_reservations_of_100_on_1000_exactly_ten_succeed(world
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_deadlock(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    postgres_only()
     a = make_indicator(world.dept, amount="100000.00")
     b = make_indicator(world.dept, amount="100000.00")
     actor = world.dept_clerk
@@ -351,7 +298,8 @@ def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_dead
             amounts = {first.pk: D("10"), second.pk: D("20")}  # dict order differs between threads
             reserve(actor, f"projects.project:{i * 100 + k}", amounts)
 
-    _threads(attempt, 8)
+    ok, refused = race([lambda i=i: attempt(i) for i in range(8)], timeout=120)
+    assert sorted(ok) == list(range(8)) and refused == []
     assert fresh(a).reserved + fresh(b).reserved == D("80") * 30
     assert_consistent(a, b)
 
@@ -359,22 +307,12 @@ def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_dead
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_releases_of_one_document_release_its_money_once(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    postgres_only()
     ind = make_indicator(world.dept, amount="10000.00")
     actor = world.dept_clerk
     reserve(actor, P1, {ind.pk: D("100")})
     reserve(actor, P2, {ind.pk: D("5000")})  # another document's money keeps `reserved` above zero
-    outcome: dict[int, str] = {}
-
-    def attempt(i):
-        try:
-            release(actor, P1, {ind.pk: D("100")})
-            outcome[i] = "ok"
-        except BusinessError as exc:
-            outcome[i] = exc.code
-
-    _threads(attempt, 6)
+    ok, _refused = race([lambda: release(actor, P1, {ind.pk: D("100")})] * 6, timeout=120)
     assert ledger.held(P1) == {}  # never negative
     assert fresh(ind).reserved == D("5000")
-    assert list(outcome.values()).count("ok") == 1
+    assert len(ok) == 1
