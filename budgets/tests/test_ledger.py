@@ -12,7 +12,7 @@ from budgets.models import BudgetIndicator, LedgerEntry
 from core.errors import BusinessError
 from core.testing import in_turn, postgres_only, race
 
-from .factories import make_indicator
+from .factories import IndicatorFactory
 
 D = Decimal
 P1 = "projects.project:1"
@@ -47,7 +47,7 @@ def clerk(world):
 
 @pytest.fixture
 def ind(world):
-    return make_indicator(world.dept, amount="1000.00")
+    return IndicatorFactory(unit=world.dept, amount="1000.00")
 
 
 # ---- reserve -----------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def test_reserve_up_to_exactly_the_available_amount(clerk, ind):
 
 @pytest.mark.django_db
 def test_reserve_over_available_is_refused_and_writes_nothing(clerk, ind, world):
-    other = make_indicator(world.dept, amount="5000.00")
+    other = IndicatorFactory(unit=world.dept, amount="5000.00")
     reserve(clerk, P1, {ind.pk: D("900")})
     before_rows, before_audit = LedgerEntry.objects.count(), AuditLog.objects.count()
     with pytest.raises(BusinessError) as exc:  # all or nothing across indicators
@@ -97,7 +97,7 @@ def test_reserve_over_available_is_refused_and_writes_nothing(clerk, ind, world)
 @pytest.mark.django_db
 @pytest.mark.parametrize("flags", [{"is_valid": False}, {"is_executable": False}])
 def test_invalid_or_not_executable_indicator_is_refused(clerk, world, flags):
-    bad = make_indicator(world.dept, amount="1000.00", **flags)
+    bad = IndicatorFactory(unit=world.dept, amount="1000.00", **flags)
     with pytest.raises(BusinessError) as exc:
         reserve(clerk, P1, {bad.pk: D("1")})
     assert exc.value.code == "indicator_unusable"
@@ -124,7 +124,7 @@ def test_reserve_amount_must_be_positive(clerk, ind, amount):
 
 @pytest.mark.django_db(transaction=True)
 def test_reserve_refuses_to_run_outside_a_transaction(world):
-    ind = make_indicator(world.dept)
+    ind = IndicatorFactory(unit=world.dept)
     with pytest.raises(RuntimeError):
         ledger.reserve(actor=world.dept_clerk, holder=P1, amounts={ind.pk: D("1")}, reason="x")
     assert not LedgerEntry.objects.exists()
@@ -147,7 +147,7 @@ def test_a_platform_decrease_below_reservations_refuses_new_money_but_not_releas
 
 @pytest.mark.django_db
 def test_release_part_then_all(clerk, ind, world):
-    other = make_indicator(world.dept, amount="1000.00")
+    other = IndicatorFactory(unit=world.dept, amount="1000.00")
     reserve(clerk, P1, {ind.pk: D("400"), other.pk: D("250")})
     release(clerk, P1, {ind.pk: D("100")}, reason="资金回收")
     assert ledger.held(P1) == {ind.pk: D("300"), other.pk: D("250")}
@@ -204,7 +204,7 @@ def test_releasing_from_a_missing_indicator_is_a_business_refusal(clerk, ind):
 
 @pytest.mark.django_db(transaction=True)
 def test_release_refuses_to_run_outside_a_transaction(world):
-    ind = make_indicator(world.dept)
+    ind = IndicatorFactory(unit=world.dept)
     reserve(world.dept_clerk, P1, {ind.pk: D("5")})
     with pytest.raises(RuntimeError):
         ledger.release(actor=world.dept_clerk, holder=P1, reason="x")
@@ -227,8 +227,8 @@ def test_ledger_rows_are_append_only(clerk, ind):
 
 @pytest.mark.django_db
 def test_ledger_sum_equals_reserved_after_a_mixed_history(clerk, world):
-    a = make_indicator(world.dept, amount="10000.00")
-    b = make_indicator(world.sub1, amount="2000.00")
+    a = IndicatorFactory(unit=world.dept, amount="10000.00")
+    b = IndicatorFactory(unit=world.sub1, amount="2000.00")
     for i in range(1, 8):
         reserve(clerk, f"projects.project:{i}", {a.pk: D(i * 100), b.pk: D(i * 10)})
     for i in (2, 5):
@@ -252,7 +252,7 @@ def _reservations(actor, ind, n, amount, first_holder):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_sequential_reservations_of_100_on_1000_exactly_ten_succeed(world):
     """The sequential variant of the PostgreSQL race below: runs on every database, SQLite included."""
-    ind = make_indicator(world.dept, amount="1000.00")
+    ind = IndicatorFactory(unit=world.dept, amount="1000.00")
     ok, refused = in_turn(_reservations(world.dept_clerk, ind, 20, D("100"), 1000))
     assert len(ok) == 10 and len(refused) == 10
     assert {code for _i, code in refused} == {"over_available"}
@@ -266,7 +266,7 @@ def test_twenty_sequential_reservations_of_100_on_1000_exactly_ten_succeed(world
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_reservations_of_100_on_1000_exactly_ten_succeed(world):
     postgres_only()
-    ind = make_indicator(world.dept, amount="1000.00")
+    ind = IndicatorFactory(unit=world.dept, amount="1000.00")
     seen_available: list[Decimal] = []
 
     def watch():  # reads committed state while the workers race
@@ -288,8 +288,8 @@ def test_twenty_concurrent_reservations_of_100_on_1000_exactly_ten_succeed(world
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_deadlock(world):
     postgres_only()
-    a = make_indicator(world.dept, amount="100000.00")
-    b = make_indicator(world.dept, amount="100000.00")
+    a = IndicatorFactory(unit=world.dept, amount="100000.00")
+    b = IndicatorFactory(unit=world.dept, amount="100000.00")
     actor = world.dept_clerk
 
     def attempt(i):
@@ -308,7 +308,7 @@ def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_dead
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_releases_of_one_document_release_its_money_once(world):
     postgres_only()
-    ind = make_indicator(world.dept, amount="10000.00")
+    ind = IndicatorFactory(unit=world.dept, amount="10000.00")
     actor = world.dept_clerk
     reserve(actor, P1, {ind.pk: D("100")})
     reserve(actor, P2, {ind.pk: D("5000")})  # another document's money keeps `reserved` above zero

@@ -13,7 +13,7 @@ from core.testing import postgres_only, race
 from integration import services, signing
 from integration.models import InboundMessage
 
-from .conftest import PATHS, SECRET, new_record
+from .support import PATHS, SECRET, new_record
 
 
 def _receive(kind, body, message_id):
