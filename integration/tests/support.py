@@ -5,11 +5,9 @@ import json
 from core.testing import client_for
 from integration import signing
 from integration.models import PlatformUnit
+from integration.simulator import PATHS
 
 SECRET = "test-secret-0123456789abcdef"
-PATHS = {"indicator": "/api/integration/budget-platform/indicators",
-         "unit": "/api/integration/budget-platform/units",
-         "subordination": "/api/integration/budget-platform/subordinations"}
 SIGNATURE_VERSION = 2
 
 
