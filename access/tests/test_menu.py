@@ -7,11 +7,11 @@ redirects), and every entry's page that opens for the user is shown.
 """
 
 import pytest
-from django.test import Client
 from django.urls import resolve, reverse
 
 from access import menu
 from core.menu import MenuItem
+from core.testing import client_for
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
 
@@ -107,8 +107,7 @@ def test_menu_shows_exactly_the_pages_that_open(cast):
     problems = []
     for who, user in cast.items():
         user = User.objects.get(pk=user.pk)
-        c = Client()
-        c.force_login(user)
+        c = client_for(user)
         shown = _shown(user)
         for item in menu.entries():
             url = reverse(item.url_name)
@@ -123,8 +122,7 @@ def test_menu_shows_exactly_the_pages_that_open(cast):
 def test_the_regulator_departments_clerk_reaches_indicators_as_it_reaches_projects(cast):
     """The defect this fixes: a 财政局's own clerk could open 立项 but not its indicators."""
     clerk = cast["clerk@regulator"]
-    c = Client()
-    c.force_login(clerk)
+    c = client_for(clerk)
     assert c.get("/projects/").status_code == 200
     assert c.get("/budgets/indicators/").status_code == 200
     assert {"/projects/", "/budgets/indicators/", "/budgets/"} <= _shown(clerk)

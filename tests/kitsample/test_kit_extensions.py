@@ -4,35 +4,17 @@ moves, attachments): parse → clean_for (with actor, request, phase) → stored
 
 from dataclasses import replace
 
-import pytest
-from django.test import Client
-
-from orgs.models import Role
-from orgs.testing import make_user
+from core.testing import client_for
 from workflow import engine
 from workflow.kit.requests import Target
 
 from .docs import SAMPLE, Change
 from .models import Notice, NoticeRequest
-
-
-@pytest.fixture
-def w(world):
-    world.sub1_reviewer = make_user("sub1_reviewer", world.sub1, Role.REVIEWER)
-    return world
-
-
-def post(user, url, data):
-    c = Client()
-    c.force_login(user)
-    return c.post(url, data)
+from .test_kit import new_notice
 
 
 def approved_notice(w):
-    c = Client()
-    c.force_login(w.sub1_clerk)
-    c.post("/kitsample/new/", {"name": "扩展点公告", "amount": "10", "submit": "1"})
-    n = Notice.objects.latest("id")
+    n = new_notice(w, submit=True, name="扩展点公告", amount="10")
     engine.approve(n, w.sub1_reviewer)
     engine.approve(Notice.objects.get(pk=n.pk), w.dept_competent)
     return Notice.objects.get(pk=n.pk)
@@ -61,14 +43,15 @@ def test_kind_hooks_see_the_page_data_the_actor_and_the_phase(w, monkeypatch):
                      ("data_of", data_of), ("snapshot", lambda self, req: {"lines": ["一行"]})):
         monkeypatch.setattr(Change, name, fn)
     n = approved_notice(w)
-    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": "新名", "note": "附言"})
+    clerk = client_for(w.sub1_clerk)
+    resp = clerk.post(f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": "新名", "note": "附言"})
     assert resp.status_code == 302
     req = NoticeRequest.objects.get()
     assert req.proposed == {"name": "新名"}
     assert seen == [("clean", "附言", False, False, "sub1_clerk", False), ("persist", "附言", True)]
     seen.clear()
-    post(w.sub1_clerk, f"/kitsample/requests/{req.pk}/edit/",
-         {"reason": "更名", "name": "又一名", "note": "改", "version": req.version, "submit": "1"})
+    clerk.post(f"/kitsample/requests/{req.pk}/edit/",
+               {"reason": "更名", "name": "又一名", "note": "改", "version": req.version, "submit": "1"})
     assert seen == [("clean", "改", False, False, "sub1_clerk", True), ("persist", "改", True),
                     ("clean", "再次检查", True, False, "sub1_clerk", True)]
     seen.clear()
@@ -88,10 +71,9 @@ def test_context_hooks_templates_and_words(w, monkeypatch):
     monkeypatch.setattr(rt, "form_context", lambda request, ctx: {"refusal": ctx["refusal"]})
     monkeypatch.setattr(rt, "open_message", "本公告已有未办结的{label}申请（{number}）。")
     n = approved_notice(w)
-    post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": "新名"})
+    client_for(w.sub1_clerk).post(f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": "新名"})
     req = NoticeRequest.objects.get()
-    c = Client()
-    c.force_login(w.sub1_clerk)
+    c = client_for(w.sub1_clerk)
     assert "自定义对比" in c.get(f"/kitsample/requests/{req.pk}/").content.decode()
     page = c.get(f"/kitsample/{n.pk}/requests/new/terminate/").content.decode()
     assert f"本公告已有未办结的变更申请（{req.number}）。" in page
@@ -99,7 +81,8 @@ def test_context_hooks_templates_and_words(w, monkeypatch):
 
 def test_submit_message_names_the_node_and_a_target_needs_no_document_type(w):
     n = approved_notice(w)
-    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施", "submit": "1"})
+    resp = client_for(w.sub1_clerk).post(f"/kitsample/{n.pk}/requests/new/terminate/",
+                                         {"reason": "不再实施", "submit": "1"})
     from django.contrib.messages import get_messages
 
     assert [m.message for m in get_messages(resp.wsgi_request)] == ["已提交，等待审核岗审核。"]

@@ -15,7 +15,6 @@ every row for the system administrator.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.testing import client_for, json_request
 from orgs.models import Role
 from projects.models import ProjectRequest
 from workflow.kit.actions import DONE as ENGINE_ACTIONS
@@ -392,17 +392,13 @@ class Matrix:
     def client(self, user) -> Client:
         c = self.clients.get(user.pk)
         if c is None:
-            c = self.clients[user.pk] = Client()
-            c.force_login(user)
+            c = self.clients[user.pk] = client_for(user)
         return c
 
     def _call(self, user, method, url, body, is_api):
         c = self.client(user)
         if is_api:
-            data = json.dumps(body) if method != "GET" else None
-            if data is None:
-                return c.generic(method, url)
-            return c.generic(method, url, data=data, content_type="application/json")
+            return json_request(c, method, url, None if method == "GET" else body)
         if method == "GET":
             return c.get(url)
         return c.post(url, body)
