@@ -103,13 +103,12 @@ def test_clean_hook_and_per_user_inbox_tabs(w, monkeypatch):
 
     monkeypatch.setattr(SAMPLE, "clean", clean)
     monkeypatch.setattr(SAMPLE, "tabs", inbox_tabs(SAMPLE.flow))
-    page = post(w.sub1_clerk, "/kitsample/new/", {"name": "禁用名称", "amount": "10"}).content.decode()
+    page = client_for(w.sub1_clerk).post("/kitsample/new/", {"name": "禁用名称", "amount": "10"}).content.decode()
     assert "名称不能以“禁”开头。" in page and Notice.objects.count() == 0
-    post(w.sub1_clerk, "/kitsample/new/", {"name": "正常公告", "amount": "10", "submit": "1"})
+    client_for(w.sub1_clerk).post("/kitsample/new/", {"name": "正常公告", "amount": "10", "submit": "1"})
     n = Notice.objects.get()
     assert n.summary == "由 clean 补全"
-    c = Client()
-    c.force_login(w.sub1_reviewer)
+    c = client_for(w.sub1_reviewer)
     assert n.number in c.get("/kitsample/?tab=todo").content.decode()
     assert n.number not in c.get("/kitsample/?tab=done").content.decode()
     engine.approve(n, w.sub1_reviewer)
