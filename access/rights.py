@@ -280,3 +280,9 @@ def may_set_workdays(user) -> bool:
 def may_upload_attachments(user) -> bool:
     """上传附件: anyone of a unit (the file belongs to the unit)."""
     return has_unit(user)
+
+
+@right
+def may_view_region_indicators(user) -> bool:
+    """一体化预算指标 (政府采购 → 计划管理): regulators, over the platform indicators of their region."""
+    return is_regulator(user)
