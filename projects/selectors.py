@@ -36,9 +36,8 @@ from core.models import Category
 from workflow import engine
 from workflow.models import Status
 
-from .models import ContentLine, FundLine, Project, ProjectRequest, ProjectUse, used_q
-
-__all__ = ["used_q"]  # re-exported: other apps filter projects by use through selectors
+from .models import ContentLine, FundLine, Project, ProjectRequest, ProjectUse
+from .models import used_q as _used_q
 
 TODO, DONE, REVOKED, ALL = "todo", "done", "revoked", "all"
 TABS = {TODO: "待处理", DONE: "已办结", REVOKED: "已撤销"}  # the unit side's tabs; the regulator's add 全部
@@ -224,7 +223,9 @@ def form_change_candidates(user) -> QuerySet:
 # ---- uses (ProjectUse: which documents use a project) ------------------------------------------------------
 
 
-# used_q() (from models): projects some document uses now, an indexed EXISTS; `~used_q()` the unused ones
+def used_q() -> Q:
+    """Projects some document uses now (an EXISTS on the partial index of live uses); `~used_q()`: unused."""
+    return _used_q()
 
 
 def live_uses_by(by: str) -> QuerySet:
