@@ -115,6 +115,14 @@ def indicators(user, *, include_subordinates: bool = False) -> QuerySet:
     return procurement_budgets(user, include_subordinates).filter(source=BudgetIndicator.SOURCE_PLATFORM)
 
 
+def region_indicators(user) -> QuerySet:
+    """The regulator's 一体化预算指标: the platform indicators of its region (and the regions below), matched to
+    a unit or not yet. Empty for anyone else."""
+    if not rights.is_regulator(user):
+        return BudgetIndicator.objects.none()
+    return procurement_budgets(user).filter(source=BudgetIndicator.SOURCE_PLATFORM)
+
+
 def virtual_budgets(user) -> QuerySet:
     """The regulator's 预算管理: virtual budgets of its region."""
     if not (rights.is_regulator(user) or rights.is_admin(user)):

@@ -1,14 +1,13 @@
 """采购意向公开发布 (the clerk's list of approved intentions: 发布 / 撤销) and the public pages (no login)."""
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from access import rights
+from access.decorators import requires
 from core.forms import Form
 from core.listing import Column, ListSpec, Tab, render_list
 from workflow import engine
@@ -36,11 +35,9 @@ def _ops(request, doc):
     return ops
 
 
-@login_required
+@requires(rights.may_publish_intentions)
 def publish_list(request):
     """采购意向公开发布: tabs 待发布 / 已发布, with 发布 and 撤销 on each 待发布 row."""
-    if not rights.may_publish_intentions(request.user):
-        raise PermissionDenied
     spec = ListSpec(
         title="采购意向公开发布", breadcrumb=["采购意向公开", "采购意向公开发布"], export_name="采购意向公开发布",
         columns=[Column("单据编号", "number", link=lambda d: INTENTION.url("detail", d.pk)), Column("标题", "title"),

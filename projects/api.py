@@ -109,6 +109,13 @@ class FundLineOut(Schema):
         return obj.indicator.available
 
 
+class ProjectUseOut(Schema):
+    by: str = Field(description="使用单据标识（如 plans.plan:12）")
+    label: str = Field(description="使用单据名称（使用方提供时）")
+    since: datetime = Field(description="开始使用时间")
+    released_at: datetime | None = Field(description="释放时间；为空表示仍在使用")
+
+
 class ProjectDetail(ProjectBrief):
     summary: str
     demand_summary: str = Field(description="采购需求概况")
@@ -116,7 +123,9 @@ class ProjectDetail(ProjectBrief):
     cumulative_reason: str
     contact_name: str
     contact_phone: str
-    used_by: str
+    is_used: bool = Field(description="是否已被采购计划、统招分签等单据使用（使用后只能进行资金替换、追加、回收）")
+    used_at: datetime | None = Field(description="最早一条仍在使用的记录的开始时间；未使用为空")
+    uses: list[ProjectUseOut] = Field(description="使用情况：使用过本项目的单据（含已释放的），按开始时间排序")
     contract_filed_at: datetime | None
     revoked_at: datetime | None
     closed_at: datetime | None
@@ -133,6 +142,18 @@ class ProjectDetail(ProjectBrief):
     @staticmethod
     def resolve_content_lines(obj):
         return obj._lines
+
+    @staticmethod
+    def resolve_uses(obj):
+        return obj._uses
+
+    @staticmethod
+    def resolve_is_used(obj):
+        return any(u.is_live for u in obj._uses)
+
+    @staticmethod
+    def resolve_used_at(obj):
+        return min((u.since for u in obj._uses if u.is_live), default=None)
 
     @staticmethod
     def resolve_fund_lines(obj):
@@ -193,6 +214,7 @@ class ProjectUpdateIn(ProjectIn):
 def _detail(user, project):
     project._lines = list(selectors.content_lines(project))
     project._funds = list(selectors.fund_lines(project))
+    project._uses = selectors.uses(project)
     project._held = sum(ledger.held(ledger.holder_key(project)).values(), Decimal("0"))
     project._timeline = list(engine.timeline(project))
     project._actions = sorted(engine.available_actions(user, project))

@@ -104,7 +104,7 @@ def form_change_list(request):
             Column("项目状态", rq.project_state, kind="status"),
             Column("办结时间", "approved_at", kind="datetime"),
         ],
-        tabs=[Tab("open", "可变更", live & Q(used_by="")), Tab("all", "全部", Q())],
+        tabs=[Tab("open", "可变更", live & ~selectors.used_q()), Tab("all", "全部", Q())],
         form_class=FormChangeFilterForm, apply_filters=_filter_form_change, export_name="实施形式变更",
         row_actions=lambda req, p: [("查看", reverse("projects:detail", args=[p.pk]))]
         + ([("变更实施形式", reverse("projects:form_change", args=[p.pk]))] if services.can_change_form(req.user, p) else []),

@@ -5,7 +5,7 @@
   give back indicator money through budgets.ledger, in the engine's transaction.
 - `check_implementation_form` — the rules of each 实施形式, shared with 实施形式变更 (below) and the requests.
 - `project_mark_used` / `project_unmark_used` / `project_mark_contract_filed` — facts that the plan,
-  intention, joint-project and contract modules set on a project.
+  joint-project and contract modules set on a project (uses are ProjectUse rows: dated, released, never deleted).
 
 Rule numbers are rule parameters (core.params), read for the project unit's region and level on the
 project's date: `decentralized_limit_goods` / `decentralized_limit_works` (分散采购限额) and
@@ -38,7 +38,7 @@ from orgs import scope_columns
 from orgs.models import Role
 from workflow.kit import editing
 
-from .models import ContentLine, FundLine, ImplementationForm, Project
+from .models import ContentLine, FundLine, ImplementationForm, Project, ProjectUse
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -665,25 +665,28 @@ def project_revoke_for(*, project: Project, by: str, actor, reason: str) -> Proj
     uses = [u for u in uses_of(project) if u != by]
     if uses:
         raise BusinessError(f"采购项目 {project.number} 已被其他单据使用，不能撤销。", code="project_used")
-    before = audit.snapshot(project, ["used_by", "used_at", "revoked_at"])
+    before = {"uses": uses_of(project), "revoked_at": project.revoked_at}
     key = ledger.holder_key(project)
     if ledger.held(key):
         ledger.release(actor=actor, holder=key, amounts=None, reason=f"{reason} {project.number}")
-    project.used_by, project.used_at, project.revoked_at = "", None, timezone.now()
-    project.save(update_fields=["used_by", "used_at", "revoked_at", "updated_at"])
+    now = timezone.now()
+    ProjectUse.objects.filter(project=project, by=by, released_at__isnull=True).update(released_at=now)
+    project.revoked_at = now
+    project.save(update_fields=["revoked_at", "updated_at"])
     audit.record(actor=actor, action="project.revoke_for", obj=project, before=before,
-                 after={**audit.snapshot(project, ["used_by", "used_at", "revoked_at"]), "by": by, "reason": reason})
+                 after={"uses": uses_of(project), "revoked_at": now, "by": by, "reason": reason})
     return project
 
 
 # ---- facts set by other modules -------------------------------------------------------------------------------
 
-USE_SEPARATOR = ";"
+USE_SEPARATOR = ";"  # the old used_by column's separator: never part of a document key
 
 
 def uses_of(project: Project) -> list[str]:
-    """The documents that use the project (plan, intention, joint project keys)."""
-    return [u for u in (project.used_by or "").split(USE_SEPARATOR) if u]
+    """The keys of the documents that use the project now (plan, joint project, contract), oldest first."""
+    return list(ProjectUse.objects.filter(project=project, released_at__isnull=True)
+                .order_by("since", "id").values_list("by", flat=True))
 
 
 def _lock_live(project: Project) -> Project:
@@ -695,48 +698,47 @@ def _lock_live(project: Project) -> Project:
     return project
 
 
-@transaction.atomic
-def project_mark_used(*, project: Project, by: str, actor=None) -> Project:
-    """A plan, an intention or a joint project now uses the project (`by` names it, e.g. 'plans.plan:12').
-    A used project can no longer be revoked or changed, only get fund operations (RULES §A). Idempotent per
-    `by`; several documents may use one project."""
+def _use_key(by: str) -> str:
     by = (by or "").strip()
-    if not by or USE_SEPARATOR in by:
+    if not by or USE_SEPARATOR in by or any(c.isspace() for c in by) \
+            or len(by) > ProjectUse._meta.get_field("by").max_length:
         raise BusinessError("使用单据标识不正确。", code="bad_use")
+    return by
+
+
+@transaction.atomic
+def project_mark_used(*, project: Project, by: str, actor=None, label: str = "") -> Project:
+    """A plan, a 统招分签 response or a contract now uses the project (`by` names it, e.g. 'plans.plan:12';
+    `label` is what a reader sees, e.g. the plan's number and name). A used project can no longer be revoked or
+    changed, only get fund operations (RULES §A). Idempotent per `by`; several documents may use one project.
+    The project row is locked first, so a mark and a 撤销's approval (which locks it too) never both pass."""
+    by = _use_key(by)
     project = _lock_live(project)
     if project.closed_at is not None:
         raise BusinessError("采购项目已结项，不能再被使用。", code="project_closed")
-    uses = uses_of(project)
-    if by in uses:
+    before = uses_of(project)
+    if by in before:
         return project
-    value = USE_SEPARATOR.join([*uses, by])
-    if len(value) > Project._meta.get_field("used_by").max_length:
-        raise BusinessError("采购项目被引用的单据过多。", code="too_many_uses")
-    before = {"used_by": project.used_by, "used_at": project.used_at}
-    project.used_by = value
-    project.used_at = project.used_at or timezone.now()
-    project.save(update_fields=["used_by", "used_at", "updated_at"])
-    audit.record(actor=actor, action="project.use", obj=project, before=before,
-                 after={"used_by": project.used_by, "used_at": project.used_at, "by": by})
+    label = (label or "").strip()[: ProjectUse._meta.get_field("label").max_length]
+    use = ProjectUse.objects.create(project=project, by=by, label=label, since=timezone.now())
+    audit.record(actor=actor, action="project.use", obj=project, before={"uses": before},
+                 after={"uses": [*before, by], "by": by, "label": label, "since": use.since})
     return project
 
 
 @transaction.atomic
 def project_unmark_used(*, project: Project, by: str, actor=None) -> Project:
-    """The document `by` no longer uses the project (e.g. its plan was revoked). When nothing uses it any more
-    the project is unused again. Unknown `by` is a no-op."""
+    """The document `by` no longer uses the project (e.g. its plan was revoked): its use is dated released
+    (kept, never deleted). When nothing uses it any more the project is unused again. Unknown `by` is a no-op."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    uses = uses_of(project)
-    if by not in uses:
+    use = ProjectUse.objects.filter(project=project, by=(by or "").strip(), released_at__isnull=True).first()
+    if use is None:
         return project
-    before = {"used_by": project.used_by, "used_at": project.used_at}
-    uses.remove(by)
-    project.used_by = USE_SEPARATOR.join(uses)
-    if not uses:
-        project.used_at = None
-    project.save(update_fields=["used_by", "used_at", "updated_at"])
-    audit.record(actor=actor, action="project.unuse", obj=project, before=before,
-                 after={"used_by": project.used_by, "used_at": project.used_at, "by": by})
+    before = uses_of(project)
+    use.released_at = timezone.now()
+    use.save(update_fields=["released_at"])
+    audit.record(actor=actor, action="project.unuse", obj=project, before={"uses": before},
+                 after={"uses": uses_of(project), "by": use.by, "released_at": use.released_at})
     return project
 
 
@@ -765,7 +767,7 @@ def form_change_refusal(project: Project) -> str | None:
         return "项目已撤销，不能变更实施形式。"
     if project.closed_at is not None:
         return "项目已结项，不能变更实施形式。"
-    if project.used_by:
+    if project.is_used:
         return "项目已被使用，不能变更实施形式。"
     return None
 

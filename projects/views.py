@@ -329,6 +329,9 @@ def project_detail(request, pk):
     for f in funds:
         f.held = held.get(f.indicator_id, Decimal("0"))
     lines = list(selectors.content_lines(project))
+    uses = selectors.uses(project)
+    # the page reads is_used / used_at many times (request buttons, kinds' rules): once, from the rows just read
+    project.use_since = min((u.since for u in uses if u.is_live), default=None)
     return render(request, "projects/detail.html", {
         "doc": project, "project": project, "actions": actions, "timeline": engine.timeline(project),
         "lines": lines, "lines_total": sum((ln.amount for ln in lines), Decimal("0")),  # 合计 sums the rows shown
@@ -338,7 +341,7 @@ def project_detail(request, pk):
         "open_review": request.GET.get("review") == "1" and "approve" in actions,
         "is_approved": project.status == Status.APPROVED,
         "limit": _safe_limit(project),
-        "uses": services.uses_of(project),
+        "uses": uses,
     })
 
 

@@ -115,7 +115,7 @@ class UnusedOnly(ProjectKind):
     """撤销 and 变更: only while nothing uses the project and it is not closed."""
 
     def rule(self, project):
-        if project.used_by:
+        if project.is_used:
             return f"项目已被使用，不能{self.label}；使用后只能进行资金替换、追加、回收。"
         if project.closed_at is not None:
             return f"项目已结项，不能{self.label}。"
@@ -154,7 +154,7 @@ class FundKind(ProjectKind):
     def rule(self, project):
         if project.closed_at is not None:
             return CLOSED_FUNDS
-        if not project.used_by:
+        if not project.is_used:
             return "项目尚未被使用，不能进行资金替换、追加、回收；未使用的项目请通过「变更」调整项目资金构成。"
         return None
 

@@ -55,7 +55,7 @@ def project_state(project) -> str:
         return "已撤销"
     if project.closed_at:
         return "已结项"
-    if project.used_by:
+    if project.is_used:
         return "已使用"
     if project.status == "approved":
         return "未使用"
