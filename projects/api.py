@@ -19,6 +19,7 @@ from workflow.api import ReviewOut
 from workflow.kit.actions import api_actions
 
 from . import selectors, services
+from .request_kinds import REQUESTS
 
 router = Router(tags=["采购项目立项"])
 
@@ -251,3 +252,7 @@ api_actions(router, "/projects", selectors.get_project, _detail, ProjectDetail, 
             actions=("submit", "withdraw", "approve", "reject"),
             extra={"submit": "提交（占用指标资金）", "withdraw": "撤回（释放指标资金）",
                    "reject": "审核不通过（退回经办，释放指标资金；须填写意见）"})
+
+# 撤销 / 变更 / 资金替换·追加·回收 / 结项 on an approved project: the kit's request endpoints (新增, 详情, 修改, 提交,
+# 撤回, 审核通过, 审核不通过, 放弃), the body read by the request pages' own parser (workflow.kit.requests)
+REQUESTS.api(router, ProjectDetail)

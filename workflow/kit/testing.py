@@ -30,11 +30,13 @@ def build(dt: DocumentType | str, clerk, state: str = "draft", **overrides):
 
 
 def build_request(dt: DocumentType | str, clerk, target, state: str = "draft"):
-    """A request of the type's first kind on an approved `target`."""
+    """A request of the type's first kind on an approved `target`, from the kind's example read as the API
+    reads a body (the page's parser)."""
     dt = DOCUMENT_TYPES[dt] if isinstance(dt, str) else dt
     rt = dt.requests
     kind = rt.kinds[0]
-    req = rt.create(actor=clerk, target=target, kind=kind.code, reason="测试申请原因", data=dict(kind.example or {}))
+    reason, data = rt.read_body(kind, {"reason": "测试申请原因", **(kind.example or {})}, target)
+    req = rt.create(actor=clerk, target=target, kind=kind.code, reason=reason, data=data)
     if state == "pending":
         req = engine.submit(req, clerk)
     return req
