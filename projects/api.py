@@ -126,6 +126,10 @@ class ProjectDetail(ProjectBrief):
     held: Decimal = Field(description="本项目当前占用的指标资金合计")
     timeline: list[ReviewOut]
     actions: list[str] = Field(description="当前用户可执行的操作：edit、submit、withdraw、approve、reject")
+    request_kinds: list[str] = Field(description="当前用户现在可对此项目发起的申请类型（POST /projects/{id}/requests 的 "
+                                                 "kind）：revoke 撤销、change 变更、fund_replace 资金替换、fund_add 资金追加、"
+                                                 "fund_reclaim 资金回收、close 结项")
+    open_request_id: int | None = Field(description="此项目未办结的申请（GET /projects/requests/{id}）；无则为空")
 
     @staticmethod
     def resolve_expected_month(obj):
@@ -150,6 +154,14 @@ class ProjectDetail(ProjectBrief):
     @staticmethod
     def resolve_actions(obj):
         return obj._actions
+
+    @staticmethod
+    def resolve_request_kinds(obj):
+        return obj._request_kinds
+
+    @staticmethod
+    def resolve_open_request_id(obj):
+        return obj._open_request.pk if obj._open_request is not None else None
 
 
 class ContentLineIn(Schema):
@@ -197,6 +209,8 @@ def _detail(user, project):
     project._held = sum(ledger.held(ledger.holder_key(project)).values(), Decimal("0"))
     project._timeline = list(engine.timeline(project))
     project._actions = sorted(engine.available_actions(user, project))
+    project._request_kinds = [k.code for k in REQUESTS.allowed(user, project)]
+    project._open_request = REQUESTS.open_request(project)
     return project
 
 

@@ -109,10 +109,15 @@ def test_every_kind_has_a_body_schema_and_its_example_validates(db):
 
 
 def test_revoke_saved_submitted_and_approved_by_the_leader(env):
+    detail = f"/projects/{env.project.pk}"
+    assert ok(api(env.dept_clerk, "get", detail))["request_kinds"] == [REVOKE, CHANGE]  # not used, not filed
+    assert ok(api(env.dept_reviewer, "get", detail))["request_kinds"] == []
     assert errors(create(env, {"kind": REVOKE, "reason": "不再实施"})) == {
         "attachments": "撤销申请须上传项目撤销说明附件。"}
     body = ok(create(env, {"kind": REVOKE, "reason": "不再实施", "attachment_ids": [attachment(env, REVOKE)]}), 201)
     assert (body["status"], body["kind_label"], body["actions"]) == ("draft", "撤销", ["discard", "edit", "submit"])
+    project = ok(api(env.dept_clerk, "get", detail))
+    assert (project["open_request_id"], project["request_kinds"]) == (body["id"], [])
     body = ok(act(env.dept_clerk, body["id"], "submit"))
     assert body["status"] == "pending"
     assert act(env.dept_reviewer, body["id"], "approve").status_code == 403  # the unit has a 需求领导

@@ -98,6 +98,15 @@ ROUTES: dict[str, Route] = {
     "api:projects_withdraw": Route("project_pending"),
     "api:projects_approve": Route("project_pending"),
     "api:projects_reject": Route("project_pending"),
+    # the requests' API is the kit's too (RequestType.api): 新增 on an approved project, the engine actions
+    "api:projects_request_create": Route("project"),
+    "api:projects_request_detail": Route("request_any"),
+    "api:projects_request_update": Route("request_draft"),
+    "api:projects_requests_submit": Route("request_draft"),
+    "api:projects_requests_discard": Route("request_draft"),
+    "api:projects_requests_withdraw": Route("request_pending"),
+    "api:projects_requests_approve": Route("request_pending"),
+    "api:projects_requests_reject": Route("request_pending"),
 }
 
 

@@ -412,7 +412,8 @@ class RequestType:
 
     def body_schema(self, kind: RequestKind, *, create: bool) -> dict:
         """The JSON body of a kind's request (新增 when `create`, else 修改), from its declarations."""
-        props = {"reason": {"type": "string", "maxLength": 2000, "description": f"{kind.label}原因（必填）"},
+        props = {"reason": {"type": "string", "maxLength": ReasonForm.base_fields["reason"].max_length,
+                            "description": f"{kind.label}原因（必填）"},
                  "submit": {"type": "boolean", "description": "true：保存并提交（都成功或都不生效）"}}
         if create:
             props["kind"] = {"type": "string", "enum": [kind.code], "description": f"申请类型：{kind.label}"}
@@ -543,12 +544,14 @@ def _text(value) -> str:
 def posted(kind: RequestKind, body: dict) -> QueryDict:
     """An API body as the page would post it, for the page's parser (`RequestType.read`): a field as its text,
     a declared line table's rows as its `<prefix>-<column>` lists (every column of every row, so the lists stay
-    parallel), a list of ids or other values as repeated values. A shape no page could post (an object, a
-    nested list) is 422 here, keyed like the page's errors; a field the kind does not read is ignored, as on
-    the page."""
+    parallel), a list of ids or other values as repeated values. A declared field in a shape no page could
+    post (an object, a nested list) is 422 here, keyed like the page's errors; an undeclared name in such a
+    shape is ignored, as a page ignores what it does not read (a scalar is passed on: a kind's own `parse`
+    may read it)."""
     post, errors = QueryDict(mutable=True), {}
     tables = {t.key: t for t in kind.lines}
     lists = dict(kind.id_lists)
+    fields = {"kind", "reason", "version", "submit", *(kind.form.base_fields if kind.form else ())}
     for name, value in body.items():
         if name in tables:
             table = tables[name]
@@ -570,7 +573,7 @@ def posted(kind: RequestKind, body: dict) -> QueryDict:
             post[name] = _text(value)
         elif isinstance(value, list) and all(isinstance(v, SCALARS) for v in value):
             post.setlist(name, [_text(v) for v in value])  # repeated values (a multiple choice)
-        elif value is not None:
+        elif value is not None and name in fields:
             errors[name] = "字段格式不正确。"
     if errors:
         raise FieldErrors(errors)
@@ -583,6 +586,8 @@ def _field_schema(field) -> dict:
         return {**out, "type": "boolean"}
     if isinstance(field, forms.IntegerField):
         return {**out, "type": "integer"}
+    if isinstance(field, forms.MultipleChoiceField):
+        return {**out, "type": "array", "items": {"type": "string"}}
     if isinstance(field, forms.DecimalField | forms.FloatField):
         return {**out, "anyOf": [{"type": "string"}, {"type": "number"}]}
     if getattr(field, "max_length", None):
