@@ -16,7 +16,15 @@ from projects.models import ProjectRequest
 from workflow.models import Status
 
 from .support import upload
-from .test_request_support import D, approved_project, category, indicator, leader, mark_contract_filed, mark_used
+from .test_request_support import (
+    D,
+    approved_project,
+    category,
+    indicator,
+    leader,
+    mark_contract_filed,
+    mark_used,
+)
 
 pytestmark = pytest.mark.django_db
 
