@@ -300,6 +300,8 @@ def test_scope_then_right_then_body_then_engine(env):
     ({"name": {"a": 1}}, "name"),
     ({"name": "甲" * 201}, "name"),
     ({"reason": {"text": "x"}}, "reason"),
+    ({"content_lines": [{"category": 1, "item_name": "台式\u0000计算机", "quantity": "1", "measure_unit": "台",
+                         "unit_price": "1"}]}, "content_lines.0.item_name"),  # PostgreSQL stores no NUL
     ({"summary": [["x"]]}, "summary"),
 ])
 def test_bodies_no_page_could_post_are_422_keyed_like_the_page(env, over, key):
@@ -322,3 +324,15 @@ def test_odd_numbers_are_refused_never_a_server_error(env, raw):
     # an id beyond the database's integers is core.api's 400 out_of_range; the rest the page's own 422
     assert r.status_code in (400, 422), r.content.decode()[:500]
     assert re.search(r"[\u4e00-\u9fff]", r.json()["message"])
+
+
+def test_a_nul_in_a_line_is_a_message_on_the_page_too(env):
+    c = Client()
+    c.force_login(env.dept_clerk)
+    page = c.post(f"/projects/requests/new/{env.project.pk}/{CHANGE}/", {
+        "reason": "调整", "name": "甲", "summary": "", "contact_name": "张三", "contact_phone": "0591-88888888",
+        "line-category": [str(category().pk)], "line-item_name": ["台式\u0000计算机"], "line-quantity": ["1"],
+        "line-measure_unit": ["台"], "line-unit_price": ["300000"], "fund-indicator": [str(env.ind1.pk)],
+        "fund-amount": ["300000"]})
+    assert page.status_code == 200 and "第1行：标的名称不能包含空字符。" in page.content.decode()
+    assert not ProjectRequest.objects.exists()
