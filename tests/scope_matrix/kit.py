@@ -302,7 +302,7 @@ def _api_body(name: str, method: str, row):
                 "level": row.level, "region_code": row.region.code, "address": row.address,
                 "legal_representative": row.legal_representative, "contact_name": row.contact_name,
                 "contact_phone": row.contact_phone, "is_competent": row.is_competent, "version": version}
-    if method == "PUT" and name.startswith("api:project"):
+    if method == "PUT" and name == "api:project_update":
         return {"name": row.name + "（改）", "fiscal_year": row.fiscal_year,
                 "implementation_form": row.implementation_form, "procurement_kind": row.procurement_kind,
                 "summary": row.summary, "contact_name": row.contact_name, "contact_phone": row.contact_phone,
