@@ -140,6 +140,15 @@ def usable_indicators(unit) -> QuerySet:
     return unit_indicators(unit).filter(is_valid=True, is_executable=True)
 
 
+def indicators_by_id(ids) -> QuerySet:
+    """Indicators by id, whatever unit holds them now, for another app's rules and pages about a document it
+    has already read in the user's scope (a request on a project): an indicator chosen on that document may
+    have moved to another unit since (重置预算匹配), and the message must still name it and the page still show
+    what the document holds on it. Unscoped on purpose: the ids come from the document, not from the user, and
+    a unit filter would turn "moved" into "missing"."""
+    return BudgetIndicator.objects.filter(pk__in=list(ids))
+
+
 def unmatched_platform_totals() -> QuerySet:
     """Valid platform indicators that no unit holds yet: count and total per (财政区划, 单位预算编码)."""
     return (BudgetIndicator.objects.filter(source=BudgetIndicator.SOURCE_PLATFORM, unit__isnull=True, is_valid=True)

@@ -19,6 +19,7 @@ from workflow.api import ReviewOut
 from workflow.kit.actions import api_actions
 
 from . import selectors, services
+from .request_kinds import REQUESTS
 
 router = Router(tags=["采购项目立项"])
 
@@ -134,6 +135,10 @@ class ProjectDetail(ProjectBrief):
     held: Decimal = Field(description="本项目当前占用的指标资金合计")
     timeline: list[ReviewOut]
     actions: list[str] = Field(description="当前用户可执行的操作：edit、submit、withdraw、approve、reject")
+    request_kinds: list[str] = Field(description="当前用户现在可对此项目发起的申请类型（POST /projects/{id}/requests 的 "
+                                                 "kind）：revoke 撤销、change 变更、fund_replace 资金替换、fund_add 资金追加、"
+                                                 "fund_reclaim 资金回收、close 结项")
+    open_request_id: int | None = Field(description="此项目未办结的申请（GET /projects/requests/{id}）；无则为空")
 
     @staticmethod
     def resolve_expected_month(obj):
@@ -170,6 +175,14 @@ class ProjectDetail(ProjectBrief):
     @staticmethod
     def resolve_actions(obj):
         return obj._actions
+
+    @staticmethod
+    def resolve_request_kinds(obj):
+        return obj._request_kinds
+
+    @staticmethod
+    def resolve_open_request_id(obj):
+        return obj._open_request.pk if obj._open_request is not None else None
 
 
 class ContentLineIn(Schema):
@@ -218,6 +231,8 @@ def _detail(user, project):
     project._held = sum(ledger.held(ledger.holder_key(project)).values(), Decimal("0"))
     project._timeline = list(engine.timeline(project))
     project._actions = sorted(engine.available_actions(user, project))
+    project._request_kinds = [k.code for k in REQUESTS.allowed(user, project)]
+    project._open_request = REQUESTS.open_request(project)
     return project
 
 
@@ -273,3 +288,7 @@ api_actions(router, "/projects", selectors.get_project, _detail, ProjectDetail, 
             actions=("submit", "withdraw", "approve", "reject"),
             extra={"submit": "提交（占用指标资金）", "withdraw": "撤回（释放指标资金）",
                    "reject": "审核不通过（退回经办，释放指标资金；须填写意见）"})
+
+# 撤销 / 变更 / 资金替换·追加·回收 / 结项 on an approved project: the kit's request endpoints (新增, 详情, 修改, 提交,
+# 撤回, 审核通过, 审核不通过, 放弃), the body read by the request pages' own parser (workflow.kit.requests)
+REQUESTS.api(router, ProjectDetail)

@@ -247,10 +247,14 @@ def _clean_content_lines(lines, kind: str | None, errors: dict) -> list[dict]:
             errors[f"{key}.item_name"] = f"第{i + 1}行：请填写标的名称。"
         elif len(row["item_name"]) > 200:
             errors[f"{key}.item_name"] = f"第{i + 1}行：标的名称不能超过200个字。"
+        elif "\x00" in row["item_name"]:  # PostgreSQL stores no NUL (text or jsonb): a 500 otherwise
+            errors[f"{key}.item_name"] = f"第{i + 1}行：标的名称不能包含空字符。"
         if not row["measure_unit"]:
             errors[f"{key}.measure_unit"] = f"第{i + 1}行：请填写计量单位。"
         elif len(row["measure_unit"]) > 20:
             errors[f"{key}.measure_unit"] = f"第{i + 1}行：计量单位不能超过20个字。"
+        elif "\x00" in row["measure_unit"]:
+            errors[f"{key}.measure_unit"] = f"第{i + 1}行：计量单位不能包含空字符。"
         qty = _decimal(ln.get("quantity"))
         if qty is None:
             errors[f"{key}.quantity"] = f"第{i + 1}行：数量应为数字。"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from attachments.models import Attachment
 from budgets import ledger
-from budgets.models import BudgetIndicator
+from budgets import selectors as budget_selectors
 
 from .. import selectors, services
 from ..models import Project, ProjectRequest
@@ -69,7 +69,7 @@ def _indicator_rows(project: Project):
         ind.held = held.get(ind.pk, ZERO)
         ind.room = ind.available + ind.held  # what a 变更 of the fund lines may use: own holding included
     held_rows = []
-    for ind in BudgetIndicator.objects.filter(pk__in=held).order_by("bgt_id"):
+    for ind in budget_selectors.indicators_by_id(held).order_by("bgt_id"):
         ind.held = held[ind.pk]
         held_rows.append(ind)
     return usable, held_rows

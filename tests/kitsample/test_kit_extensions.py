@@ -4,7 +4,7 @@ moves, attachments): parse → clean_for (with actor, request, phase) → stored
 
 from dataclasses import replace
 
-from core.testing import client_for
+from core.testing import api_call, client_for
 from workflow import engine
 from workflow.kit.requests import Target
 
@@ -114,3 +114,52 @@ def test_clean_hook_and_per_user_inbox_tabs(w, monkeypatch):
     engine.approve(n, w.sub1_reviewer)
     assert n.number not in c.get("/kitsample/?tab=todo").content.decode()
     assert n.number in c.get("/kitsample/?tab=done").content.decode()
+
+
+def test_a_kind_with_a_line_table_and_its_own_parse_gets_the_same_api(w, monkeypatch):
+    from core.lines import LineColumn, LineTable
+
+    table = LineTable("item", "标的", (LineColumn("name", "名称"), LineColumn("amount", "金额", "money")),
+                      error_key="items")
+
+    def parse(self, post, form, target, req):  # the one parser: the page's post, or the API's body as posted
+        return {"name": form.cleaned_data["name"], "items": table.rows_from(post)}
+
+    def clean(self, target, data, *, final):
+        return {"name": data["name"], "items": [{k: str(v) for k, v in r.items()} for r in table.clean(data["items"])]}
+
+    monkeypatch.setattr(Change, "lines", (table,))
+    monkeypatch.setattr(Change, "parse", parse)
+    monkeypatch.setattr(Change, "clean", clean)
+    n = approved_notice(w)
+    page = client_for(w.sub1_clerk).post(f"/kitsample/{n.pk}/requests/new/change/", {
+        "reason": "更名", "name": "甲", "item-name": ["课桌", ""], "item-amount": ["10", "x"]}).content.decode()
+    r = api_call(w.sub1_clerk, "post", f"/api/kitsample/{n.pk}/requests", {
+        "kind": "change", "reason": "更名", "name": "甲", "items": [{"name": "课桌", "amount": 10},
+                                                                   {"name": "", "amount": "x"}]})
+    assert r.status_code == 422 and r.json()["errors"] == {"items.1.name": "第2行：请填写名称。",
+                                                           "items.1.amount": "第2行：金额应为数字。"}
+    assert all(m in page for m in r.json()["errors"].values()) and not NoticeRequest.objects.exists()
+    r = api_call(w.sub1_clerk, "post", f"/api/kitsample/{n.pk}/requests", {
+        "kind": "change", "reason": "更名", "name": "甲", "items": [{"name": "课桌", "amount": 10.5}], "extra": [1]})
+    assert r.status_code == 201 and r.json()["proposed"] == {"name": "甲", "items": [{"name": "课桌", "amount": "10.50"}]}
+    schema = SAMPLE.requests.body_schema(Change(), create=True)
+    assert schema["properties"]["items"]["items"]["required"] == ["name", "amount"]
+
+
+def test_every_request_kinds_example_validates_against_its_openapi_body(db):
+    import jsonschema_rs
+
+    from zhengcai.api import api as ninja_api
+
+    checked = 0
+    for path, ops in ninja_api.get_openapi_schema(path_prefix="/api/")["paths"].items():
+        for method, op in ops.items():
+            media = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if "examples" not in media or not (path.endswith("/requests") or "/requests/{id}" in path):
+                continue
+            validator = jsonschema_rs.validator_for(media["schema"])
+            for code, example in media["examples"].items():
+                assert validator.is_valid(example["value"]), (path, method, code)
+                checked += 1
+    assert checked >= 2 * (len(SAMPLE.requests.kinds) + 6)  # the sample's kinds and 立项's six, 新增 and 修改

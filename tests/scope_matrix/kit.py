@@ -99,6 +99,15 @@ ROUTES: dict[str, Route] = {
     "api:projects_withdraw": Route("project_pending"),
     "api:projects_approve": Route("project_pending"),
     "api:projects_reject": Route("project_pending"),
+    # the requests' API is the kit's too (RequestType.api): 新增 on an approved project, the engine actions
+    "api:projects_request_create": Route("project"),
+    "api:projects_request_detail": Route("request_any"),
+    "api:projects_request_update": Route("request_draft"),
+    "api:projects_requests_submit": Route("request_draft"),
+    "api:projects_requests_discard": Route("request_draft"),
+    "api:projects_requests_withdraw": Route("request_pending"),
+    "api:projects_requests_approve": Route("request_pending"),
+    "api:projects_requests_reject": Route("request_pending"),
 }
 
 
@@ -305,7 +314,7 @@ def _api_body(name: str, method: str, row):
                 "level": row.level, "region_code": row.region.code, "address": row.address,
                 "legal_representative": row.legal_representative, "contact_name": row.contact_name,
                 "contact_phone": row.contact_phone, "is_competent": row.is_competent, "version": version}
-    if method == "PUT" and name.startswith("api:project"):
+    if method == "PUT" and name == "api:project_update":
         return {"name": row.name + "（改）", "fiscal_year": row.fiscal_year,
                 "implementation_form": row.implementation_form, "procurement_kind": row.procurement_kind,
                 "summary": row.summary, "contact_name": row.contact_name, "contact_phone": row.contact_phone,
