@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from budgets import ledger
 from budgets import selectors as budget_selectors
-from core.lines import Choice, Computed, LineTable
+from core.lines import Choice, Computed
 from core.models import Category
 from core.money import format_yuan, parse_decimal
 

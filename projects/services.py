@@ -32,7 +32,7 @@ from budgets import selectors as budget_selectors
 from core import catalog, params
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.models import Category
-from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
+from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal
 from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, parse_id, phone_problem
 from orgs import scope_columns
 from orgs.models import Role
