@@ -5,8 +5,8 @@ by `{% line_table table rows errors %}` (partials/line_table.html; 新增一行 
 What a page adds to the plain table: select options from the view (`with_choices`, `Choice` with data
 attributes and option groups a field filters), read-only cells the server computes (`computed=True`, values
 as `Computed`), a totals row (`total_label` / `total_column`), and live updates: `{% line_table … live=url %}`
-posts the form to `url` on input (htmx) and the view answers with `{% line_cells … %}`, the computed cells as
-out-of-band swaps. No arithmetic in the browser."""
+posts the form to `url` on input (htmx) and the view answers with partials/line_cells.html over
+`LineTable.live(...)`: the computed cells as out-of-band swaps. No arithmetic in the browser."""
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal

@@ -48,6 +48,12 @@ def test_clerk_initiates_on_two_indicators_and_reviewer_approves(scene, new_page
     line.locator("input[name=line-unit_price]").press("Tab")
     clerk.locator("#gov-explain", has_text="低于分散采购限额 1,000,000.00 元").wait_for()
     assert clerk.locator("select#is-gov").input_value() == "0"  # no longer stuck at 是
+    # 累计达到限额标准相关说明 only for a 是 the clerk declares below the 限额 (decided by the server, no page script)
+    expect(clerk.locator("#cumulative-block")).to_be_hidden()
+    clerk.select_option("select#is-gov", "1")
+    expect(clerk.locator("#cumulative-block")).to_be_visible()
+    clerk.select_option("select#is-gov", "0")
+    expect(clerk.locator("#cumulative-block")).to_be_hidden()
     # 金额 and 合计 are the server's (htmx, projects:money_check)
     expect(line.locator(".line-amount")).to_have_text("50,000.00")
     expect(clerk.locator("#content-total")).to_have_text("50,000.00")
@@ -59,8 +65,9 @@ def test_clerk_initiates_on_two_indicators_and_reviewer_approves(scene, new_page
     fund = clerk.locator("#fund-lines tbody tr").nth(0)
     fund.locator("select.fund-indicator").select_option(str(w.ind_a.pk))
     expect(fund.locator(".fund-available")).to_have_text("1,000,000.00")
-    # 使用后剩余 is computed by the server from the ledger: the answer to the live call carries it
-    with clerk.expect_response(lambda r: r.url.endswith("/projects/money-check/")) as answer:
+    # 使用后剩余 is computed by the server from the ledger: the answer to the live call that posts 30000 carries it
+    with clerk.expect_response(lambda r: r.url.endswith("/projects/money-check/")
+                               and "fund-amount=30000" in (r.request.post_data or "")) as answer:
         fund.locator("input[name=fund-amount]").fill("30000")
     assert "970,000.00" in answer.value.text()
     expect(fund.locator(".fund-remaining")).to_have_text("970,000.00")
