@@ -32,8 +32,8 @@ from budgets import selectors as budget_selectors
 from core import catalog, params
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.models import Category
-from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
-from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, phone_problem
+from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal
+from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, parse_id, phone_problem
 from orgs import scope_columns
 from orgs.models import Role
 from workflow.kit import editing
@@ -112,6 +112,16 @@ def gov_explain(check: dict, total: Decimal) -> str:
             "本年度该品目预算累计金额已达到限额标准的，可选择“是”。")
 
 
+def line_amount(line: dict) -> Decimal | None:
+    """A posted line's 金额 as the save computes it (数量 × 单价, to the cent ROUND_HALF_UP), or None while the
+    row does not parse or the save would refuse its numbers: for the live cells, which must not refuse anything."""
+    qty, price = _decimal(line.get("quantity")), _decimal(line.get("unit_price"))
+    if qty is None or price is None or not (0 < qty <= MAX_QUANTITY) or not (0 <= price <= MAX_MONEY):
+        return None  # bounded first: 1e999999 × 1e999999 would overflow
+    product = qty * price
+    return product.quantize(CENT, rounding=ROUND_HALF_UP) if product <= MAX_MONEY else None
+
+
 def line_total(lines) -> tuple[Decimal, list]:
     """(Σ amount, categories) of posted lines as the save computes them, skipping rows that do not parse: for
     the live hint, which must not refuse anything."""
@@ -119,9 +129,7 @@ def line_total(lines) -> tuple[Decimal, list]:
     cats = Category.objects.in_bulk(ids)
     total, out = ZERO, []
     for ln in lines:
-        qty, price = _decimal(ln.get("quantity")), _decimal(ln.get("unit_price"))
-        if qty is not None and price is not None and qty > 0 and price >= 0 and within_limit(qty * price):
-            total += (qty * price).quantize(CENT, rounding=ROUND_HALF_UP)  # beyond MAX_AMOUNT: the save refuses it
+        total += line_amount(ln) or ZERO  # beyond MAX_AMOUNT: the save refuses it
         if (c := cats.get(pk_of(ln.get("category")))) is not None:
             out.append(c)
     return total, out
@@ -293,6 +301,51 @@ def usable_indicators(unit):
     return budget_selectors.usable_indicators(unit)
 
 
+def over_use_message(row: int, indicator, available: Decimal, amount: Decimal) -> str:
+    return (f"第{row + 1}行：指标「{indicator}」可用金额 {_money(available)} 元，"
+            f"不足本次使用的 {_money(amount)} 元。")
+
+
+def fund_use(unit, lines, *, held: dict | None = None) -> dict:
+    """What the 项目资金构成 rows as typed take from the budget ledger, for the form's live cells: per row the
+    indicator's available amount (the unit's usable indicators only — another unit's shows nothing — plus what
+    `held`, the project's own holding on a request's form, gives back), what stays after every row of the form
+    on it, and the save's message when that is below zero; and the total of the amounts. Reads; never refuses.
+    Returns {"rows": [{indicator, available, remaining, message}], "total"}."""
+    held = held or {}
+    keys = [parse_id(ln.get("indicator")) for ln in lines]
+    amounts = []
+    for ln in lines:
+        a = _decimal(ln.get("amount"))
+        amounts.append(a.quantize(CENT, rounding=ROUND_HALF_UP) if a is not None and 0 < a <= MAX_MONEY else None)
+    wanted = {k for k in keys if k is not None}
+    indicators = budget_selectors.usable_indicators(unit).in_bulk(wanted) if wanted and unit is not None else {}
+    used: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for key, amount in zip(keys, amounts, strict=True):
+        if key in indicators and amount is not None:
+            used[key] += amount
+    rows = []
+    for i, key in enumerate(keys):
+        ind = indicators.get(key)
+        if ind is None:
+            rows.append({"indicator": None, "available": None, "remaining": None, "message": ""})
+            continue
+        available = ind.available + held.get(ind.pk, ZERO)
+        remaining = available - used[ind.pk]
+        rows.append({"indicator": ind, "available": available, "remaining": remaining,
+                     "message": over_use_message(i, ind, available, used[ind.pk]) if remaining < 0 else ""})
+    return {"rows": rows, "total": sum((a for a in amounts if a is not None), ZERO)}
+
+
+def fund_total_check(fund_total: Decimal, total: Decimal, *, rows: int) -> tuple[str, bool | None]:
+    """The hint beside 资金合计: (text, agrees) — the save refuses a 资金构成 whose sum is not the 项目金额."""
+    if not rows or not fund_total:
+        return "", None
+    if fund_total == total:
+        return "与项目金额一致", True
+    return f"与项目金额（{_money(total)} 元）不一致", False
+
+
 def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
     lines = list(lines or [])
     if not lines:
@@ -324,8 +377,7 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
         elif amount != amount.quantize(CENT):
             errors[f"{key}.amount"] = f"第{i + 1}行：本次使用金额最多保留2位小数（元）。"
         elif ind is not None and f"{key}.indicator" not in errors and amount > ind.available:
-            errors[f"{key}.amount"] = (f"第{i + 1}行：指标「{ind}」可用金额 {_money(ind.available)} 元，"
-                                       f"不足本次使用的 {_money(amount)} 元。")
+            errors[f"{key}.amount"] = over_use_message(i, ind, ind.available, amount)
         if ind is not None:
             seen.add(ind.pk)
         out.append({"indicator": ind, "amount": amount or ZERO})

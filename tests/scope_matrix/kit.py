@@ -70,6 +70,7 @@ ROUTES: dict[str, Route] = {
     # the requests' pages are the kit's (projects/request_kinds): 放弃 is request_action's `discard`
     "projects:request_new": Route("project", GET + POST, {"kind": [ProjectRequest.KIND_REVOKE]}),
     "projects:request_buttons": Route("project"),
+    "projects:request_money_check": Route("project", POST, {"kind": [ProjectRequest.KIND_CHANGE]}),
     "projects:request_detail": Route("request_any"),
     "projects:request_edit": Route("request_draft", GET + POST),
     "projects:request_action": Route("request_pending", POST, ACTIONS, "request_draft"),
@@ -156,7 +157,8 @@ ROUTES.update({
 })
 # parameterless patterns that are not lists: entry forms, the session's own pages, the API's documents
 SKIP_LISTS = {"logout", "login", "password_change", "api:openapi-json", "api:openapi-view", "api:api-root",
-              "api:me", "attachments:upload", "projects:new_choose", "projects:gov_check"}
+              "api:me", "attachments:upload", "projects:new_choose", "projects:gov_check",
+              "projects:money_check"}
 
 
 def is_list(p) -> bool:

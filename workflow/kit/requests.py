@@ -428,12 +428,12 @@ class RequestType:
         for name, field in (kind.form.base_fields.items() if kind.form else ()):
             props[name] = _field_schema(field)
         for table in kind.lines:
-            columns = {c.name: _column_schema(c) for c in table.columns}
+            columns = {c.name: _column_schema(c) for c in table.inputs}
             props[table.key] = {
                 "type": "array", "description": f"{table.label}：每行一个对象，键为列名；错误键为 "
                                                 f"{table.key}.<行号，从0起>.<列名>",
                 "items": {"type": "object", "properties": columns,
-                          "required": [c.name for c in table.columns if c.required]}}
+                          "required": [c.name for c in table.inputs if c.required]}}
         for name, label in kind.id_lists:
             props[name] = {"type": "array", "items": {"type": "integer", "minimum": 1}, "description": label}
         return {"type": "object", "title": f"{kind.label}申请", "properties": props,
@@ -566,7 +566,7 @@ def posted(kind: RequestKind, body: dict) -> QueryDict:
                 errors[name] = f"{table.label}须为行对象的数组（每行一个对象，键为列名）。"
                 continue
             for i, row in enumerate(value):
-                for col in table.columns:
+                for col in table.inputs:
                     cell = row.get(col.name)
                     if cell is not None and not isinstance(cell, SCALARS):
                         errors[f"{name}.{i}.{col.name}"] = f"第{i + 1}行：{col.label}格式不正确。"
