@@ -5,7 +5,6 @@ agency's inbox; the regulator's 计划管理 lists (the region's plans by their 
 from django.db.models import QuerySet
 
 from access.scope import scoped
-
 from attachments import selectors as attachment_selectors
 from contracts import selectors as contract_selectors
 from joint import selectors as joint_selectors

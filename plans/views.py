@@ -1,5 +1,5 @@
 """The pages the kit does not make: 新增 (the type, then 【+选择采购项目】), the agency's 采购计划接收 and the
-regulator's 化整为零预警."""
+regulator's 化整为零预警 and 计划管理 lists (one view per declaration of plans/lists.py)."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -13,6 +13,7 @@ from core.listing import Column, ListSpec, render_list
 
 from . import selectors, services
 from .docs import PLAN
+from .lists import RegionList
 from .models import PlanType
 
 TYPE_GROUPS = [("项目采购", [PlanType.GENERAL]), ("网上超市", [PlanType.MALL]),
@@ -102,3 +103,16 @@ SPLIT = ListSpec(
 @requires(rights.may_supervise_plans)
 def split_warning_list(request):
     return render_list(request, selectors.split_warnings(request.user), SPLIT)
+
+
+def region_view(page: RegionList):
+    """The page of one 计划管理 list: the region's submitted plans it covers, through the list pipeline."""
+    spec = page.spec()
+
+    @requires(rights.may_supervise_plans)
+    def view(request):
+        return render_list(request, selectors.region_plans(request.user).filter(page.base), spec,
+                           extra={"help": page.help})
+
+    view.__name__ = view.__qualname__ = f"region_{page.code}"
+    return view
