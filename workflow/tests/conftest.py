@@ -4,8 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from orgs.models import Role, UnitRegistration
+from orgs.models import Role
 from orgs.testing import make_user
+from registry.models import UnitRegistration
 from workflow import engine
 
 from .support import make_flow

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from core.api import create_token
+from orgs.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 

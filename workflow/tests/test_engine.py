@@ -9,8 +9,8 @@ from audit.models import AuditLog
 from core.errors import BusinessError, NotAllowed, StaleError
 from integration.models import PlatformUnit
 from orgs.models import Role
-from orgs.services import registration_save
 from orgs.testing import make_unit, make_user
+from registry.services import registration_save
 from workflow import engine, selectors
 from workflow.models import Action, ReviewRecord, Status
 
