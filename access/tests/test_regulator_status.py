@@ -108,7 +108,7 @@ def test_menu_offers_regulator_entries_by_status(world, fake_reg):
 
 
 def test_registration_platform_check_needs_regulator_status(world):
-    from orgs.tests.test_views import make_registration
+    from registry.tests.test_views import make_registration
 
     make_user("fz_both", world.fz_unit, Role.CLERK, Role.REGULATOR)
     from orgs.models import User
