@@ -15,7 +15,7 @@ FINANCE = "finance"            # the regulator of city level or above responsibl
 
 PLACES = {OWN_UNIT: "本单位", COMPETENT: "主管预算单位", AGENCY: "代理机构", REGULATOR: "监管部门",
           FINANCE: "市级及以上财政部门"}
-AGENCY_KINDS = (Unit.KIND_AGENCY,)
+AGENCY_KINDS = (Unit.KIND_AGENCY, Unit.KIND_CENTRAL)
 
 
 def regulator_region(unit: Unit, *, city_or_above: bool = False) -> Region | None:

@@ -280,3 +280,51 @@ def may_set_workdays(user) -> bool:
 def may_upload_attachments(user) -> bool:
     """上传附件: anyone of a unit (the file belongs to the unit)."""
     return has_unit(user)
+
+
+@right
+def may_view_joint_projects(user) -> bool:
+    """统招分签项目 list: unit staff (the lead's clerk creates, its reviewer reviews; invited units answer from
+    采购项目立项 → 新增)."""
+    return is_unit_staff(user)
+
+
+# ---- 采购计划 (plans) and the minimal 合同 list ------------------------------------------------------------
+
+
+@right
+def may_view_plans(user) -> bool:
+    """采购计划申报 list: unit staff (their unit; a competent unit its tree) and regulators (their region)."""
+    return is_unit_staff(user) or is_regulator(user)
+
+
+@right
+def may_start_plan(user) -> bool:
+    """新增 a 采购计划: a clerk of a budget unit."""
+    return is_clerk(user)
+
+
+@right
+def in_agency_unit(user) -> bool:
+    """Staff of a 代理机构 or a 集中采购机构 (the agency role in an agency unit)."""
+    unit = _unit(user)
+    return (unit is not None and unit.kind in (Unit.KIND_AGENCY, Unit.KIND_CENTRAL)
+            and user.has_role(Role.AGENCY))
+
+
+@right
+def may_view_entrusted_plans(user) -> bool:
+    """采购计划接收: the filed plans entrusted to the user's agency, nothing else."""
+    return in_agency_unit(user)
+
+
+@right
+def may_supervise_plans(user) -> bool:
+    """计划管理 (化整为零预警, the region's plans): regulators, over their region."""
+    return is_regulator(user)
+
+
+@right
+def may_view_contracts(user) -> bool:
+    """合同查询 (read-only for now): unit staff and regulators."""
+    return is_unit_staff(user) or is_regulator(user)

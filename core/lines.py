@@ -2,6 +2,7 @@
 `<prefix>-<column>`, cleaned per cell with Chinese messages keyed `<error_key>.<row>.<column>`, and rendered
 by `{% line_table table rows %}` (partials/line_table.html; 新增一行 / 删除 in static/js/app.js)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ class LineColumn:
     label: str
     kind: str = "text"            # text | number | money | select
     required: bool = True
-    choices: tuple = ()           # select: ((value, label), …)
+    choices: tuple | Callable = ()  # select: ((value, label), …), or a callable returning them (rows read late)
     max_length: int = 200
 
     def clean(self, raw: str):
@@ -27,7 +28,8 @@ class LineColumn:
         if self.kind == "text":
             return (raw, None) if len(raw) <= self.max_length else (None, f"{self.label}不能超过{self.max_length}个字。")
         if self.kind == "select":
-            return (raw, None) if raw in {str(v) for v, _ in self.choices} else (None, f"请从列表中选择{self.label}。")
+            choices = self.choices() if callable(self.choices) else self.choices
+            return (raw, None) if raw in {str(v) for v, _ in choices} else (None, f"请从列表中选择{self.label}。")
         if self.kind == "money":
             problem = amount_problem(raw)
             if problem:

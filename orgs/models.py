@@ -41,8 +41,9 @@ class Unit(TimeStamped):
     KIND_REGULATOR = "regulator"
     KIND_SUPPLIER = "supplier"
     KIND_EXPERT = "expert"
+    KIND_CENTRAL = "central"  # 集中采购机构: the agency 集中采购机构采购 plans are entrusted to (法 16, 18)
     KINDS = [(KIND_PURCHASER, "采购单位"), (KIND_AGENCY, "代理机构"), (KIND_REGULATOR, "监管部门"),
-             (KIND_SUPPLIER, "供应商"), (KIND_EXPERT, "专家")]
+             (KIND_SUPPLIER, "供应商"), (KIND_EXPERT, "专家"), (KIND_CENTRAL, "集中采购机构")]
     LEVELS = [("province", "省级"), ("city", "市级"), ("county", "县级")]
 
     name = models.CharField("单位名称", max_length=100)

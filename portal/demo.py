@@ -8,8 +8,10 @@ from django.db import transaction
 from budgets.models import BudgetIndicator
 from core.models import Category
 from integration.models import PlatformUnit
+from joint import demo as joint_demo
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
+from plans import demo as plans_demo
 from portal.services import bulletin_publish
 from projects import services as project_services
 from projects.models import Project
@@ -141,4 +143,6 @@ def load_projects() -> int:
             if fate == "approve_and_use":
                 project_services.project_mark_used(project=project, by="采购计划（演示）", actor=clerk)
         made += 1
+    joint_demo.load()  # 统招分签 (its own count: load_projects counts projects)
+    plans_demo.load()  # a filed plan for the agency's inbox
     return made

@@ -10,7 +10,7 @@ PROJECT = register(Flow(
     doc_type=Project.doc_type, label="采购项目立项", model=Project,
     nodes=(Node("reviewer", "审核岗审核", Role.REVIEWER),),
     on_submit="projects.services.project_reserve", on_return="projects.services.project_release",
-    url_name="projects:detail",
+    on_approve="projects.services.project_approved", url_name="projects:detail",
 ))
 
 

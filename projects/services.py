@@ -167,7 +167,10 @@ def check_implementation_form(project_like, form: str) -> None:
     total = Decimal(project_like.total_amount or 0)
     on = rule_date(project_like)
     if form == ImplementationForm.JOINT_RESPONSE:
-        raise BusinessError("统招分签采购项目须在统招分签响应中生成，暂不能直接选择该实施形式。",
+        # a response project (made by joint_response_save) keeps its form; no other project may take it
+        if getattr(project_like, "pk", None) and project_like.implementation_form == form:
+            return None
+        raise BusinessError("统招分签采购项目须在统招分签响应中生成，不能直接选择该实施形式。",
                             code="implementation_form", field="implementation_form")
     if form == ImplementationForm.SELF:
         limit = decentralized_limit(project_like.unit, kind, on)
@@ -413,9 +416,26 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     Raises FieldErrors {field: message} (line fields as 'content_lines.N.quantity', 'fund_lines.N.amount'),
     BusinessError for refusals, NotAllowed for a wrong actor, StaleError for an outdated `version`.
     """
+    if project is not None and project.implementation_form == ImplementationForm.JOINT_RESPONSE:
+        raise BusinessError("统招分签采购项目请在统招分签响应页面编辑。", code="joint_response_project")
+    return _save(actor=actor, data=data, content_lines=content_lines, fund_lines=fund_lines, project=project,
+                 version=version)
+
+
+def joint_response_save(*, actor, data: dict, content_lines: list[dict], fund_lines: list[dict],
+                        project: Project | None = None, version: int | None = None) -> Project:
+    """保存 a draft 统招分签采购 project: what the joint app's 响应 builds from the joint project's lines (the
+    caller decides the lines; every rule of project_save applies, the 实施形式 is 统招分签采购)."""
+    if project is not None and project.implementation_form != ImplementationForm.JOINT_RESPONSE:
+        raise BusinessError("该项目不是统招分签采购项目。", code="not_joint_response")
+    return _save(actor=actor, data={**data, "implementation_form": ImplementationForm.JOINT_RESPONSE},
+                 content_lines=content_lines, fund_lines=fund_lines, project=project, version=version, joint=True)
+
+
+def _save(*, actor, data, content_lines, fund_lines, project, version, joint=False) -> Project:
     unit = _clerk_unit(actor)
     if project is None:
-        v = _validated(actor, unit, None, data, content_lines, fund_lines)
+        v = _validated(actor, unit, None, data, content_lines, fund_lines, joint=joint)
         values = {**v["fields"], **scope_columns.values_for(Project, unit)}  # the one copy rule (orgs)
         return editing.create(Project, actor=actor, unit=unit, values=values, fields=SAVE_FIELDS,
                               write=lambda doc: _write_lines(actor, doc, v))
@@ -423,7 +443,7 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
         raise NotAllowed("只能编辑本单位的采购项目。")
 
     def write(locked):  # under the kit's lock, version, submitter and editable checks
-        v = _validated(actor, unit, locked, data, content_lines, fund_lines)
+        v = _validated(actor, unit, locked, data, content_lines, fund_lines, joint=joint)
         for name, value in {**v["fields"], **scope_columns.values_for(Project, unit)}.items():
             setattr(locked, name, value)
         _write_lines(actor, locked, v)
@@ -431,8 +451,9 @@ def project_save(*, actor, data: dict, content_lines: list[dict], fund_lines: li
     return editing.edit(project, actor=actor, version=version, write=write, fields=SAVE_FIELDS)
 
 
-def _validated(actor, unit, project: Project | None, data: dict, content_lines, fund_lines) -> dict:
-    """Every rule of FJ 2.2.1 on the posted values; raises FieldErrors. Touches nothing."""
+def _validated(actor, unit, project: Project | None, data: dict, content_lines, fund_lines, joint=False) -> dict:
+    """Every rule of FJ 2.2.1 on the posted values; raises FieldErrors. Touches nothing. `joint`: a 统招分签
+    response (joint_response_save), the one way to a 统招分签采购 project."""
     errors: dict[str, str] = {}
     name = (data.get("name") or "").strip()
     if not name:
@@ -441,12 +462,12 @@ def _validated(actor, unit, project: Project | None, data: dict, content_lines, 
         errors["name"] = "项目名称不能超过200个字。"
     fiscal_year = _fiscal_year(data.get("fiscal_year"), errors)
     form = data.get("implementation_form") or (project.implementation_form if project else "")
-    if project is None:
+    if project is None and not joint:
         if form == ImplementationForm.JOINT_RESPONSE:
             errors["implementation_form"] = "统招分签采购项目须在统招分签响应中生成，暂不能直接新增。"
         elif form not in CREATE_FORMS:
             errors["implementation_form"] = "请选择实施形式（一般项目采购、网上超市、合同续签、自行采购）。"
-    elif form != project.implementation_form:
+    elif project is not None and form != project.implementation_form:
         errors["implementation_form"] = "实施形式在新增时选定，编辑时不能修改；已办结的项目请使用【实施形式变更】。"
     kind = data.get("procurement_kind") or ""
     if kind not in KIND_LABELS:
@@ -497,7 +518,7 @@ def _validated(actor, unit, project: Project | None, data: dict, content_lines, 
                 errors["cumulative_attachments"] = f"项目金额低于分散采购限额而选择“是”的，须上传{CUMULATIVE_PURPOSE}。"
         if not is_gov or forced:
             text["cumulative_reason"] = ""  # only the cumulative case (是 below the 限额) carries it
-    if form and kind and content_ok and "implementation_form" not in errors:
+    if form and kind and content_ok and "implementation_form" not in errors and not joint:
         probe = Project(unit=unit, procurement_kind=kind, total_amount=total, is_gov_procurement=is_gov)
         probe.created_at = project.created_at if project else None
         probe.catalogue_categories = [ln["category"] for ln in lines]
@@ -569,6 +590,8 @@ def project_reserve(project: Project, actor) -> None:
     """Engine on_submit (inside the submit transaction, project row locked): re-check the rules, then reserve
     every active fund line at once through budgets.ledger (indicator rows locked in id order: all or nothing,
     never below zero under concurrent submissions)."""
+    if project.implementation_form == ImplementationForm.JOINT_RESPONSE:
+        joint_response_hook("on_submit")(project, actor)  # the joint project's window, answer and state
     unit = project.unit
     if not unit.is_member:
         raise BusinessError("本单位尚未通过用户库基本信息审核，不能立项。", code="unit_not_member")
@@ -603,6 +626,54 @@ def project_release(project: Project, actor) -> None:
     why = "撤回" if project.last_action == "withdraw" else "审核不通过退回"
     ledger.release(actor=actor, holder=key, amounts=None, reason=f"采购项目立项{why} {project.number}")
     audit.record(actor=actor, action="project.release", obj=project, after={"amounts": holding})
+
+
+def project_approved(project: Project, actor) -> None:
+    """Engine on_approve: a 统招分签 response tells its joint project (which marks the project used)."""
+    if project.implementation_form == ImplementationForm.JOINT_RESPONSE:
+        joint_response_hook("on_approve")(project, actor)
+
+
+# ---- 统招分签采购: the joint app (above this one) registers what happens to its response projects ----------------
+
+JOINT_RESPONSE_HOOKS: dict = {}
+
+
+def register_joint_response_hooks(*, on_submit, on_approve, edit_url, chooser) -> None:
+    """From the joint app's ready(): `on_submit(project, actor)` refuses (BusinessError) a response the joint
+    project no longer takes, `on_approve(project, actor)` records the approved response, `edit_url(project)`
+    is where a response draft is edited, `chooser(request)` the HTML of the §2.1.3 popup on 新增."""
+    JOINT_RESPONSE_HOOKS.update(on_submit=on_submit, on_approve=on_approve, edit_url=edit_url, chooser=chooser)
+
+
+def joint_response_hook(name: str):
+    try:
+        return JOINT_RESPONSE_HOOKS[name]
+    except KeyError:
+        raise BusinessError("统招分签功能未启用。", code="joint_disabled") from None
+
+
+@transaction.atomic
+def project_revoke_for(*, project: Project, by: str, actor, reason: str) -> Project:
+    """Revoke a live project on behalf of the document `by` that owns it (a 统招分签 终止 revokes the responses):
+    its use by `by` ends, the money it holds goes back to the indicators, it is 已撤销 (as FJ 2.2.2's 撤销)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.revoked_at is not None:
+        return project
+    if project.status != "approved":
+        raise BusinessError(f"采购项目 {project.number} 尚未审核通过，不能撤销。", code="project_not_approved")
+    uses = [u for u in uses_of(project) if u != by]
+    if uses:
+        raise BusinessError(f"采购项目 {project.number} 已被其他单据使用，不能撤销。", code="project_used")
+    before = audit.snapshot(project, ["used_by", "used_at", "revoked_at"])
+    key = ledger.holder_key(project)
+    if ledger.held(key):
+        ledger.release(actor=actor, holder=key, amounts=None, reason=f"{reason} {project.number}")
+    project.used_by, project.used_at, project.revoked_at = "", None, timezone.now()
+    project.save(update_fields=["used_by", "used_at", "revoked_at", "updated_at"])
+    audit.record(actor=actor, action="project.revoke_for", obj=project, before=before,
+                 after={**audit.snapshot(project, ["used_by", "used_at", "revoked_at"]), "by": by, "reason": reason})
+    return project
 
 
 # ---- facts set by other modules -------------------------------------------------------------------------------

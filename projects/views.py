@@ -46,7 +46,7 @@ FORM_HELP = {
     ImplementationForm.MALL: "在网上超市下单采购；仅限货物、服务类，单个项目金额不超过网上超市上限。",
     ImplementationForm.RENEWAL: "服务类合同到期后续签（一签多年等），仅限服务类项目。",
     ImplementationForm.SELF: "未达到分散采购限额、不属于政府采购的项目，由单位自行采购。",
-    ImplementationForm.JOINT_RESPONSE: "响应统招分签项目后生成（统招分签功能开放后可用）。",
+    ImplementationForm.JOINT_RESPONSE: "响应牵头单位发起的统招分签项目：点击【选择】查看本单位受邀且在响应时间内的项目。",
 }
 
 
@@ -140,9 +140,13 @@ def region_list(request):
 @requires(rights.may_start_project)
 def project_new_choose(request):
     user = request.user
+    chooser = services.JOINT_RESPONSE_HOOKS.get("chooser")
     forms = [{"code": code, "label": FORM_LABELS[code], "help": FORM_HELP[code],
-              "enabled": code in services.CREATE_FORMS} for code in ImplementationForm.values]
-    return render(request, "projects/choose_form.html", {"forms": forms, "unit": user.unit})
+              "enabled": code in services.CREATE_FORMS or (code == ImplementationForm.JOINT_RESPONSE and bool(chooser)),
+              "popup": code == ImplementationForm.JOINT_RESPONSE} for code in ImplementationForm.values]
+    # 统招分签采购 → 选择 opens the joint app's popup (FJ 2.1.3): its invitations, 关闭 / 不响应 / 响应
+    return render(request, "projects/choose_form.html", {"forms": forms, "unit": user.unit,
+                                                         "joint_popup": chooser(request) if chooser else ""})
 
 
 # ---- the form page ---------------------------------------------------------------------------------------------
@@ -307,6 +311,8 @@ def project_edit(request, pk):
     project = selectors.get_project(request.user, pk)
     if "edit" not in engine.available_actions(request.user, project):
         raise PermissionDenied
+    if project.implementation_form == ImplementationForm.JOINT_RESPONSE:  # its lines follow the joint project's
+        return redirect(services.joint_response_hook("edit_url")(project))
     return _form_page(request, project=project, form_code=project.implementation_form)
 
 

@@ -49,6 +49,8 @@ api.add_router("", "registry.api.router")
 api.add_router("", "workflow.api.router")
 api.add_router("", "budgets.api.router")
 api.add_router("", "projects.api.router")
+api.add_router("", "joint.api.router")
+api.add_router("", "plans.api.router")
 api.add_router("", "integration.api.router")
 if settings.TESTING:
     api.add_router("", "tests.kitsample.api.router")

@@ -67,7 +67,10 @@ INSTALLED_APPS = [
     "integration",
     "budgets",
     "projects",
+    "joint",
     "supervision",
+    "contracts",
+    "plans",
     "portal",
 ]
 if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit

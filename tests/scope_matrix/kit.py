@@ -137,6 +137,13 @@ def kit_routes() -> dict[str, Route]:
 
 
 ROUTES.update(kit_routes())
+# 统招分签: the invited unit's answer pages (an invitation's unit is the invited one) and the lead's responses
+ROUTES.update({
+    "joint:invitation": Route("joint_invitation"), "joint:decline": Route("joint_invitation", POST),
+    "joint:respond": Route("joint_invitation", GET + POST), "api:joint_invitation": Route("joint_invitation"),
+    "api:joint_decline": Route("joint_invitation"), "api:joint_respond": Route("joint_invitation"),
+    "api:joint_responses": Route("joint_any"),
+})
 # parameterless patterns that are not lists: entry forms, the session's own pages, the API's documents
 SKIP_LISTS = {"logout", "login", "password_change", "api:openapi-json", "api:openapi-view", "api:api-root",
               "api:me", "attachments:upload", "projects:new_choose", "projects:gov_check"}
@@ -265,6 +272,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "office": ("office", [fresh(w.office)]),
         "job": ("job", [fresh(w.job)]),
         **{key: (f"kit:{ns}", [fresh(r) for r in rows]) for (ns, key), rows in w.kit_rows.items()},
+        "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
     }
 
 

@@ -213,6 +213,8 @@ def build(media_root) -> SimpleNamespace:
     w.office = budget_office_add(actor=w.reg_user, name="矩阵指标管理处室")
     w.job = _export_job(w)
     w.kit_rows = _kit_rows(w)
+    # 统招分签: 本单位's invitation on an approved joint project (its window open)
+    w.joint_invitation = w.kit_rows[("joint", "joint_approved")][0].responses.get(unit=w.own)
     return w
 
 

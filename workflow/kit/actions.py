@@ -80,8 +80,8 @@ def handle(request, doc, action: str, next_url: str):
         messages.error(request, StaleError().message)
         return redirect(next_url)
     try:
-        run(doc, request.user, action, version=version,
-            opinion=request.POST.get("opinion") or request.POST.get("reason") or "")
+        done = run(doc, request.user, action, version=version,
+                   opinion=request.POST.get("opinion") or request.POST.get("reason") or "")
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except FieldErrors as exc:  # a rule re-checked at the transition: the row messages say what to fix
@@ -91,7 +91,8 @@ def handle(request, doc, action: str, next_url: str):
     except BusinessError as exc:
         messages.error(request, exc.message)
         return redirect(next_url)
-    messages.success(request, done_message(doc, action))
+    # an effect may leave a message naming what it did (归集: which responses joined) on the document it returns
+    messages.success(request, getattr(done, "done_message", "") or done_message(doc, action))
     return redirect(next_url)
 
 

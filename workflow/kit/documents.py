@@ -11,8 +11,10 @@ A document whose save is more than setting fields (lines, money) passes `save=` 
 keeps the rest. Rights are predicates (user) / (user, doc) from access.rights or the app.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja import Status as Http
 
@@ -28,6 +31,7 @@ from core.api import ErrorOut, actor
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.lines import LineTable
 from core.listing import Column, ListSpec, Tab, api_list, list_openapi, list_schema, render_list
+from core.money import format_yuan
 
 from .. import engine
 from ..models import Status
@@ -70,11 +74,14 @@ class DocumentType:
     section: str                            # the menu section above it (breadcrumb)
     form: type                              # the clerk's fields: a core.forms.Form named after model fields
     columns: list[Column]                   # list columns after 单据编号
+    form_kwargs: Callable | None = None     # (user) -> extra keyword arguments of the form (user-dependent choices)
     may_list: Callable = always             # (user) -> bool: who opens the list
     may_create: Callable = always           # (user) -> bool: who sees 新增 (the engine still checks the place)
     filter_form: type | None = None
     apply_filters: Callable | None = None
-    tabs: list[Tab] | None = None           # default: by engine state, plus the flow's stages
+    # default: by engine state, plus the flow's stages; a callable (user|None) -> [Tab] for tabs that depend on
+    # the user (待处理 = mine to act on, 已办结 = what I handled); None when the OpenAPI text is built
+    tabs: list[Tab] | Callable | None = None
     detail_fields: list[str] | None = None  # default: the form's fields
     select_related: tuple[str, ...] = ("unit", "created_by")
     scope_fields: tuple[str, ...] = ("unit",)
@@ -84,6 +91,7 @@ class DocumentType:
     detail_template: str = "kit/detail.html"
     form_template: str = "kit/form.html"
     extra_context: Callable | None = None   # (request, doc) -> dict for the detail page
+    form_context: Callable | None = None    # (request, doc) -> dict for the 新增/编辑 page
     # values of a valid draft (or a callable (clerk) -> saved draft): the test kit's builders and the scope
     # matrix make rows of every declared document type from it
     example: object = None
@@ -110,6 +118,9 @@ class DocumentType:
 
     def url(self, name: str, *args) -> str:
         return reverse(f"{self.namespace}:{name}", args=args)
+
+    def make_form_kwargs(self, user) -> dict:
+        return self.form_kwargs(user) if self.form_kwargs is not None else {}
 
     def field_names(self) -> list[str]:
         return list(self.form.base_fields)
@@ -138,7 +149,7 @@ class DocumentType:
             columns=[Column("单据编号", "number", link=lambda d: self.url("detail", d.pk)), *self.columns,
                      Column("单位", "unit.name"), Column("状态", "status_text", kind="status"),
                      Column("更新时间", "updated_at", kind="datetime")],
-            tabs=self.tabs if self.tabs is not None else self.default_tabs(),
+            tabs=self.tabs(user) if callable(self.tabs) else self.tabs if self.tabs is not None else self.default_tabs(),
             form_class=self.filter_form, apply_filters=self.apply_filters, row_actions=row_actions,
             toolbar=[("新增", self.url("new"))] if user is not None and self.may_create(user) else [],
             ordering=("-id",),
@@ -200,7 +211,7 @@ class DocumentType:
             doc = self.get(user, pk)
             self._require("edit" in engine.available_actions(user, doc))
         initial = {n: getattr(doc, n) for n in self.field_names()} if doc else None
-        form = self.form(request.POST or None, initial=initial)
+        form = self.form(request.POST or None, initial=initial, **self.make_form_kwargs(user))
         posted = ({s.table.prefix: s.table.rows_from(request.POST) for s in self.lines} if request.method == "POST"
                   else {s.table.prefix: s.values(doc) if doc else [] for s in self.lines})
         line_errors: dict = {}
@@ -220,9 +231,11 @@ class DocumentType:
             else:
                 messages.success(request, "已保存并提交。" if submit else "已保存。")
                 return redirect(self.url("detail", saved.pk))
-        return render(request, self.form_template, {
-            "dt": self, "doc": doc, "form": form, "line_errors": line_errors,
-            "line_tables": [(spec.table, posted[spec.table.prefix]) for spec in self.lines]})
+        ctx = {"dt": self, "doc": doc, "form": form, "line_errors": line_errors,
+               "line_tables": [(spec.table, posted[spec.table.prefix]) for spec in self.lines]}
+        if self.form_context is not None:
+            ctx.update(self.form_context(request, doc))
+        return render(request, self.form_template, ctx)
 
     def detail_view(self, request, pk):
         doc = self.get(request.user, pk)
@@ -299,7 +312,8 @@ class DocumentType:
 
         def _data(request) -> dict:
             body = actions.json_object(request)
-            form = dt.form(data={k: v for k, v in body.items() if k in dt.form.base_fields})
+            form = dt.form(data={k: v for k, v in body.items() if k in dt.form.base_fields},
+                           **dt.make_form_kwargs(actor(request)))
             errors = {} if form.is_valid() else actions.form_errors(form)
             try:
                 lines = dt.clean_lines({s.table.prefix: _rows(body.get(s.table.prefix)) for s in dt.lines})
@@ -357,6 +371,11 @@ class DocumentType:
 def _display(doc, name: str):
     getter = getattr(doc, f"get_{name}_display", None)
     value = getter() if getter else getattr(doc, name)
+    field = doc._meta.get_field(name)
+    if isinstance(value, datetime.datetime):  # as people read times: local, to the minute
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, Decimal) and getattr(field, "decimal_places", None) == 2:
+        return format_yuan(value)  # money: thousands separators, two decimals
     return value
 
 

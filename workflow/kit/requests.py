@@ -47,7 +47,7 @@ class RequestKind:
     code = ""
     label = ""
     form: type[Form] | None = None   # the kind's own fields (beside 原因); cleaned_data → clean()
-    example: dict | None = None      # valid data for the test kit's builders (None: the kind needs none)
+    example: dict | None = None      # valid data for the test kit's builders (None: none; a callable: (clerk) -> data)
 
     def refusal(self, target) -> str | None:
         """Why the kind may not be asked on the target now (None: it may)."""
@@ -142,6 +142,9 @@ class RequestType:
     detail_context: object = None     # (request, ctx) -> dict: ctx has req, target, kind, actions
     target_snapshot: object = None    # (target) -> dict: added to the audit's before/after of an approval
     new_path: str = "<int:target_pk>/requests/new/<str:kind>/"
+    # who sees a request: default the target type's scope fields (a target also seen through a field the
+    # request model lacks — a plan's receiving agency — names the request's own here)
+    scope_fields: tuple[str, ...] | None = None
 
     def __post_init__(self):
         # the kit's hooks run the kinds: a request flow names none of its own
@@ -278,7 +281,7 @@ class RequestType:
 
     def get(self, user, pk):
         return get_or_404(self.model.objects.select_related(self.target_field, "unit", "created_by"), user,
-                          self.doc.scope_fields, pk=pk)
+                          self.scope_fields or self.doc.scope_fields, pk=pk)
 
     def url(self, name, *args):
         return reverse(f"{self.doc.namespace}:{name}", args=args)

@@ -34,7 +34,9 @@ def build_request(dt: DocumentType | str, clerk, target, state: str = "draft"):
     dt = DOCUMENT_TYPES[dt] if isinstance(dt, str) else dt
     rt = dt.requests
     kind = rt.kinds[0]
-    req = rt.create(actor=clerk, target=target, kind=kind.code, reason="测试申请原因", data=dict(kind.example or {}))
+    # a kind whose data needs rows of the clerk (an uploaded attachment) gives a callable example
+    data = kind.example(clerk) if callable(kind.example) else dict(kind.example or {})
+    req = rt.create(actor=clerk, target=target, kind=kind.code, reason="测试申请原因", data=data)
     if state == "pending":
         req = engine.submit(req, clerk)
     return req

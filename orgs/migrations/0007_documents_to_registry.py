@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0005_subordination_stage_unitregistration_stage'),
+        ('orgs', '0006_unit_kind_central'),
         ('registry', '0001_initial'),
     ]
 

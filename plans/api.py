@@ -1,0 +1,3 @@
+from .docs import PLAN
+
+router = PLAN.api_router()

@@ -1,0 +1,58 @@
+"""Reads of 采购计划, always scoped: the kit's scope for the list and detail (own unit, the competent unit's
+tree, the regulator's region, the receiving agency once filed); the project picker; the agency's inbox."""
+
+from django.db.models import QuerySet
+
+from attachments import selectors as attachment_selectors
+from contracts import selectors as contract_selectors
+from projects import selectors as project_selectors
+from supervision import selectors as supervision_selectors
+from workflow.models import Status
+
+from . import services
+from .models import NO_AGENCY, PROJECT_FORM, Plan, PlanType
+
+
+def pickable_projects(user, plan_type: str) -> QuerySet:
+    """【+选择采购项目】: approved, live projects of the clerk's unit whose 实施形式 matches the type and that no
+    other plan holds (a 网上超市 project stays pickable while one of its lines is free)."""
+    if plan_type not in PROJECT_FORM or user.unit_id is None:
+        return project_selectors.visible(user).none()
+    qs = (project_selectors.visible(user)
+          .filter(unit_id=user.unit_id, status=Status.APPROVED, revoked_at__isnull=True, closed_at__isnull=True,
+                  implementation_form=PROJECT_FORM[plan_type]))
+    if plan_type != PlanType.MALL:
+        qs = qs.exclude(pk__in=Plan.objects.filter(services.open_plans_q(), project__isnull=False)
+                        .values("project_id"))
+    return qs.order_by("-id")
+
+
+def free_mall_lines(project) -> list:
+    taken = set(Plan.objects.filter(services.open_plans_q(), project=project).values_list("mall_line_id", flat=True))
+    return [ln for ln in project_selectors.content_lines(project) if ln.pk not in taken]
+
+
+def entrusted(user) -> QuerySet:
+    """The agency's inbox: filed plans entrusted to the user's agency (a revoked one shows as 已撤销)."""
+    return (Plan.objects.filter(filed_agency_id=user.unit_id, status=Status.APPROVED)
+            .select_related("unit", "agency"))
+
+
+def form_context(user, plan) -> dict:
+    contracts = contract_selectors.filed_for_unit(user.unit_id) if plan and plan.plan_type == PlanType.RENEWAL else []
+    return {"plan": plan, "lines": list(plan.lines.filter(is_active=True).select_related("category")) if plan else [],
+            "contracts": contracts, "no_agency": bool(plan and plan.plan_type in NO_AGENCY),
+            "attachments": attachment_selectors.attachments_for(user, plan) if plan else []}
+
+
+def detail_context(user, plan) -> dict:
+    return {"lines": list(plan.lines.filter(is_active=True).select_related("category")),
+            "no_agency": plan.plan_type in NO_AGENCY,
+            "attachments": attachment_selectors.attachments_for(user, plan),
+            "warnings": supervision_selectors.warnings_of(services.key(plan)) if plan.pk else [],
+            "needs_regulator": services.needs_regulator_approval(plan),
+            "needs_competent": services.needs_competent_review(plan)}
+
+
+def split_warnings(user) -> QuerySet:
+    return supervision_selectors.warnings(user, kind=services.SPLIT_KIND)
