@@ -21,7 +21,7 @@ def world(db):
     Every user's password is Zc@123456.
     """
     from core.reference import ensure_reference_data
-    from integration.models import PlatformUnit
+    from integration.tests.support import on_platform
     from orgs.models import Role, Unit
     from orgs.testing import make_unit, make_user
 
@@ -46,6 +46,5 @@ def world(db):
     w.fz_reviewer = make_user("fz_reviewer", w.fz_unit, Role.REVIEWER)
     w.jx_clerk = make_user("jx_clerk", w.jx_unit, Role.CLERK)
     for u in (w.dept, w.sub1, w.fz_unit, w.jx_unit):
-        PlatformUnit.objects.create(agency_code=u.budget_code, agency_name=u.name, credit_code=u.credit_code,
-                                    mof_div_code=u.region.code, fiscal_year=2026)
+        on_platform(u)
     return w

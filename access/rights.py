@@ -328,3 +328,21 @@ def may_supervise_plans(user) -> bool:
 def may_view_contracts(user) -> bool:
     """合同查询 (read-only for now): unit staff and regulators."""
     return is_unit_staff(user) or is_regulator(user)
+
+
+@right
+def may_view_intentions(user) -> bool:
+    """采购意向公开 list: unit staff of a budget unit."""
+    return is_unit_staff(user)
+
+
+@right
+def may_publish_intentions(user) -> bool:
+    """采购意向公开发布 (发布 / 撤销 of the approved intentions): the unit's clerk."""
+    return is_clerk(user)
+
+
+@right
+def may_view_region_indicators(user) -> bool:
+    """一体化预算指标 (政府采购 → 计划管理): regulators, over the platform indicators of their region."""
+    return is_regulator(user)

@@ -92,7 +92,7 @@ def generate(n_projects: int, n_units: int) -> None:
     statuses = [s for s, _ in STATUSES]
     cols = ["created_at", "updated_at", "number", "status", "current_node", "last_action", "version", "created_by_id",
             "unit_id", "name", "fiscal_year", "implementation_form", "procurement_kind", "summary", "total_amount",
-            "is_gov_procurement", "cumulative_reason", "contact_name", "contact_phone", "used_by", "unit_path",
+            "is_gov_procurement", "cumulative_reason", "contact_name", "contact_phone", "unit_path",
             "region_path", "demand_summary", "expected_month", "submitted_at", "approved_at"]
     connection.ensure_connection()
     raw = connection.connection
@@ -105,7 +105,7 @@ def generate(n_projects: int, n_units: int) -> None:
             copy.write_row([ts, ts, f"ZC-BENCH-{i:07d}", status, "reviewer" if status == "pending" else "",
                             "submit" if status == "pending" else "", 1, clerk_id, unit_id,
                             f"{rnd.choice(NAMES)}项目{i}", 2026, rnd.choice(FORMS), rnd.choice(KINDS), "",
-                            f"{rnd.randint(1000, 3000000)}.00", status == "approved", "", "", "", "",
+                            f"{rnd.randint(1000, 3000000)}.00", status == "approved", "", "", "",
                             f"/{unit_id}/", region_path, "满足日常工作需要", f"2026-{1 + i % 12:02d}-01",
                             ts if status in ("pending", "approved") else None, ts if status == "approved" else None])
     raw.commit()

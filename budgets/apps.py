@@ -11,6 +11,9 @@ class BudgetsConfig(AppConfig):
         MenuItem("采购预算管理", "采购预算查询", "budgets:budget_list", "may_view_indicators", 20),
         MenuItem(("政府采购", "计划管理"), "预算管理", "budgets:virtual_list", "may_keep_virtual_budgets", 10),
         MenuItem(("政府采购", "计划管理"), "指标管理处室", "budgets:office_list", "may_keep_budget_offices", 20),
+        # beside the platform's pushes (integration's 一体化预算管理, order 100)
+        MenuItem(("政府采购", "计划管理", "一体化预算指标管理"), "一体化预算指标", "budgets:region_indicator_list",
+                 "may_view_region_indicators", 110),
     ]
 
     def ready(self):

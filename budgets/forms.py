@@ -88,11 +88,34 @@ class BudgetFilterForm(IndicatorFilterForm):
                             widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
 
     def clean(self):
-        data = super().clean()
-        low, high = data.get("amount_min"), data.get("amount_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("amount_max", "金额上限不能小于下限。")
-        return data
+        return _amount_range(self, super().clean())
+
+
+def _amount_range(form, data):
+    low, high = data.get("amount_min"), data.get("amount_max")
+    if low is not None and high is not None and low > high:
+        form.add_error("amount_max", "金额上限不能小于下限。")
+    return data
+
+
+class RegionIndicatorFilterForm(_QueryForm):
+    """一体化预算指标 (regulator): the region's indicators; 单位 and 预算项目 by name, the rest by code."""
+
+    advanced = ("pro_code", "fund_type", "is_gov_pur", "amount_min", "amount_max")
+
+    fiscal_year = FiscalYearField(required=False, widget=forms.NumberInput(attrs=SMALL))
+    unit_name = forms.CharField(label="预算单位", required=False, max_length=100)
+    pro_name = forms.CharField(label="预算项目名称", required=False, max_length=200)
+    pro_code = forms.CharField(label="预算项目编码", required=False, max_length=40)
+    fund_type = forms.ChoiceField(label="资金性质", required=False, choices=[("", "全部")] + FUND_TYPES)
+    is_gov_pur = YesNoField(label="是否政府采购")
+    amount_min = MoneyField(label="指标金额从", required=False, min_value=0,
+                            widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
+    amount_max = MoneyField(label="至", required=False, min_value=0,
+                            widget=forms.NumberInput(attrs={**SMALL, "step": "0.01"}))
+
+    def clean(self):
+        return _amount_range(self, super().clean())
 
 
 class VirtualFilterForm(_QueryForm):

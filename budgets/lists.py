@@ -7,7 +7,7 @@ from django.urls import reverse
 from core.listing import Column, ListSpec, Tab
 
 from . import selectors
-from .forms import BudgetFilterForm, IndicatorFilterForm, VirtualFilterForm
+from .forms import BudgetFilterForm, IndicatorFilterForm, RegionIndicatorFilterForm, VirtualFilterForm
 
 ORDERING = ("-fiscal_year", "agency_code", "bgt_id")
 
@@ -45,6 +45,8 @@ def _filter(qs, data):
         qs = qs.filter(fiscal_year=data["fiscal_year"])
     if data.get("unit_name"):
         qs = qs.filter(unit__name__contains=data["unit_name"].strip())
+    if data.get("pro_name"):
+        qs = qs.filter(pro_name__contains=data["pro_name"].strip())
     if data.get("pro_code"):
         qs = qs.filter(pro_code__startswith=data["pro_code"].strip())
     if data.get("fund_type"):
@@ -104,6 +106,28 @@ def budget_spec(**kw) -> ListSpec:
     return ListSpec(title="采购预算查询", breadcrumb=["采购预算管理", "采购预算查询"], columns=BUDGET_COLUMNS,
                     tabs=VALID_TABS, form_class=BudgetFilterForm, apply_filters=_filter, row_actions=_row_actions,
                     export_name="采购预算", ordering=ORDERING, **kw)
+
+
+REGION_COLUMNS = [
+    Column("指标ID", "bgt_id", link=_detail_url),
+    Column("预算年度", "fiscal_year"),
+    Column("财政区划", "mof_div_code"),
+    INDICATOR_COLUMNS[2],  # 预算单位
+    INDICATOR_COLUMNS[3],  # 预算项目
+    Column("资金性质", lambda i: selectors.fund_type_label(i.fund_type_code)),
+    Column("指标金额", "amount", kind="money"),
+    Column("已占用", "reserved", kind="money"),
+    Column("可用金额", "available", kind="money"),
+    Column("状态", _status, kind="status"),
+]
+
+
+def region_indicator_spec(**kw) -> ListSpec:
+    """一体化预算指标 (regulator): the platform indicators of the region, with what projects hold of them."""
+    return ListSpec(title="一体化预算指标", breadcrumb=["政府采购", "计划管理", "一体化预算指标管理", "一体化预算指标"],
+                    columns=REGION_COLUMNS, tabs=VALID_TABS, form_class=RegionIndicatorFilterForm,
+                    apply_filters=_filter, row_actions=_row_actions, export_name="一体化预算指标",
+                    ordering=ORDERING, **kw)
 
 
 def virtual_spec(**kw) -> ListSpec:

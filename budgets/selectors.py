@@ -115,6 +115,14 @@ def indicators(user, *, include_subordinates: bool = False) -> QuerySet:
     return procurement_budgets(user, include_subordinates).filter(source=BudgetIndicator.SOURCE_PLATFORM)
 
 
+def region_indicators(user) -> QuerySet:
+    """The regulator's 一体化预算指标: the platform indicators of its region (and the regions below), matched to
+    a unit or not yet. Empty for anyone else."""
+    if not rights.is_regulator(user):
+        return BudgetIndicator.objects.none()
+    return procurement_budgets(user).filter(source=BudgetIndicator.SOURCE_PLATFORM)
+
+
 def virtual_budgets(user) -> QuerySet:
     """The regulator's 预算管理: virtual budgets of its region."""
     if not (rights.is_regulator(user) or rights.is_admin(user)):
@@ -130,6 +138,15 @@ def unit_indicators(unit) -> QuerySet:
 def usable_indicators(unit) -> QuerySet:
     """The indicators a document of `unit` may draw on: the unit's own, valid and executable."""
     return unit_indicators(unit).filter(is_valid=True, is_executable=True)
+
+
+def indicators_by_id(ids) -> QuerySet:
+    """Indicators by id, whatever unit holds them now, for another app's rules and pages about a document it
+    has already read in the user's scope (a request on a project): an indicator chosen on that document may
+    have moved to another unit since (重置预算匹配), and the message must still name it and the page still show
+    what the document holds on it. Unscoped on purpose: the ids come from the document, not from the user, and
+    a unit filter would turn "moved" into "missing"."""
+    return BudgetIndicator.objects.filter(pk__in=list(ids))
 
 
 def unmatched_platform_totals() -> QuerySet:

@@ -56,6 +56,14 @@ def _field_rows(ind):
     return rows
 
 
+def _back(user, ind) -> str:
+    if rights.may_view_region_indicators(user) and ind.source == BudgetIndicator.SOURCE_PLATFORM:
+        return reverse("budgets:region_indicator_list")
+    if rights.may_keep_virtual_budgets(user):
+        return reverse("budgets:virtual_list")
+    return reverse("budgets:indicator_list")
+
+
 @requires(rights.may_read_indicator)
 def indicator_detail(request, pk):
     user = request.user
@@ -70,9 +78,16 @@ def indicator_detail(request, pk):
         "fund_type_label": selectors.fund_type_label(ind.fund_type_code),
         "scenario_label": selectors.VIRTUAL_SCENARIO_LABELS.get(ind.virtual_scenario, ""),
         "overdrawn": -ind.available if ind.available < 0 else None,
-        "back": (reverse("budgets:virtual_list") if rights.may_keep_virtual_budgets(user)
-                 else reverse("budgets:indicator_list")),
+        "back": _back(user, ind),
     })
+
+
+@requires(rights.may_view_region_indicators)
+def region_indicator_list(request):
+    return render_list(request, selectors.region_indicators(request.user), lists.region_indicator_spec(),
+                       template=LIST_TEMPLATE, extra={
+                           "help": "一体化平台推送的本辖区预算指标（含尚未匹配到采购单位的）；"
+                                   "已占用 = 采购项目等单据占用的金额，可用金额 = 指标金额 − 已占用。"})
 
 
 @requires(rights.may_keep_virtual_budgets)

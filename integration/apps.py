@@ -2,6 +2,9 @@ from django.apps import AppConfig
 
 from core.menu import MenuItem
 
+PLANS = ("政府采购", "计划管理")
+INDICATORS = (*PLANS, "一体化预算指标管理")
+
 
 class IntegrationConfig(AppConfig):
     name = "integration"
@@ -22,9 +25,11 @@ class IntegrationConfig(AppConfig):
         from .params import ensure
 
         ensure()
+    # JX manual: 政府采购 ---- 计划管理 ---- 一体化预算指标管理 ---- 一体化预算管理, 计划管理 ---- 一体化单位基本信息;
+    # after the regulator's plan pages (orders below 100)
     menu = [
-        MenuItem("一体化", "一体化预算管理", "integration:indicator_messages", "may_view_integration", 10),
-        MenuItem("一体化", "一体化单位基本信息", "integration:unit_list", "may_view_integration", 20),
-        MenuItem("一体化", "重置预算匹配", "integration:rematch", "may_view_integration", 30),
-        MenuItem("一体化", "接收消息日志", "integration:message_list", "may_view_integration", 40),
+        MenuItem(INDICATORS, "一体化预算管理", "integration:indicator_messages", "may_view_integration", 100),
+        MenuItem(INDICATORS, "重置预算匹配", "integration:rematch", "may_view_integration", 120),
+        MenuItem(PLANS, "一体化单位基本信息", "integration:unit_list", "may_view_integration", 130),
+        MenuItem(PLANS, "接收消息日志", "integration:message_list", "may_view_integration", 140),
     ]

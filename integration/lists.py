@@ -80,7 +80,7 @@ MESSAGE_COLUMNS = [
 def indicator_message_spec() -> ListSpec:
     """一体化预算管理."""
     return ListSpec(
-        title="一体化预算管理", breadcrumb=["一体化", "一体化预算指标管理", "一体化预算管理"],
+        title="一体化预算管理", breadcrumb=["政府采购", "计划管理", "一体化预算指标管理", "一体化预算管理"],
         columns=MESSAGE_COLUMNS, tabs=_status_tabs(), form_class=IndicatorMessageFilterForm,
         apply_filters=_filter_messages, export_name="一体化预算指标消息", ordering=ORDERING,
         row_actions=lambda req, m: [("查看", _detail_link(m))],
@@ -93,7 +93,7 @@ def message_spec() -> ListSpec:
                Column("客户端", lambda m: m.client_label if m.client_id else "（未认证）"), *MESSAGE_COLUMNS[2:3],
                MESSAGE_COLUMNS[5], MESSAGE_COLUMNS[6], Column("应答码", "http_status"), *MESSAGE_COLUMNS[7:]]
     return ListSpec(
-        title="接收消息日志", breadcrumb=["一体化", "接收消息日志"], columns=columns, tabs=_status_tabs(),
+        title="接收消息日志", breadcrumb=["政府采购", "计划管理", "接收消息日志"], columns=columns, tabs=_status_tabs(),
         form_class=MessageFilterForm, apply_filters=_filter_messages, export_name="一体化接收消息日志",
         ordering=ORDERING, row_actions=lambda req, m: [("查看", _detail_link(m))],
     )

@@ -83,7 +83,7 @@ def _zc_unit_link(row):
 def unit_list(request):
     """一体化单位基本信息: the platform's unit records and whether 政采's unit agrees on the 单位预算编码."""
     spec = ListSpec(
-        title="一体化单位基本信息", breadcrumb=["一体化", "一体化单位基本信息"],
+        title="一体化单位基本信息", breadcrumb=["政府采购", "计划管理", "一体化单位基本信息"],
         columns=[
             Column("单位预算编码", "agency_code"),
             Column("单位名称", "agency_name"),
@@ -128,7 +128,7 @@ def _filter_subs(qs, data):
 def subordination_list(request):
     """一体化隶属关系: what the platform says, next to 政采's own link. Never changes orgs by itself."""
     spec = ListSpec(
-        title="一体化隶属关系", breadcrumb=["一体化", "一体化单位基本信息", "一体化隶属关系"],
+        title="一体化隶属关系", breadcrumb=["政府采购", "计划管理", "一体化单位基本信息", "一体化隶属关系"],
         columns=[
             Column("单位预算编码", "agency_code"),
             Column("单位名称（一体化）", "agency_name"),

@@ -202,7 +202,7 @@ def joint_uncollect(joint: JointProject, actor, reason: str) -> None:
 def _lock_invitation(actor, response: JointResponse) -> JointResponse:
     if not (rights.is_clerk(actor) and actor.unit_id == response.unit_id):
         raise NotAllowed("只有受邀单位的经办岗可以响应统招分签项目。")
-    response = JointResponse.objects.select_for_update().select_related("joint", "project").get(pk=response.pk)
+    response = JointResponse.objects.select_for_update(of=("self",)).select_related("joint", "project").get(pk=response.pk)
     joint = JointProject.objects.select_for_update().get(pk=response.joint_id)  # 归集 waits for us, and we for it
     response.joint = joint
     if not response.is_active:

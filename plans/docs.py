@@ -1,18 +1,16 @@
 """采购计划申报 (FJ 4.1) and 采购计划撤销 (4.2) on the document kit: flows, form, list, requests."""
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from access import rights
 from core.forms import Form
 from core.listing import Column, Tab
 from orgs.models import Role, Unit
-from workflow import inbox
 from workflow.engine import COMPETENT, FINANCE, Flow, Node, register
-from workflow.kit.documents import DocumentType
+from workflow.kit.documents import DocumentType, inbox_tabs
 from workflow.kit.requests import RequestKind, RequestType
-from workflow.models import ReviewRecord, Status
+from workflow.models import Status
 
 from . import services
 from .models import Method, OrganizationForm, Plan, PlanRequest, PlanType
@@ -90,21 +88,6 @@ class Revoke(RequestKind):
         return [{"label": "计划状态", "old": "已备案", "new": "已撤销"}]
 
 
-def _tabs(user):
-    """待处理: mine to act on (the inbox's work items); 已办结: every plan I acted on; 已备案: approved at every
-    node; 已撤销."""
-    ct_ids = Q()
-    if user is not None and user.is_authenticated:
-        work = inbox.items_for(user).filter(doc_type=Plan.doc_type).values("object_id")
-        acted = ReviewRecord.objects.filter(actor=user, content_type=ContentType.objects.get_for_model(Plan))
-        todo, done = Q(pk__in=work), Q(pk__in=acted.values("object_id"))
-    else:
-        todo = done = ct_ids
-    return [Tab("todo", "待处理", todo), Tab("done", "已办结", done),
-            Tab("filed", "已备案", Q(status=Status.APPROVED, revoked_at__isnull=True)),
-            Tab("revoked", "已撤销", Q(revoked_at__isnull=False)), Tab("all", "全部", Q())]
-
-
 def _form_context(request, doc):
     from . import selectors  # the page's own reads
 
@@ -129,7 +112,8 @@ PLAN = DocumentType(
              Column("计划金额（元）", "total_amount", kind="money"),
              Column("采购方式", lambda p: p.get_procurement_method_display()),
              Column("组织形式", lambda p: p.get_organization_form_display())],
-    may_list=rights.may_view_plans, may_create=rights.may_start_plan, tabs=_tabs,
+    may_list=rights.may_view_plans, may_create=rights.may_start_plan, tabs=inbox_tabs(FLOW, Tab("filed", "已备案", Q(status=Status.APPROVED, revoked_at__isnull=True)),
+                    Tab("revoked", "已撤销", Q(revoked_at__isnull=False))),
     select_related=("unit", "created_by", "agency"), scope_fields=("unit", "filed_agency"),
     save=services.plan_save, detail_template="plans/detail.html", form_template="plans/form.html",
     detail_fields=["plan_type", "organization_form", "procurement_method"],

@@ -8,6 +8,7 @@ from django.db import transaction
 from budgets.models import BudgetIndicator
 from core.models import Category
 from integration.models import PlatformUnit
+from intentions import demo as intentions_demo
 from joint import demo as joint_demo
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
@@ -143,6 +144,7 @@ def load_projects() -> int:
             if fate == "approve_and_use":
                 project_services.project_mark_used(project=project, by="采购计划（演示）", actor=clerk)
         made += 1
+    intentions_demo.load(clerk=clerk, reviewer=reviewer)  # a published 采购意向 on a project above
     joint_demo.load()  # 统招分签 (its own count: load_projects counts projects)
     plans_demo.load()  # a filed plan for the agency's inbox
     return made

@@ -19,6 +19,7 @@ from workflow.api import ReviewOut
 from workflow.kit.actions import api_actions
 
 from . import selectors, services
+from .request_kinds import REQUESTS
 
 router = Router(tags=["采购项目立项"])
 
@@ -109,6 +110,13 @@ class FundLineOut(Schema):
         return obj.indicator.available
 
 
+class ProjectUseOut(Schema):
+    by: str = Field(description="使用单据标识（如 plans.plan:12）")
+    label: str = Field(description="使用单据名称（使用方提供时）")
+    since: datetime = Field(description="开始使用时间")
+    released_at: datetime | None = Field(description="释放时间；为空表示仍在使用")
+
+
 class ProjectDetail(ProjectBrief):
     summary: str
     demand_summary: str = Field(description="采购需求概况")
@@ -116,7 +124,9 @@ class ProjectDetail(ProjectBrief):
     cumulative_reason: str
     contact_name: str
     contact_phone: str
-    used_by: str
+    is_used: bool = Field(description="是否已被采购计划、统招分签等单据使用（使用后只能进行资金替换、追加、回收）")
+    used_at: datetime | None = Field(description="最早一条仍在使用的记录的开始时间；未使用为空")
+    uses: list[ProjectUseOut] = Field(description="使用情况：使用过本项目的单据（含已释放的），按开始时间排序")
     contract_filed_at: datetime | None
     revoked_at: datetime | None
     closed_at: datetime | None
@@ -125,6 +135,10 @@ class ProjectDetail(ProjectBrief):
     held: Decimal = Field(description="本项目当前占用的指标资金合计")
     timeline: list[ReviewOut]
     actions: list[str] = Field(description="当前用户可执行的操作：edit、submit、withdraw、approve、reject")
+    request_kinds: list[str] = Field(description="当前用户现在可对此项目发起的申请类型（POST /projects/{id}/requests 的 "
+                                                 "kind）：revoke 撤销、change 变更、fund_replace 资金替换、fund_add 资金追加、"
+                                                 "fund_reclaim 资金回收、close 结项")
+    open_request_id: int | None = Field(description="此项目未办结的申请（GET /projects/requests/{id}）；无则为空")
 
     @staticmethod
     def resolve_expected_month(obj):
@@ -133,6 +147,18 @@ class ProjectDetail(ProjectBrief):
     @staticmethod
     def resolve_content_lines(obj):
         return obj._lines
+
+    @staticmethod
+    def resolve_uses(obj):
+        return obj._uses
+
+    @staticmethod
+    def resolve_is_used(obj):
+        return any(u.is_live for u in obj._uses)
+
+    @staticmethod
+    def resolve_used_at(obj):
+        return min((u.since for u in obj._uses if u.is_live), default=None)
 
     @staticmethod
     def resolve_fund_lines(obj):
@@ -149,6 +175,14 @@ class ProjectDetail(ProjectBrief):
     @staticmethod
     def resolve_actions(obj):
         return obj._actions
+
+    @staticmethod
+    def resolve_request_kinds(obj):
+        return obj._request_kinds
+
+    @staticmethod
+    def resolve_open_request_id(obj):
+        return obj._open_request.pk if obj._open_request is not None else None
 
 
 class ContentLineIn(Schema):
@@ -193,9 +227,12 @@ class ProjectUpdateIn(ProjectIn):
 def _detail(user, project):
     project._lines = list(selectors.content_lines(project))
     project._funds = list(selectors.fund_lines(project))
+    project._uses = selectors.uses(project)
     project._held = sum(ledger.held(ledger.holder_key(project)).values(), Decimal("0"))
     project._timeline = list(engine.timeline(project))
     project._actions = sorted(engine.available_actions(user, project))
+    project._request_kinds = [k.code for k in REQUESTS.allowed(user, project)]
+    project._open_request = REQUESTS.open_request(project)
     return project
 
 
@@ -251,3 +288,7 @@ api_actions(router, "/projects", selectors.get_project, _detail, ProjectDetail, 
             actions=("submit", "withdraw", "approve", "reject"),
             extra={"submit": "提交（占用指标资金）", "withdraw": "撤回（释放指标资金）",
                    "reject": "审核不通过（退回经办，释放指标资金；须填写意见）"})
+
+# 撤销 / 变更 / 资金替换·追加·回收 / 结项 on an approved project: the kit's request endpoints (新增, 详情, 修改, 提交,
+# 撤回, 审核通过, 审核不通过, 放弃), the body read by the request pages' own parser (workflow.kit.requests)
+REQUESTS.api(router, ProjectDetail)

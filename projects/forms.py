@@ -23,13 +23,27 @@ class RegionProjectFilterForm(ProjectFilterForm):
     procurement_kind = forms.ChoiceField(label="采购类别", required=False, choices=[("", "全部")] + Category.KINDS)
 
 
-# the inline tables of the 立项 form (core.lines: one parser and one error layout; the rows are drawn by
-# projects' own row templates, whose cells are richer than the component's default)
+# the inline tables of the 立项 form and of the requests' forms (core.lines: one parser, one error layout, one
+# component drawing them). Their select options come from the view (projects/line_tables.py); the computed
+# cells (金额, 可用金额, 使用后剩余) and the totals from the server (services.line_amounts / services.fund_use).
 CONTENT_TABLE = LineTable("line", "采购内容清单", (
-    LineColumn("category", "政府采购品目"), LineColumn("item_name", "标的名称"), LineColumn("quantity", "数量", "number"),
-    LineColumn("measure_unit", "计量单位"), LineColumn("unit_price", "单价", "money")), error_key="content_lines")
-FUND_TABLE = LineTable("fund", "项目资金构成", (LineColumn("indicator", "指标"), LineColumn("amount", "本次使用金额", "money")),
-                       error_key="fund_lines")
+    LineColumn("category", "政府采购品目", "select", choices=None, css="line-category", empty_label="请选择品目",
+               filter_by="procurement-kind"),
+    LineColumn("item_name", "标的名称"),
+    LineColumn("quantity", "数量", "number", css="line-quantity"),
+    LineColumn("measure_unit", "计量单位", max_length=20, css="short-input"),
+    LineColumn("unit_price", "单价", "money", header="单价（元）", css="line-price"),
+    LineColumn("amount", "金额", "money", header="金额（元）", css="line-amount", computed=True, placeholder="0.00")),
+    error_key="content_lines", dom="content", total_label="项目金额合计（元）", total_column="amount",
+    help="金额 = 数量 × 单价，保存时由系统计算；品目须为所选采购类别的末级品目。")
+FUND_TABLE = LineTable("fund", "项目资金构成", (
+    LineColumn("indicator", "指标", "select", choices=None, header="选择指标", css="fund-indicator",
+               empty_label="请选择指标"),
+    LineColumn("available", "可用金额", "money", header="可用金额（元）", css="fund-available", computed=True),
+    LineColumn("amount", "本次使用金额", "money", header="本次使用金额（元）", css="fund-amount"),
+    LineColumn("remaining", "使用后剩余", "money", header="使用后剩余（元）", css="fund-remaining", computed=True)),
+    error_key="fund_lines", dom="fund", add_label="选择指标（新增一行）", total_label="资金合计（元）",
+    total_column="amount", help="只列出本单位有效、可执行的指标；提交时按可用金额占用，退回或撤回时释放。")
 
 
 def content_lines_from(post) -> list[dict]:

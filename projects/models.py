@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 
 from core.models import Category
 from workflow.models import RequestDocument, Reviewable
@@ -16,8 +17,25 @@ class ImplementationForm(models.TextChoices):
     JOINT_RESPONSE = "joint_response", "统招分签采购"
 
 
+def live_uses():
+    """The live ProjectUse rows of the outer project: for Exists / Subquery on a project queryset."""
+    return ProjectUse.objects.filter(project=OuterRef("pk"), released_at__isnull=True)
+
+
+def used_q() -> Q:
+    """Projects some document uses now: an anti-/semi-join on ProjectUse's partial (project, by) index."""
+    return Q(Exists(live_uses()))
+
+
+class ProjectQuerySet(models.QuerySet):
+    def with_use(self):
+        """Annotate `use_since` (what Project.used_at / is_used read) in the same query: for lists."""
+        return self.annotate(use_since=Subquery(live_uses().order_by("since").values("since")[:1]))
+
+
 class Project(Reviewable):
-    """采购项目立项. Usage and contract filing are facts set by the plan / intention / contract modules."""
+    """采购项目立项. Usage (ProjectUse) and contract filing are facts set by the plan / joint-project / contract
+    modules."""
 
     doc_type = "project"
 
@@ -34,9 +52,7 @@ class Project(Reviewable):
     cumulative_reason = models.TextField("累计达到限额标准相关说明", blank=True, default="")
     contact_name = models.CharField("联系人", max_length=30, blank=True, default="")
     contact_phone = models.CharField("联系电话", max_length=30, blank=True, default="")
-    # facts from later modules
-    used_by = models.CharField("使用单据", max_length=60, blank=True, default="")  # plan / intention / joint use
-    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    # facts from later modules (which documents use the project: ProjectUse)
     contract_filed_at = models.DateTimeField("合同备案时间", null=True, blank=True)
     # results of approved requests
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
@@ -44,6 +60,8 @@ class Project(Reviewable):
     # denormalized for scope filters at a million rows (kept by the services)
     unit_path = models.CharField(max_length=255, db_index=True, default="")
     region_path = models.CharField(max_length=64, db_index=True, default="")
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "采购项目"
@@ -66,12 +84,55 @@ class Project(Reviewable):
         return super().status_text
 
     @property
+    def used_at(self):
+        """Since when some document uses the project (the earliest live use), None when none does. Read from
+        the `with_use()` annotation when the row came with it, else one indexed query (never cached: a
+        service may mark the project between two reads)."""
+        if "use_since" in self.__dict__:
+            return self.use_since
+        return self.uses.filter(released_at__isnull=True).aggregate(at=Min("since"))["at"]
+
+    @property
     def is_used(self) -> bool:
-        return bool(self.used_by)
+        if "use_since" in self.__dict__:
+            return self.use_since is not None
+        return self.uses.filter(released_at__isnull=True).exists()
 
     @property
     def is_live(self) -> bool:
         return self.status == "approved" and self.revoked_at is None
+
+
+class ProjectUse(models.Model):
+    """A document using an approved project (RULES §A: a plan, a 统招分签 response, a contract). While one is live
+    (released_at empty) the project can no longer be revoked or changed, only get fund operations. Never
+    deleted: a release dates the row, and a later use of the same document is a new row."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="uses", verbose_name="采购项目")
+    by = models.CharField("使用单据", max_length=80)  # the document's key, e.g. "plans.plan:12"
+    label = models.CharField("单据名称", max_length=200, blank=True, default="")
+    since = models.DateTimeField("使用时间")
+    released_at = models.DateTimeField("释放时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购项目使用情况"
+        ordering = ["since", "id"]
+        constraints = [
+            # one live use per (project, document); also the index of "is this project used"
+            models.UniqueConstraint(fields=["project", "by"], condition=Q(released_at__isnull=True),
+                                    name="project_use_live"),
+        ]
+        indexes = [
+            # "the live uses of a document" (a plan's revocation releases what it uses)
+            models.Index(fields=["by"], condition=Q(released_at__isnull=True), name="project_use_live_by"),
+        ]
+
+    def __str__(self):
+        return self.label or self.by
+
+    @property
+    def is_live(self) -> bool:
+        return self.released_at is None
 
 
 class ContentLine(models.Model):

@@ -1,6 +1,8 @@
 """Forms of the requests on a project and of 实施形式变更. They only parse: every rule lives in
 projects.request_kinds (and projects.services for the line rules), whose FieldErrors come back beside the fields."""
 
+from dataclasses import replace
+
 from django import forms
 
 from budgets.selectors import budget_office_names
@@ -11,7 +13,6 @@ from .forms import CONTENT_TABLE, FUND_TABLE
 from .models import ImplementationForm, ProjectRequest
 
 OFFICE_NOT_OFFERED = "请从列表中选择指标管理处室。"
-
 
 
 class OfficeForm(Form):
@@ -41,6 +42,29 @@ MOVE_TABLE = LineTable("move", "资金调整明细", (LineColumn("from_indicator
                        error_key="moves")
 
 
+def _move_table(label: str, amount: str, *columns: LineColumn, help: str = "") -> LineTable:
+    """MOVE_TABLE as one kind's form shows it (the options from projects/line_tables.py); a row's message
+    (moves.<i>) beside its amount."""
+    return replace(MOVE_TABLE, label=label, help=help, total_label="合计", total_column="amount",
+                   row_error_column="amount", dom="move", columns=(
+                       *columns, LineColumn("amount", amount, "money", header=f"{amount}（元）", css="move-amount")))
+
+
+def _pick(name: str, label: str, empty: str = "请选择指标") -> LineColumn:
+    return LineColumn(name, label, "select", choices=None, css="pick-indicator", empty_label=empty)
+
+
+HELD = LineColumn("held", "项目占用", "money", header="项目占用（元）", css="show-held", computed=True)
+ROOM = LineColumn("room", "可用金额", "money", header="可用金额（元）", css="show-room", computed=True)
+MOVE_TABLES = {
+    ProjectRequest.KIND_FUND_ADD: _move_table("追加指标", "本次追加金额", _pick("indicator", "指标"), ROOM),
+    ProjectRequest.KIND_FUND_RECLAIM: _move_table("本次回收资金", "本次回收资金", _pick("indicator", "指标"), HELD,
+                                                  help="只填写需要回收的指标；不回收的行留空。"),
+    ProjectRequest.KIND_FUND_REPLACE: _move_table("指标替换", "替换金额", _pick("from_indicator", "原指标", "请选择原指标"), HELD,
+                                                  _pick("indicator", "替换为指标"), ROOM),
+}
+
+
 def lines_from(post) -> list[dict]:
     """采购内容清单 rows of a 变更 (`line-*`, as on the 立项 form); fully empty rows dropped."""
     return CONTENT_TABLE.rows_from(post)
@@ -66,12 +90,6 @@ def moves_from(post, kind: str) -> list[dict]:
         if any(row.values()):
             rows.append(row)
     return rows
-
-
-def row_errors(errors: dict, prefix: str, count: int) -> list[dict]:
-    """Per-row messages of one of the request form's tables (core.lines)."""
-    table = {t.key: t for t in (CONTENT_TABLE, FUND_TABLE, MOVE_TABLE)}[prefix]
-    return table.row_errors(errors, count)
 
 
 class FormChangeForm(Form):

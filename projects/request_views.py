@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from access import rights
 from access.decorators import requires
@@ -19,8 +21,8 @@ from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.listing import Column, ListSpec, Tab, render_list
 from workflow.selectors import awaiting_review
 
+from . import line_tables, selectors, services
 from . import request_kinds as rq
-from . import selectors, services
 from .flows import PROJECT_REQUEST
 from .models import ImplementationForm
 from .request_forms import (
@@ -48,6 +50,20 @@ def buttons_context(user, project):
         "can_change_form": services.can_change_form(user, project),
         "state": rq.project_state(project),
     }
+
+
+@login_required
+@require_POST
+def request_money_check(request, project_pk, kind):
+    """htmx: the computed cells of a request's form on the project (金额, 可用金额 with the project's own holding,
+    使用后剩余, 项目占用, the totals), swapped out of band into their places. Out of scope: 404."""
+    project = selectors.get_project(request.user, project_pk)
+    if kind not in rq.KINDS:
+        raise Http404("申请类型不存在")
+    if not rights.is_clerk_of(request.user, project):
+        raise PermissionDenied
+    return render(request, "partials/line_cells.html",
+                  {"tables": line_tables.request_live(project, kind, request.POST)})
 
 
 # ---- 项目申请审核: the requests waiting for this 需求领导 (or, in a unit without one, 审核岗) ----------------------
@@ -104,7 +120,7 @@ def form_change_list(request):
             Column("项目状态", rq.project_state, kind="status"),
             Column("办结时间", "approved_at", kind="datetime"),
         ],
-        tabs=[Tab("open", "可变更", live & Q(used_by="")), Tab("all", "全部", Q())],
+        tabs=[Tab("open", "可变更", live & ~selectors.used_q()), Tab("all", "全部", Q())],
         form_class=FormChangeFilterForm, apply_filters=_filter_form_change, export_name="实施形式变更",
         row_actions=lambda req, p: [("查看", reverse("projects:detail", args=[p.pk]))]
         + ([("变更实施形式", reverse("projects:form_change", args=[p.pk]))] if services.can_change_form(req.user, p) else []),

@@ -17,21 +17,27 @@ For the benchmark and the other project work, the entry points are:
   rows to know whether there is a next page.
 - `tab_counts(qs_by_tab, cap=None) -> dict` — one COUNT per tab; with `cap`, counting stops at cap + 1 rows
   (LIMIT inside the count) so a province-wide tab costs at most `cap` index entries; the page shows "cap+".
+- `used_q()` / `live_uses_by(by)` / `uses(project)` — which documents use a project (ProjectUse): a filter
+  for "used now" (`~used_q()`: unused), the projects a document uses now, a project's 使用情况 for its page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 
 from access import scope
 from core.listing import key_after, page_number
 from core.models import Category
+from workflow import engine
 from workflow.models import Status
 
-from .models import ContentLine, FundLine, Project, ProjectRequest
+from .models import ContentLine, FundLine, Project, ProjectRequest, ProjectUse
+from .models import used_q as _used_q
 
 TODO, DONE, REVOKED, ALL = "todo", "done", "revoked", "all"
 TABS = {TODO: "待处理", DONE: "已办结", REVOKED: "已撤销"}  # the unit side's tabs; the regulator's add 全部
@@ -210,5 +216,51 @@ def leaf_categories(kind: str | None = None) -> QuerySet:
 
 
 def form_change_candidates(user) -> QuerySet:
-    """实施形式变更: the approved projects of the clerk's own unit."""
-    return Project.objects.filter(unit_id=user.unit_id, status=Status.APPROVED).order_by("-id")
+    """实施形式变更: the approved projects of the clerk's own unit (each row knows whether it is used)."""
+    return Project.objects.filter(unit_id=user.unit_id, status=Status.APPROVED).with_use().order_by("-id")
+
+
+# ---- uses (ProjectUse: which documents use a project) ------------------------------------------------------
+
+
+def used_q() -> Q:
+    """Projects some document uses now (an EXISTS on the partial index of live uses); `~used_q()`: unused."""
+    return _used_q()
+
+
+def live_uses_by(by: str) -> QuerySet:
+    """The projects a document (`by`, e.g. 'plans.plan:12') uses now, through the partial index on `by`."""
+    return Project.objects.filter(pk__in=ProjectUse.objects.filter(by=by, released_at__isnull=True)
+                                  .values("project_id"))
+
+
+def uses(project) -> list[ProjectUse]:
+    """使用情况: every use of the project, live and released, oldest first; each with `display` (the label the
+    marking module gave, else the document itself, else its key) and `url` (its detail page when the kit
+    knows one)."""
+    rows = list(ProjectUse.objects.filter(project=project).order_by("since", "id"))
+    for use in rows:
+        use.display, use.url = _document_of(use.by, use.label)
+    return rows
+
+
+def _document_of(by: str, label: str) -> tuple[str, str | None]:
+    label_lower, _, pk = by.partition(":")
+    app_label, _, model_name = label_lower.partition(".")
+    if not (pk.isdigit() and app_label and model_name):
+        return label or by, None
+    try:
+        model = apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        return label or by, None
+    flow = next((f for f in engine.FLOWS.values() if f.model is model and f.url_name), None)
+    url = None
+    if flow is not None:
+        try:
+            url = reverse(flow.url_name, args=[int(pk)])
+        except NoReverseMatch:
+            url = None
+    if label:
+        return label, url
+    obj = model._default_manager.filter(pk=pk).first()
+    return (f"{model._meta.verbose_name} {obj}" if obj is not None else by), url

@@ -5,7 +5,7 @@
   give back indicator money through budgets.ledger, in the engine's transaction.
 - `check_implementation_form` — the rules of each 实施形式, shared with 实施形式变更 (below) and the requests.
 - `project_mark_used` / `project_unmark_used` / `project_mark_contract_filed` — facts that the plan,
-  intention, joint-project and contract modules set on a project.
+  joint-project and contract modules set on a project (uses are ProjectUse rows: dated, released, never deleted).
 
 Rule numbers are rule parameters (core.params), read for the project unit's region and level on the
 project's date: `decentralized_limit_goods` / `decentralized_limit_works` (分散采购限额) and
@@ -32,13 +32,13 @@ from budgets import selectors as budget_selectors
 from core import catalog, params
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.models import Category
-from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal, within_limit
-from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, phone_problem
+from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, format_yuan, parse_decimal
+from core.validation import FISCAL_YEAR_MESSAGE, fiscal_year_ok, parse_id, phone_problem
 from orgs import scope_columns
 from orgs.models import Role
 from workflow.kit import editing
 
-from .models import ContentLine, FundLine, ImplementationForm, Project
+from .models import ContentLine, FundLine, ImplementationForm, Project, ProjectUse
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -112,6 +112,16 @@ def gov_explain(check: dict, total: Decimal) -> str:
             "本年度该品目预算累计金额已达到限额标准的，可选择“是”。")
 
 
+def line_amount(line: dict) -> Decimal | None:
+    """A posted line's 金额 as the save computes it (数量 × 单价, to the cent ROUND_HALF_UP), or None while the
+    row does not parse or the save would refuse its numbers: for the live cells, which must not refuse anything."""
+    qty, price = _decimal(line.get("quantity")), _decimal(line.get("unit_price"))
+    if qty is None or price is None or not (0 < qty <= MAX_QUANTITY) or not (0 <= price <= MAX_MONEY):
+        return None  # bounded first: 1e999999 × 1e999999 would overflow
+    product = qty * price
+    return product.quantize(CENT, rounding=ROUND_HALF_UP) if product <= MAX_MONEY else None
+
+
 def line_total(lines) -> tuple[Decimal, list]:
     """(Σ amount, categories) of posted lines as the save computes them, skipping rows that do not parse: for
     the live hint, which must not refuse anything."""
@@ -119,9 +129,7 @@ def line_total(lines) -> tuple[Decimal, list]:
     cats = Category.objects.in_bulk(ids)
     total, out = ZERO, []
     for ln in lines:
-        qty, price = _decimal(ln.get("quantity")), _decimal(ln.get("unit_price"))
-        if qty is not None and price is not None and qty > 0 and price >= 0 and within_limit(qty * price):
-            total += (qty * price).quantize(CENT, rounding=ROUND_HALF_UP)  # beyond MAX_AMOUNT: the save refuses it
+        total += line_amount(ln) or ZERO  # beyond MAX_AMOUNT: the save refuses it
         if (c := cats.get(pk_of(ln.get("category")))) is not None:
             out.append(c)
     return total, out
@@ -247,10 +255,14 @@ def _clean_content_lines(lines, kind: str | None, errors: dict) -> list[dict]:
             errors[f"{key}.item_name"] = f"第{i + 1}行：请填写标的名称。"
         elif len(row["item_name"]) > 200:
             errors[f"{key}.item_name"] = f"第{i + 1}行：标的名称不能超过200个字。"
+        elif "\x00" in row["item_name"]:  # PostgreSQL stores no NUL (text or jsonb): a 500 otherwise
+            errors[f"{key}.item_name"] = f"第{i + 1}行：标的名称不能包含空字符。"
         if not row["measure_unit"]:
             errors[f"{key}.measure_unit"] = f"第{i + 1}行：请填写计量单位。"
         elif len(row["measure_unit"]) > 20:
             errors[f"{key}.measure_unit"] = f"第{i + 1}行：计量单位不能超过20个字。"
+        elif "\x00" in row["measure_unit"]:
+            errors[f"{key}.measure_unit"] = f"第{i + 1}行：计量单位不能包含空字符。"
         qty = _decimal(ln.get("quantity"))
         if qty is None:
             errors[f"{key}.quantity"] = f"第{i + 1}行：数量应为数字。"
@@ -289,6 +301,51 @@ def usable_indicators(unit):
     return budget_selectors.usable_indicators(unit)
 
 
+def over_use_message(row: int, indicator, available: Decimal, amount: Decimal) -> str:
+    return (f"第{row + 1}行：指标「{indicator}」可用金额 {_money(available)} 元，"
+            f"不足本次使用的 {_money(amount)} 元。")
+
+
+def fund_use(unit, lines, *, held: dict | None = None) -> dict:
+    """What the 项目资金构成 rows as typed take from the budget ledger, for the form's live cells: per row the
+    indicator's available amount (the unit's usable indicators only — another unit's shows nothing — plus what
+    `held`, the project's own holding on a request's form, gives back), what stays after every row of the form
+    on it, and the save's message when that is below zero; and the total of the amounts. Reads; never refuses.
+    Returns {"rows": [{indicator, available, remaining, message}], "total"}."""
+    held = held or {}
+    keys = [parse_id(ln.get("indicator")) for ln in lines]
+    amounts = []
+    for ln in lines:
+        a = _decimal(ln.get("amount"))
+        amounts.append(a.quantize(CENT, rounding=ROUND_HALF_UP) if a is not None and 0 < a <= MAX_MONEY else None)
+    wanted = {k for k in keys if k is not None}
+    indicators = budget_selectors.usable_indicators(unit).in_bulk(wanted) if wanted and unit is not None else {}
+    used: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for key, amount in zip(keys, amounts, strict=True):
+        if key in indicators and amount is not None:
+            used[key] += amount
+    rows = []
+    for i, key in enumerate(keys):
+        ind = indicators.get(key)
+        if ind is None:
+            rows.append({"indicator": None, "available": None, "remaining": None, "message": ""})
+            continue
+        available = ind.available + held.get(ind.pk, ZERO)
+        remaining = available - used[ind.pk]
+        rows.append({"indicator": ind, "available": available, "remaining": remaining,
+                     "message": over_use_message(i, ind, available, used[ind.pk]) if remaining < 0 else ""})
+    return {"rows": rows, "total": sum((a for a in amounts if a is not None), ZERO)}
+
+
+def fund_total_check(fund_total: Decimal, total: Decimal, *, rows: int) -> tuple[str, bool | None]:
+    """The hint beside 资金合计: (text, agrees) — the save refuses a 资金构成 whose sum is not the 项目金额."""
+    if not rows or not fund_total:
+        return "", None
+    if fund_total == total:
+        return "与项目金额一致", True
+    return f"与项目金额（{_money(total)} 元）不一致", False
+
+
 def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
     lines = list(lines or [])
     if not lines:
@@ -320,8 +377,7 @@ def _clean_fund_lines(lines, unit, fiscal_year, errors: dict) -> list[dict]:
         elif amount != amount.quantize(CENT):
             errors[f"{key}.amount"] = f"第{i + 1}行：本次使用金额最多保留2位小数（元）。"
         elif ind is not None and f"{key}.indicator" not in errors and amount > ind.available:
-            errors[f"{key}.amount"] = (f"第{i + 1}行：指标「{ind}」可用金额 {_money(ind.available)} 元，"
-                                       f"不足本次使用的 {_money(amount)} 元。")
+            errors[f"{key}.amount"] = over_use_message(i, ind, ind.available, amount)
         if ind is not None:
             seen.add(ind.pk)
         out.append({"indicator": ind, "amount": amount or ZERO})
@@ -665,25 +721,28 @@ def project_revoke_for(*, project: Project, by: str, actor, reason: str) -> Proj
     uses = [u for u in uses_of(project) if u != by]
     if uses:
         raise BusinessError(f"采购项目 {project.number} 已被其他单据使用，不能撤销。", code="project_used")
-    before = audit.snapshot(project, ["used_by", "used_at", "revoked_at"])
+    before = {"uses": uses_of(project), "revoked_at": project.revoked_at}
     key = ledger.holder_key(project)
     if ledger.held(key):
         ledger.release(actor=actor, holder=key, amounts=None, reason=f"{reason} {project.number}")
-    project.used_by, project.used_at, project.revoked_at = "", None, timezone.now()
-    project.save(update_fields=["used_by", "used_at", "revoked_at", "updated_at"])
+    now = timezone.now()
+    ProjectUse.objects.filter(project=project, by=by, released_at__isnull=True).update(released_at=now)
+    project.revoked_at = now
+    project.save(update_fields=["revoked_at", "updated_at"])
     audit.record(actor=actor, action="project.revoke_for", obj=project, before=before,
-                 after={**audit.snapshot(project, ["used_by", "used_at", "revoked_at"]), "by": by, "reason": reason})
+                 after={"uses": uses_of(project), "revoked_at": now, "by": by, "reason": reason})
     return project
 
 
 # ---- facts set by other modules -------------------------------------------------------------------------------
 
-USE_SEPARATOR = ";"
+USE_SEPARATOR = ";"  # the old used_by column's separator: never part of a document key
 
 
 def uses_of(project: Project) -> list[str]:
-    """The documents that use the project (plan, intention, joint project keys)."""
-    return [u for u in (project.used_by or "").split(USE_SEPARATOR) if u]
+    """The keys of the documents that use the project now (plan, joint project, contract), oldest first."""
+    return list(ProjectUse.objects.filter(project=project, released_at__isnull=True)
+                .order_by("since", "id").values_list("by", flat=True))
 
 
 def _lock_live(project: Project) -> Project:
@@ -695,48 +754,47 @@ def _lock_live(project: Project) -> Project:
     return project
 
 
-@transaction.atomic
-def project_mark_used(*, project: Project, by: str, actor=None) -> Project:
-    """A plan, an intention or a joint project now uses the project (`by` names it, e.g. 'plans.plan:12').
-    A used project can no longer be revoked or changed, only get fund operations (RULES §A). Idempotent per
-    `by`; several documents may use one project."""
+def _use_key(by: str) -> str:
     by = (by or "").strip()
-    if not by or USE_SEPARATOR in by:
+    if not by or USE_SEPARATOR in by or any(c.isspace() for c in by) \
+            or len(by) > ProjectUse._meta.get_field("by").max_length:
         raise BusinessError("使用单据标识不正确。", code="bad_use")
+    return by
+
+
+@transaction.atomic
+def project_mark_used(*, project: Project, by: str, actor=None, label: str = "") -> Project:
+    """A plan, a 统招分签 response or a contract now uses the project (`by` names it, e.g. 'plans.plan:12';
+    `label` is what a reader sees, e.g. the plan's number and name). A used project can no longer be revoked or
+    changed, only get fund operations (RULES §A). Idempotent per `by`; several documents may use one project.
+    The project row is locked first, so a mark and a 撤销's approval (which locks it too) never both pass."""
+    by = _use_key(by)
     project = _lock_live(project)
     if project.closed_at is not None:
         raise BusinessError("采购项目已结项，不能再被使用。", code="project_closed")
-    uses = uses_of(project)
-    if by in uses:
+    before = uses_of(project)
+    if by in before:
         return project
-    value = USE_SEPARATOR.join([*uses, by])
-    if len(value) > Project._meta.get_field("used_by").max_length:
-        raise BusinessError("采购项目被引用的单据过多。", code="too_many_uses")
-    before = {"used_by": project.used_by, "used_at": project.used_at}
-    project.used_by = value
-    project.used_at = project.used_at or timezone.now()
-    project.save(update_fields=["used_by", "used_at", "updated_at"])
-    audit.record(actor=actor, action="project.use", obj=project, before=before,
-                 after={"used_by": project.used_by, "used_at": project.used_at, "by": by})
+    label = (label or "").strip()[: ProjectUse._meta.get_field("label").max_length]
+    use = ProjectUse.objects.create(project=project, by=by, label=label, since=timezone.now())
+    audit.record(actor=actor, action="project.use", obj=project, before={"uses": before},
+                 after={"uses": [*before, by], "by": by, "label": label, "since": use.since})
     return project
 
 
 @transaction.atomic
 def project_unmark_used(*, project: Project, by: str, actor=None) -> Project:
-    """The document `by` no longer uses the project (e.g. its plan was revoked). When nothing uses it any more
-    the project is unused again. Unknown `by` is a no-op."""
+    """The document `by` no longer uses the project (e.g. its plan was revoked): its use is dated released
+    (kept, never deleted). When nothing uses it any more the project is unused again. Unknown `by` is a no-op."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    uses = uses_of(project)
-    if by not in uses:
+    use = ProjectUse.objects.filter(project=project, by=(by or "").strip(), released_at__isnull=True).first()
+    if use is None:
         return project
-    before = {"used_by": project.used_by, "used_at": project.used_at}
-    uses.remove(by)
-    project.used_by = USE_SEPARATOR.join(uses)
-    if not uses:
-        project.used_at = None
-    project.save(update_fields=["used_by", "used_at", "updated_at"])
-    audit.record(actor=actor, action="project.unuse", obj=project, before=before,
-                 after={"used_by": project.used_by, "used_at": project.used_at, "by": by})
+    before = uses_of(project)
+    use.released_at = timezone.now()
+    use.save(update_fields=["released_at"])
+    audit.record(actor=actor, action="project.unuse", obj=project, before={"uses": before},
+                 after={"uses": uses_of(project), "by": use.by, "released_at": use.released_at})
     return project
 
 
@@ -765,7 +823,7 @@ def form_change_refusal(project: Project) -> str | None:
         return "项目已撤销，不能变更实施形式。"
     if project.closed_at is not None:
         return "项目已结项，不能变更实施形式。"
-    if project.used_by:
+    if project.is_used:
         return "项目已被使用，不能变更实施形式。"
     return None
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("region/", views.region_list, name="regulator_list"),
     path("new/", views.project_new_choose, name="new_choose"),
     path("gov-check/", views.gov_check, name="gov_check"),
+    path("money-check/", views.money_check, name="money_check"),
     path("new/<str:form>/", views.project_new, name="new"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

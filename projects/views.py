@@ -27,10 +27,8 @@ from workflow import engine
 from workflow.kit import editing
 from workflow.models import Status
 
-from . import selectors, services
+from . import line_tables, selectors, services
 from .forms import (
-    CONTENT_TABLE,
-    FUND_TABLE,
     ProjectFilterForm,
     RegionProjectFilterForm,
     content_lines_from,
@@ -166,10 +164,6 @@ def _limits(unit):
     return out
 
 
-def _indicator_options(unit):
-    return list(services.usable_indicators(unit).order_by("-fiscal_year", "bgt_id"))
-
-
 def _pending_attachments(user, ids):
     wanted = [n for n in (parse_id(i) for i in ids) if n is not None]
     return list(Attachment.objects.filter(pk__in=wanted, unit_id=user.unit_id, is_deleted=False,
@@ -223,20 +217,12 @@ def _form_page(request, *, project: Project | None, form_code: str):
                       "contact_name": user.full_name or "", "contact_phone": user.phone or ""}
             lines, funds = [{}], [{}]
         pending = []
-    if not lines:
-        lines = [{}]
-    if not funds:
-        funds = [{}]
-    line_errors = CONTENT_TABLE.row_errors(errors, len(lines))
-    fund_errors = FUND_TABLE.row_errors(errors, len(funds))
     summary = list(errors.values())
     return render(request, "projects/form.html", {
         "project": project, "form_code": form_code, "form_label": FORM_LABELS[form_code],
         "form_help": FORM_HELP[form_code], "values": values, "errors": errors, "error_summary": summary,
-        "lines": list(zip(lines, line_errors, strict=True)), "funds": list(zip(funds, fund_errors, strict=True)),
-        "categories": selectors.leaf_categories(),
-        "kinds": Category.KINDS, "indicators": _indicator_options(unit),
-        "limits": _limits(unit), "unit": unit, "pending": pending,
+        "tables": line_tables.project_tables(unit, lines or [{}], funds or [{}]),
+        "kinds": Category.KINDS, "limits": _limits(unit), "unit": unit, "pending": pending,
         "gov": _gov_context(unit, values, lines, on=services.rule_date(project) if project else None),
         "cumulative_attachments": (services.linked_attachments(project, services.CUMULATIVE_PURPOSE)
                                    if project else []),
@@ -250,7 +236,8 @@ def _gov_context(unit, values: dict, lines: list[dict], on=None) -> dict:
     """是否政府采购 as the save will decide it (services.gov_check), for projects/_gov_field.html."""
     kind = values.get("procurement_kind") or ""
     declared = values.get("is_gov_procurement") in (True, "1")
-    ctx = {"declared": declared, "forced": False, "explain": "请选择采购类别后按分散采购限额与集中采购目录判断。"}
+    ctx = {"declared": declared, "forced": False, "cumulative": declared,
+           "explain": "请选择采购类别后按分散采购限额与集中采购目录判断。"}
     if kind not in dict(Category.KINDS):
         return ctx
     total, categories = services.line_total(lines)
@@ -259,7 +246,9 @@ def _gov_context(unit, values: dict, lines: list[dict], on=None) -> dict:
                                    on=on)
     except BusinessError as exc:  # a missing rule parameter: say so, decide nothing
         return {**ctx, "explain": exc.message}
-    return {**ctx, "forced": check["forced"], "explain": services.gov_explain(check, total)}
+    # 累计达到限额标准相关说明 is asked for a 是 the clerk declared, not for one the rules force
+    return {**ctx, "forced": check["forced"], "cumulative": declared and not check["forced"],
+            "explain": services.gov_explain(check, total)}
 
 
 @requires(rights.may_start_project)
@@ -290,6 +279,16 @@ def _form_hint(unit, form_code: str, values: dict, lines: list[dict], gov: dict)
     except BusinessError as exc:
         return exc.message
     return ""
+
+
+@requires(rights.may_start_project)
+@require_POST
+def money_check(request):
+    """htmx: the computed cells of the posted 立项 form — each line's 金额, each fund line's 可用金额 and
+    使用后剩余 from the budget ledger (the user's unit's indicators only), the totals and whether they agree —
+    swapped out of band into their places (partials/line_cells.html)."""
+    return render(request, "partials/line_cells.html",
+                  {"tables": line_tables.project_live(request.user.unit, request.POST)})
 
 
 @requires(rights.may_start_project)
@@ -329,6 +328,9 @@ def project_detail(request, pk):
     for f in funds:
         f.held = held.get(f.indicator_id, Decimal("0"))
     lines = list(selectors.content_lines(project))
+    uses = selectors.uses(project)
+    # the page reads is_used / used_at many times (request buttons, kinds' rules): once, from the rows just read
+    project.use_since = min((u.since for u in uses if u.is_live), default=None)
     return render(request, "projects/detail.html", {
         "doc": project, "project": project, "actions": actions, "timeline": engine.timeline(project),
         "lines": lines, "lines_total": sum((ln.amount for ln in lines), Decimal("0")),  # 合计 sums the rows shown
@@ -338,7 +340,7 @@ def project_detail(request, pk):
         "open_review": request.GET.get("review") == "1" and "approve" in actions,
         "is_approved": project.status == Status.APPROVED,
         "limit": _safe_limit(project),
-        "uses": services.uses_of(project),
+        "uses": uses,
     })
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "budgets",
     "projects",
     "joint",
+    "intentions",
     "supervision",
     "contracts",
     "plans",

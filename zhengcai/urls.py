@@ -18,6 +18,8 @@ urlpatterns = [
     path("joint/", include("joint.urls")),
     path("plans/", include("plans.urls")),
     path("contracts/", include("contracts.urls")),
+    path("intentions/", include("intentions.urls")),
+    path("portal/intentions/", include("intentions.public_urls")),
     path("integration/", include("integration.urls")),
     path("settings/", include("portal.settings_urls")),
     path("jobs/", include("portal.job_urls")),

@@ -7,11 +7,11 @@ redirects), and every entry's page that opens for the user is shown.
 """
 
 import pytest
-from django.test import Client
 from django.urls import resolve, reverse
 
 from access import menu
 from core.menu import MenuItem
+from core.testing import client_for
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
 
@@ -45,12 +45,16 @@ def test_labels_and_order_as_the_manuals_lay_them_out():
 
     assert walk(menu._tree()) == [
         "采购预算管理", "  - 指标预算查询", "  - 采购预算查询",
-        "采购项目管理", "  - 采购项目立项", "  - 实施形式变更", "  - 项目申请审核",
+        "采购项目管理", "  - 统招分签项目", "  - 采购项目立项", "  - 实施形式变更", "  - 项目申请审核",
+        "采购意向公开", "  - 采购意向公开", "  - 采购意向公开发布",
+        "采购计划管理", "  - 采购计划申报", "  - 采购计划接收",
+        "合同管理", "  - 合同查询",
         "单位管理", "  - 用户库基本信息", "  - 隶属关系设置", "  - 下级单位隶属确认",
         "主体管理", "  招标人管理", "    采购单位", "      - 审核采购单位信息", "      - 查看采购单位信息",
         "  - 查看/解除隶属关系",
-        "一体化", "  - 一体化预算管理", "  - 一体化单位基本信息", "  - 重置预算匹配", "  - 接收消息日志",
-        "政府采购", "  计划管理", "    - 预算管理", "    - 指标管理处室", "    - 项目查询",
+        "政府采购", "  计划管理", "    - 预算管理", "    - 指标管理处室", "    - 项目查询", "    - 化整为零预警",
+        "    一体化预算指标管理", "      - 一体化预算管理", "      - 一体化预算指标", "      - 重置预算匹配",
+        "    - 一体化单位基本信息", "    - 接收消息日志",
         "系统管理", "  - 通知公告", "  - 规则参数", "  - 工作日调整", "  - 我的后台任务", "  - 修改密码",
     ]
 
@@ -107,8 +111,7 @@ def test_menu_shows_exactly_the_pages_that_open(cast):
     problems = []
     for who, user in cast.items():
         user = User.objects.get(pk=user.pk)
-        c = Client()
-        c.force_login(user)
+        c = client_for(user)
         shown = _shown(user)
         for item in menu.entries():
             url = reverse(item.url_name)
@@ -123,8 +126,7 @@ def test_menu_shows_exactly_the_pages_that_open(cast):
 def test_the_regulator_departments_clerk_reaches_indicators_as_it_reaches_projects(cast):
     """The defect this fixes: a 财政局's own clerk could open 立项 but not its indicators."""
     clerk = cast["clerk@regulator"]
-    c = Client()
-    c.force_login(clerk)
+    c = client_for(clerk)
     assert c.get("/projects/").status_code == 200
     assert c.get("/budgets/indicators/").status_code == 200
     assert {"/projects/", "/budgets/indicators/", "/budgets/"} <= _shown(clerk)

@@ -8,11 +8,11 @@ Working-day adjustments are national: the system administrator's alone.
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from access import menu, rights
 from core.errors import NotAllowed
 from core.services import parameter_add, workday_set
+from core.testing import client_for
 from orgs.models import Region, Role
 from orgs.testing import make_unit, make_user
 from portal.models import Bulletin
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 def fake_reg(world):
     """A 福州 purchaser's clerk who also holds the regulator role."""
     return make_user("fake_reg", world.fz_unit, Role.CLERK, Role.REGULATOR)
-
-
-def client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def param_data(region_code="350100"):
@@ -53,8 +47,8 @@ def test_purchaser_with_regulator_role_cannot_add_parameter(fake_reg):
     assert not fake_reg.is_regulator
     with pytest.raises(NotAllowed):
         add_parameter(fake_reg, param_data())
-    assert client(fake_reg).get("/settings/parameters/new/").status_code == 403
-    assert client(fake_reg).get("/settings/parameters/").status_code == 403
+    assert client_for(fake_reg).get("/settings/parameters/new/").status_code == 403
+    assert client_for(fake_reg).get("/settings/parameters/").status_code == 403
 
 
 def test_real_regulator_still_adds_parameter_for_its_region(world):
@@ -66,19 +60,19 @@ def test_working_days_are_the_administrators_alone(world, fake_reg):
     for user in (fake_reg, world.fj_reg):
         with pytest.raises(NotAllowed):
             set_workday(user, date=dt.date(2031, 1, 2), is_working_day=True, reason="调休")
-        assert client(user).get("/settings/workdays/").status_code == 403
-        assert client(user).get("/settings/workdays/new/").status_code == 403
+        assert client_for(user).get("/settings/workdays/").status_code == 403
+        assert client_for(user).get("/settings/workdays/new/").status_code == 403
     admin = make_user("admin1", world.fj_reg_unit, Role.ADMIN)
     assert set_workday(admin, date=dt.date(2031, 1, 2), is_working_day=True, reason="调休").is_working_day
-    assert client(admin).get("/settings/workdays/").status_code == 200
+    assert client_for(admin).get("/settings/workdays/").status_code == 200
 
 
 def test_purchaser_with_regulator_role_cannot_publish_bulletins(fake_reg):
     with pytest.raises(NotAllowed):
         bulletin_publish(actor=fake_reg, title="通知", body="内容")
-    assert client(fake_reg).get("/bulletins/").status_code == 403
-    assert client(fake_reg).get("/bulletins/new/").status_code == 403
-    assert client(fake_reg).post("/bulletins/new/", {"title": "通知", "body": "内容"}).status_code == 403
+    assert client_for(fake_reg).get("/bulletins/").status_code == 403
+    assert client_for(fake_reg).get("/bulletins/new/").status_code == 403
+    assert client_for(fake_reg).post("/bulletins/new/", {"title": "通知", "body": "内容"}).status_code == 403
     assert not Bulletin.objects.exists()
 
 
@@ -115,6 +109,6 @@ def test_registration_platform_check_needs_regulator_status(world):
 
     both = User.objects.get(username="fz_both")
     reg = make_registration(both)
-    page = client(both).get(f"/orgs/registrations/{reg.pk}/")
+    page = client_for(both).get(f"/orgs/registrations/{reg.pk}/")
     assert page.status_code == 200
     assert "一体化平台单位预算编码" not in page.content.decode()

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 
 from access import rights
 from access.decorators import check, requires
+from core.testing import client_for
 from orgs.models import Region
 
 from .roles import WHO, cast
@@ -189,15 +190,15 @@ def test_check_on_an_object(world, c):
         check("owns_attachment", c.competent, att)
 
 
-def test_real_views_answer_403_and_login(client, c):
+def test_real_views_answer_403_and_login(c):
     """The decorator on the pages: anonymous → login, without the right → 403, with it → 200."""
-    assert client.get("/settings/workdays/").status_code == 302
-    client.force_login(c.regulator)
-    assert client.get("/settings/workdays/").status_code == 403
-    assert client.get("/settings/parameters/").status_code == 200
-    client.force_login(c.reg_dept_clerk)   # the 财政局's own clerk: its indicators, as it can reach 立项
-    assert client.get("/budgets/indicators/").status_code == 200
-    assert client.get("/projects/").status_code == 200
+    assert client_for(None).get("/settings/workdays/").status_code == 302
+    regulator = client_for(c.regulator)
+    assert regulator.get("/settings/workdays/").status_code == 403
+    assert regulator.get("/settings/parameters/").status_code == 200
+    reg_dept_clerk = client_for(c.reg_dept_clerk)   # the 财政局's own clerk: its indicators, as it can reach 立项
+    assert reg_dept_clerk.get("/budgets/indicators/").status_code == 200
+    assert reg_dept_clerk.get("/projects/").status_code == 200
 
 
 # ---- templates --------------------------------------------------------------------------------------------

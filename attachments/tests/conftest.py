@@ -31,8 +31,6 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # the world fixture creates a dozen users; the production hasher makes that take seconds per test
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
 
 

@@ -1,16 +1,15 @@
 """The 采购预算管理 JSON API: scope (right user, out of scope 404, anonymous 401), filters, paging, and the
 regulator's 新增虚拟预算 with the shared error shape."""
 
-import json
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from budgets import ledger
 from budgets.models import BudgetIndicator
+from core.testing import api_call
 
 from .factories import make_project
 
@@ -27,36 +26,27 @@ def project_url(p):
         return None
 
 
-def call(user, method, url, data=None):
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    if method == "get":
-        return c.get(url, data)
-    return c.post(url, data=json.dumps(data), content_type="application/json")
-
-
 def ids(r) -> set[str]:
     assert r.status_code == 200, r.content
     return {i["bgt_id"] for i in r.json()["items"]}
 
 
 def test_anonymous_gets_401(books):
-    assert call(None, "get", "/api/budgets/indicators").status_code == 401
-    assert call(None, "get", f"/api/budgets/indicators/{books.ind_dept.pk}").status_code == 401
-    assert call(None, "post", "/api/budgets/virtual", {}).status_code == 401
+    assert api_call(None, "get", "/api/budgets/indicators").status_code == 401
+    assert api_call(None, "get", f"/api/budgets/indicators/{books.ind_dept.pk}").status_code == 401
+    assert api_call(None, "post", "/api/budgets/virtual", {}).status_code == 401
 
 
 def test_list_is_scoped(books):
     w = books
-    assert ids(call(w.dept_clerk, "get", "/api/budgets/indicators")) == {
+    assert ids(api_call(w.dept_clerk, "get", "/api/budgets/indicators")) == {
         w.ind_dept.bgt_id, w.ind_dept_invalid.bgt_id, w.virt_dept.bgt_id}
-    assert ids(call(w.dept_clerk, "get", "/api/budgets/indicators", {"include_subordinates": "true"})) == {
+    assert ids(api_call(w.dept_clerk, "get", "/api/budgets/indicators", {"include_subordinates": "true"})) == {
         w.ind_dept.bgt_id, w.ind_dept_invalid.bgt_id, w.virt_dept.bgt_id, w.ind_sub1.bgt_id}
-    assert ids(call(w.sub1_clerk, "get", "/api/budgets/indicators", {"include_subordinates": "true"})) == {
+    assert ids(api_call(w.sub1_clerk, "get", "/api/budgets/indicators", {"include_subordinates": "true"})) == {
         w.ind_sub1.bgt_id}
-    assert ids(call(w.fz_reg, "get", "/api/budgets/indicators")) == {w.ind_fz.bgt_id, w.ind_orphan.bgt_id}
-    assert ids(call(w.jx_reg, "get", "/api/budgets/indicators")) == {w.ind_jx.bgt_id}
+    assert ids(api_call(w.fz_reg, "get", "/api/budgets/indicators")) == {w.ind_fz.bgt_id, w.ind_orphan.bgt_id}
+    assert ids(api_call(w.jx_reg, "get", "/api/budgets/indicators")) == {w.ind_jx.bgt_id}
 
 
 @pytest.mark.parametrize("params,expected", [
@@ -71,21 +61,21 @@ def test_list_is_scoped(books):
 ])
 def test_list_filters(books, params, expected):
     w = books
-    got = ids(call(w.fj_reg, "get", "/api/budgets/indicators", params))
+    got = ids(api_call(w.fj_reg, "get", "/api/budgets/indicators", params))
     assert got == {getattr(w, n).bgt_id for n in expected}
 
 
 def test_list_pages_and_money_is_a_decimal_string(books):
     w = books
-    r = call(w.fj_reg, "get", "/api/budgets/indicators", {"limit": 2, "offset": 0})
+    r = api_call(w.fj_reg, "get", "/api/budgets/indicators", {"limit": 2, "offset": 0})
     body = r.json()
     assert body["total"] == 6 and len(body["items"]) == 2 and body["limit"] == 2
-    rest = call(w.fj_reg, "get", "/api/budgets/indicators", {"limit": 50, "offset": 2}).json()["items"]
+    rest = api_call(w.fj_reg, "get", "/api/budgets/indicators", {"limit": 50, "offset": 2}).json()["items"]
     assert len(rest) == 4
     item = next(i for i in body["items"] + rest if i["bgt_id"] == w.ind_dept.bgt_id)
     assert item["amount"] == "500000.00" and item["available"] == "500000.00" and item["reserved"] == "0.00"
     assert item["fund_type_label"] == "一般公共预算资金" and item["unit_name"] == "福建省教育厅"
-    assert call(w.fj_reg, "get", "/api/budgets/indicators", {"limit": 0}).status_code == 422
+    assert api_call(w.fj_reg, "get", "/api/budgets/indicators", {"limit": 0}).status_code == 422
 
 
 def test_detail_has_holders_and_is_scoped(books):
@@ -94,18 +84,18 @@ def test_detail_has_holders_and_is_scoped(books):
     with transaction.atomic():
         ledger.reserve(actor=w.dept_clerk, holder=ledger.holder_key(p), amounts={w.ind_dept.pk: Decimal("1234.5")},
                        reason="立项提交")
-    r = call(w.dept_clerk, "get", f"/api/budgets/indicators/{w.ind_dept.pk}")
+    r = api_call(w.dept_clerk, "get", f"/api/budgets/indicators/{w.ind_dept.pk}")
     assert r.status_code == 200
     body = r.json()
     assert body["reserved"] == "1234.50" and body["available"] == "498765.50"
     assert body["holders"] == [{"holder": f"projects.project:{p.pk}", "label": str(p), "kind": "采购项目",
                                 "amount": "1234.50", "url": project_url(p)}]
-    assert call(w.dept_clerk, "get", f"/api/budgets/indicators/{w.ind_sub1.pk}").status_code == 200
+    assert api_call(w.dept_clerk, "get", f"/api/budgets/indicators/{w.ind_sub1.pk}").status_code == 200
     for user, target in ((w.sub1_clerk, w.ind_dept), (w.fz_clerk, w.ind_dept), (w.jx_reg, w.ind_fz),
                          (w.dept_clerk, w.ind_jx)):
-        r = call(user, "get", f"/api/budgets/indicators/{target.pk}")
+        r = api_call(user, "get", f"/api/budgets/indicators/{target.pk}")
         assert r.status_code == 404 and r.json() == NOT_FOUND
-    assert call(w.dept_clerk, "get", "/api/budgets/indicators/999999").status_code == 404
+    assert api_call(w.dept_clerk, "get", "/api/budgets/indicators/999999").status_code == 404
 
 
 def payload(unit, **overrides):
@@ -117,7 +107,7 @@ def payload(unit, **overrides):
 
 def test_regulator_adds_a_virtual_budget(books):
     w = books
-    r = call(w.fj_reg, "post", "/api/budgets/virtual", payload(w.sub1))
+    r = api_call(w.fj_reg, "post", "/api/budgets/virtual", payload(w.sub1))
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["source"] == "virtual" and body["unit_name"] == "福建省教育考试院"
@@ -127,15 +117,15 @@ def test_regulator_adds_a_virtual_budget(books):
 
 def test_virtual_budget_refusals(books):
     w = books
-    r = call(w.fj_reg, "post", "/api/budgets/virtual", payload(w.fz_unit))
+    r = api_call(w.fj_reg, "post", "/api/budgets/virtual", payload(w.fz_unit))
     assert r.status_code == 422
     assert r.json()["errors"] == {"unit_id": "「福州市第一中学」尚未通过用户库基本信息审核（不是正式库会员），不能为其新增预算。"}
-    r = call(w.fz_reg, "post", "/api/budgets/virtual", payload(w.dept, amount="0"))
+    r = api_call(w.fz_reg, "post", "/api/budgets/virtual", payload(w.dept, amount="0"))
     assert r.status_code == 422
     assert r.json()["errors"] == {"unit_id": "本辖区内未找到该采购单位，请从列表中选择。",
                                   "amount": "金额必须大于0。"}
-    r = call(w.fj_reg, "post", "/api/budgets/virtual", payload(w.dept, scenario="whatever"))
+    r = api_call(w.fj_reg, "post", "/api/budgets/virtual", payload(w.dept, scenario="whatever"))
     assert r.status_code == 422 and "scenario" in r.json()["errors"]
-    r = call(w.dept_clerk, "post", "/api/budgets/virtual", payload(w.dept))
+    r = api_call(w.dept_clerk, "post", "/api/budgets/virtual", payload(w.dept))
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert BudgetIndicator.objects.filter(source="virtual").count() == 1

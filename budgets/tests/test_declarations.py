@@ -9,7 +9,7 @@ from django.db import transaction
 from budgets import ledger
 from budgets.models import BudgetIndicator
 from budgets.platform import on_unit_registered
-from budgets.tests.factories import make_indicator
+from budgets.tests.factories import IndicatorFactory
 from integration import selectors as integration_selectors
 from orgs import signals
 from registry import services as org_services
@@ -30,7 +30,7 @@ def _register(world):
 
 def _platform_indicator(world):
     # arrived from the platform under the unit's 单位预算编码 before the unit registered
-    return make_indicator(None, agency_code=world.fz_unit.budget_code, mof_div_code="350100")
+    return IndicatorFactory(agency_code=world.fz_unit.budget_code, mof_div_code="350100")
 
 
 def test_registering_a_unit_links_its_platform_indicators_through_the_subscriber(world):
@@ -57,7 +57,7 @@ def test_the_registration_review_asks_integration_through_the_provider(world):
 
 def test_the_ledger_accepts_only_declared_holders(world):
     assert ledger.HOLDERS == {"projects.project", "projects.projectrequest"}
-    ind = make_indicator(world.dept, amount="100")
+    ind = IndicatorFactory(unit=world.dept, amount="100")
     with pytest.raises(ImproperlyConfigured), transaction.atomic():
         ledger.reserve(actor=world.dept_clerk, holder="orgs.unit:1", amounts={ind.pk: Decimal("1")}, reason="x")
     with pytest.raises(ImproperlyConfigured):

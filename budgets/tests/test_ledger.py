@@ -1,18 +1,18 @@
 """budgets.ledger: reservations and releases are append-only ledger rows; `reserved` is their sum and the
 available amount never goes below zero, also under concurrent requests (PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from audit.models import AuditLog
 from budgets import ledger
 from budgets.models import BudgetIndicator, LedgerEntry
 from core.errors import BusinessError
+from core.testing import in_turn, postgres_only, race
 
-from .factories import make_indicator
+from .factories import IndicatorFactory
 
 D = Decimal
 P1 = "projects.project:1"
@@ -47,7 +47,7 @@ def clerk(world):
 
 @pytest.fixture
 def ind(world):
-    return make_indicator(world.dept, amount="1000.00")
+    return IndicatorFactory(unit=world.dept, amount="1000.00")
 
 
 # ---- reserve -----------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def test_reserve_up_to_exactly_the_available_amount(clerk, ind):
 
 @pytest.mark.django_db
 def test_reserve_over_available_is_refused_and_writes_nothing(clerk, ind, world):
-    other = make_indicator(world.dept, amount="5000.00")
+    other = IndicatorFactory(unit=world.dept, amount="5000.00")
     reserve(clerk, P1, {ind.pk: D("900")})
     before_rows, before_audit = LedgerEntry.objects.count(), AuditLog.objects.count()
     with pytest.raises(BusinessError) as exc:  # all or nothing across indicators
@@ -97,7 +97,7 @@ def test_reserve_over_available_is_refused_and_writes_nothing(clerk, ind, world)
 @pytest.mark.django_db
 @pytest.mark.parametrize("flags", [{"is_valid": False}, {"is_executable": False}])
 def test_invalid_or_not_executable_indicator_is_refused(clerk, world, flags):
-    bad = make_indicator(world.dept, amount="1000.00", **flags)
+    bad = IndicatorFactory(unit=world.dept, amount="1000.00", **flags)
     with pytest.raises(BusinessError) as exc:
         reserve(clerk, P1, {bad.pk: D("1")})
     assert exc.value.code == "indicator_unusable"
@@ -124,7 +124,7 @@ def test_reserve_amount_must_be_positive(clerk, ind, amount):
 
 @pytest.mark.django_db(transaction=True)
 def test_reserve_refuses_to_run_outside_a_transaction(world):
-    ind = make_indicator(world.dept)
+    ind = IndicatorFactory(unit=world.dept)
     with pytest.raises(RuntimeError):
         ledger.reserve(actor=world.dept_clerk, holder=P1, amounts={ind.pk: D("1")}, reason="x")
     assert not LedgerEntry.objects.exists()
@@ -147,7 +147,7 @@ def test_a_platform_decrease_below_reservations_refuses_new_money_but_not_releas
 
 @pytest.mark.django_db
 def test_release_part_then_all(clerk, ind, world):
-    other = make_indicator(world.dept, amount="1000.00")
+    other = IndicatorFactory(unit=world.dept, amount="1000.00")
     reserve(clerk, P1, {ind.pk: D("400"), other.pk: D("250")})
     release(clerk, P1, {ind.pk: D("100")}, reason="资金回收")
     assert ledger.held(P1) == {ind.pk: D("300"), other.pk: D("250")}
@@ -204,7 +204,7 @@ def test_releasing_from_a_missing_indicator_is_a_business_refusal(clerk, ind):
 
 @pytest.mark.django_db(transaction=True)
 def test_release_refuses_to_run_outside_a_transaction(world):
-    ind = make_indicator(world.dept)
+    ind = IndicatorFactory(unit=world.dept)
     reserve(world.dept_clerk, P1, {ind.pk: D("5")})
     with pytest.raises(RuntimeError):
         ledger.release(actor=world.dept_clerk, holder=P1, reason="x")
@@ -227,8 +227,8 @@ def test_ledger_rows_are_append_only(clerk, ind):
 
 @pytest.mark.django_db
 def test_ledger_sum_equals_reserved_after_a_mixed_history(clerk, world):
-    a = make_indicator(world.dept, amount="10000.00")
-    b = make_indicator(world.sub1, amount="2000.00")
+    a = IndicatorFactory(unit=world.dept, amount="10000.00")
+    b = IndicatorFactory(unit=world.sub1, amount="2000.00")
     for i in range(1, 8):
         reserve(clerk, f"projects.project:{i}", {a.pk: D(i * 100), b.pk: D(i * 10)})
     for i in (2, 5):
@@ -244,90 +244,38 @@ def test_ledger_sum_equals_reserved_after_a_mixed_history(clerk, world):
 # ---- concurrency -------------------------------------------------------------------------------------
 
 
-def _run_reservations(indicator_id, actor, n, amount):
-    """n attempts, each in its own transaction; returns (successes, refusals)."""
-    ok, refused = [], []
-    for i in range(n):
-        try:
-            reserve(actor, f"projects.project:{1000 + i}", {indicator_id: amount})
-            ok.append(i)
-        except BusinessError as exc:
-            assert exc.code == "over_available"
-            refused.append(i)
-    return ok, refused
+def _reservations(actor, ind, n, amount, first_holder):
+    """n reservations by n documents (holders first_holder, first_holder + 1 …), each in its own transaction."""
+    return [lambda i=i: reserve(actor, f"projects.project:{first_holder + i}", {ind.pk: amount}) for i in range(n)]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_sequential_reservations_of_100_on_1000_exactly_ten_succeed(world):
     """The sequential variant of the PostgreSQL race below: runs on every database, SQLite included."""
-    ind = make_indicator(world.dept, amount="1000.00")
-    ok, refused = _run_reservations(ind.pk, world.dept_clerk, 20, D("100"))
+    ind = IndicatorFactory(unit=world.dept, amount="1000.00")
+    ok, refused = in_turn(_reservations(world.dept_clerk, ind, 20, D("100"), 1000))
     assert len(ok) == 10 and len(refused) == 10
+    assert {code for _i, code in refused} == {"over_available"}
     row = fresh(ind)
     assert row.reserved == D("1000") and row.available == 0
     assert LedgerEntry.objects.filter(indicator=ind).count() == 10
     assert_consistent(ind)
 
 
-def _threads(target, n):
-    start = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def run(i):
-        try:
-            start.wait(timeout=30)
-            target(i)
-        except BaseException as exc:  # re-raised in the test thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a worker thread hung"
-    if errors:
-        raise errors[0]
-
-
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_reservations_of_100_on_1000_exactly_ten_succeed(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
-    ind = make_indicator(world.dept, amount="1000.00")
-    actor = world.dept_clerk
-    outcome: dict[int, str] = {}
+    postgres_only()
+    ind = IndicatorFactory(unit=world.dept, amount="1000.00")
     seen_available: list[Decimal] = []
-    done = threading.Event()
-
-    def attempt(i):
-        try:
-            reserve(actor, f"projects.project:{100 + i}", {ind.pk: D("100")})
-            outcome[i] = "ok"
-        except BusinessError as exc:
-            outcome[i] = exc.code
 
     def watch():  # reads committed state while the workers race
-        try:
-            while not done.is_set():
-                row = BudgetIndicator.objects.get(pk=ind.pk)
-                seen_available.append(row.available)
-        finally:
-            connection.close()
+        seen_available.append(BudgetIndicator.objects.get(pk=ind.pk).available)
 
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        _threads(attempt, 20)
-    finally:
-        done.set()
-        watcher.join(timeout=30)
-    assert sorted(outcome) == list(range(20))
-    assert list(outcome.values()).count("ok") == 10
-    assert list(outcome.values()).count("over_available") == 10
+    ok, refused = race(_reservations(world.dept_clerk, ind, 20, D("100"), 100), timeout=120, sample=watch)
+    assert sorted(ok + [i for i, _code in refused]) == list(range(20))
+    assert len(ok) == 10
+    assert [code for _i, code in refused] == ["over_available"] * 10
     row = fresh(ind)
     assert row.reserved == D("1000") and row.available == 0
     assert seen_available and min(seen_available) >= 0
@@ -339,10 +287,9 @@ def test_twenty_concurrent_reservations_of_100_on_1000_exactly_ten_succeed(world
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_deadlock(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
-    a = make_indicator(world.dept, amount="100000.00")
-    b = make_indicator(world.dept, amount="100000.00")
+    postgres_only()
+    a = IndicatorFactory(unit=world.dept, amount="100000.00")
+    b = IndicatorFactory(unit=world.dept, amount="100000.00")
     actor = world.dept_clerk
 
     def attempt(i):
@@ -351,7 +298,8 @@ def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_dead
             amounts = {first.pk: D("10"), second.pk: D("20")}  # dict order differs between threads
             reserve(actor, f"projects.project:{i * 100 + k}", amounts)
 
-    _threads(attempt, 8)
+    ok, refused = race([lambda i=i: attempt(i) for i in range(8)], timeout=120)
+    assert sorted(ok) == list(range(8)) and refused == []
     assert fresh(a).reserved + fresh(b).reserved == D("80") * 30
     assert_consistent(a, b)
 
@@ -359,22 +307,12 @@ def test_concurrent_reservations_on_two_indicators_in_opposite_order_do_not_dead
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_releases_of_one_document_release_its_money_once(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
-    ind = make_indicator(world.dept, amount="10000.00")
+    postgres_only()
+    ind = IndicatorFactory(unit=world.dept, amount="10000.00")
     actor = world.dept_clerk
     reserve(actor, P1, {ind.pk: D("100")})
     reserve(actor, P2, {ind.pk: D("5000")})  # another document's money keeps `reserved` above zero
-    outcome: dict[int, str] = {}
-
-    def attempt(i):
-        try:
-            release(actor, P1, {ind.pk: D("100")})
-            outcome[i] = "ok"
-        except BusinessError as exc:
-            outcome[i] = exc.code
-
-    _threads(attempt, 6)
+    ok, _refused = race([lambda: release(actor, P1, {ind.pk: D("100")})] * 6, timeout=120)
     assert ledger.held(P1) == {}  # never negative
     assert fresh(ind).reserved == D("5000")
-    assert list(outcome.values()).count("ok") == 1
+    assert len(ok) == 1

@@ -6,12 +6,12 @@ import re
 
 import pytest
 from django.apps import apps
-from django.test import Client
 
 from audit.models import AuditLog
 from core.errors import FieldErrors, NotAllowed
-from orgs.models import Region, Role
-from orgs.testing import make_unit, make_user
+from core.testing import client_for
+from orgs.models import Role
+from orgs.testing import make_unit, make_user, region
 from portal import menu
 from projects.models import ProjectRequest
 from projects.tests.test_request_support import approved_project, indicator, leader, mark_used
@@ -35,16 +35,6 @@ def sel():
     from budgets import selectors
 
     return selectors
-
-
-def region(code):
-    return Region.objects.get(code=code)
-
-
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 # ---- the data ------------------------------------------------------------------------------------------------
@@ -125,12 +115,12 @@ def test_deactivate_and_reactivate_audited_never_deleted(world):
 
 def test_the_regulator_page_lists_its_region_and_shows_the_regions_above(world):
     svc().budget_office_add(actor=world.fz_reg, name="福州市财政局预算科")
-    r = client(world.fz_reg).get("/budgets/offices/")
+    r = client_for(world.fz_reg).get("/budgets/offices/")
     assert r.status_code == 200
     page = r.content.decode()
     assert "指标管理处室" in page and "福州市财政局预算科" in page
     assert "教科文处" in page  # inherited from 福建省, read-only
-    jx = client(world.jx_reg).get("/budgets/offices/").content.decode()
+    jx = client_for(world.jx_reg).get("/budgets/offices/").content.decode()
     assert "福州市财政局预算科" not in jx
 
 
@@ -151,7 +141,7 @@ def test_the_menu_offers_the_page_to_regulators_only(world):
 @pytest.mark.parametrize("who", ["dept_clerk", "dept_competent", "fz_clerk", "fake"])
 def test_other_roles_get_403(world, who):
     user = make_user("fake_reg", world.dept, Role.REGULATOR) if who == "fake" else getattr(world, who)
-    c = client(user)
+    c = client_for(user)
     office = Office().objects.get(region__code="350000", name="教科文处")
     assert c.get("/budgets/offices/").status_code == 403
     assert c.post("/budgets/offices/", {"name": "x"}).status_code == 403
@@ -160,12 +150,12 @@ def test_other_roles_get_403(world, who):
 
 
 def test_anonymous_is_sent_to_login(world):
-    r = Client().get("/budgets/offices/")
+    r = client_for(None).get("/budgets/offices/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
 
 
 def test_the_regulator_adds_and_deactivates_through_the_page(world):
-    c = client(world.fz_reg)
+    c = client_for(world.fz_reg)
     r = c.post("/budgets/offices/", {"name": "福州市财政局教科文科", "order": "3"})
     assert r.status_code == 302
     office = Office().objects.get(name="福州市财政局教科文科")
@@ -177,7 +167,7 @@ def test_the_regulator_adds_and_deactivates_through_the_page(world):
 
 
 def test_a_bad_name_is_shown_beside_the_field(world):
-    r = client(world.fj_reg).post("/budgets/offices/", {"name": "教科文处", "order": "x"})
+    r = client_for(world.fj_reg).post("/budgets/offices/", {"name": "教科文处", "order": "x"})
     assert r.status_code == 200
     page = r.content.decode()
     assert "本区划已有该处室。" in page and "has-error" in page
@@ -186,7 +176,7 @@ def test_a_bad_name_is_shown_beside_the_field(world):
 @pytest.mark.parametrize("who,code", [("fz_reg", "350000"), ("jx_reg", "350000"), ("fj_reg", "360000")])
 def test_another_regions_office_is_404_like_a_missing_one(world, who, code):
     office = Office().objects.filter(region__code=code).first()
-    c = client(getattr(world, who))
+    c = client_for(getattr(world, who))
     for action in ("deactivate", "activate"):
         assert c.post(f"/budgets/offices/{office.pk}/{action}/").status_code == 404
         assert c.post(f"/budgets/offices/987654/{action}/").status_code == 404
@@ -195,7 +185,7 @@ def test_another_regions_office_is_404_like_a_missing_one(world, who, code):
 
 def test_a_get_on_an_action_is_refused(world):
     office = Office().objects.get(region__code="350000", name="教科文处")
-    assert client(world.fj_reg).get(f"/budgets/offices/{office.pk}/deactivate/").status_code == 405
+    assert client_for(world.fj_reg).get(f"/budgets/offices/{office.pk}/deactivate/").status_code == 405
 
 
 # ---- 资金追加 takes its choices from the region ---------------------------------------------------------------
@@ -223,7 +213,7 @@ def test_fund_add_form_offers_the_regions_offices(fund_env):
     w = fund_env
     svc().budget_office_add(actor=w.fz_reg, name="福州市财政局预算科")
     svc().budget_office_deactivate(actor=w.fj_reg, office=Office().objects.get(region__code="350000", name="企业处"))
-    page = client(w.dept_clerk).get(f"/projects/requests/new/{w.project.pk}/{ADD}/").content.decode()
+    page = client_for(w.dept_clerk).get(f"/projects/requests/new/{w.project.pk}/{ADD}/").content.decode()
     select = re.search(r'<select name="budget_office"[^>]*>(.*?)</select>', page, re.S).group(1)
     offered = re.findall(r'<option value="([^"]+)"', select)
     assert offered == sel().budget_office_names(region("350000"))
@@ -243,7 +233,7 @@ def test_fund_add_refuses_an_office_not_offered(fund_env, office):
 
 def test_fund_add_page_refuses_an_office_not_offered_beside_the_field(fund_env):
     w = fund_env
-    r = client(w.dept_clerk).post(f"/projects/requests/new/{w.project.pk}/{ADD}/", {
+    r = client_for(w.dept_clerk).post(f"/projects/requests/new/{w.project.pk}/{ADD}/", {
         "reason": "追加", "budget_office": "不存在处", "move-indicator": [str(w.ind3.pk)], "move-amount": ["1000"]})
     assert r.status_code == 200 and "请从列表中选择指标管理处室。" in r.content.decode()
     assert not ProjectRequest.objects.exists()

@@ -1,13 +1,12 @@
 """Issue 6 item 10: 新增虚拟预算 is no existence oracle. A unit of another region and a unit that does not exist
 get the same status, the same message and the same page, in the pages and in the API."""
 
-import json
 import re
 
 import pytest
-from django.test import Client
 
 from budgets.models import BudgetIndicator
+from core.testing import api_call, client_for
 from orgs.models import Region
 from orgs.testing import make_unit
 
@@ -17,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _post_page(user, unit_text):
-    c = Client()
-    c.force_login(user)
-    return c.post("/budgets/virtual/new/", virtual_data(unit=unit_text))
+    return client_for(user).post("/budgets/virtual/new/", virtual_data(unit=unit_text))
 
 
 def _normalised(r, typed: str) -> str:
@@ -59,11 +56,9 @@ def test_a_namesake_in_another_region_does_not_show_through(books):
 
 
 def _post_api(user, unit_id):
-    c = Client()
-    c.force_login(user)
     payload = {"unit_id": unit_id, "scenario": "self_funded", "fiscal_year": 2026, "pro_name": "实验楼改造",
                "amount": "1000.00", "fund_type_code": "11", "is_gov_pur": True, "note": ""}
-    return c.post("/api/budgets/virtual", data=json.dumps(payload), content_type="application/json")
+    return api_call(user, "post", "/api/budgets/virtual", payload)
 
 
 @pytest.mark.parametrize("who,target", [("fj_reg", "jx_unit"), ("fz_reg", "dept"), ("jx_reg", "sub1")])

@@ -10,7 +10,7 @@ from budgets.models import BudgetIndicator
 from orgs.models import Role
 from orgs.testing import make_unit, make_user
 
-from .factories import make_indicator, make_project
+from .factories import IndicatorFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,9 @@ def test_indicator_query_leaves_virtual_budgets_to_procurement_budgets(books):
 def test_competent_unit_sees_its_subordinate_tree_when_asked(books):
     w = books
     grandchild = make_unit("福建省教育考试院考务中心", region_code="350000", competent=w.sub1)
-    make_indicator(grandchild, pro_name="考务中心指标")
+    IndicatorFactory(unit=grandchild, pro_name="考务中心指标")
     other = make_unit("福建省民政厅", region_code="350000", is_competent=True)
-    make_indicator(other, pro_name="民政厅指标")
+    IndicatorFactory(unit=other, pro_name="民政厅指标")
     tree = {"教育厅信息化建设", "教育厅已撤销指标", "考试院考务设备", "考务中心指标"}
     for user in (w.dept_competent, w.dept_clerk, w.dept_reviewer):
         assert names(selectors.indicators(user)) == {"教育厅信息化建设", "教育厅已撤销指标"}

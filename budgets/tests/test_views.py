@@ -9,33 +9,20 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.db import transaction
-from django.test import Client
 
 from audit.models import AuditLog
 from budgets import ledger, selectors
 from budgets.models import BudgetIndicator
 from core.models import DocumentCounter
+from core.testing import client_for
 from orgs.models import Role
 from orgs.testing import make_unit, make_user
 
-from .factories import make_indicator, make_project
+from .factories import IndicatorFactory, make_project
 
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get(user, url, **kw):
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c.get(url, kw or None)
-
-
-def post(user, url, data):
-    c = Client()
-    c.force_login(user)
-    return c.post(url, data)
 
 
 def html(r) -> str:
@@ -75,12 +62,12 @@ URLS = ["/budgets/", "/budgets/indicators/", "/budgets/indicators/{pk}/", "/budg
 @pytest.mark.parametrize("pattern", URLS)
 def test_anonymous_is_sent_to_login(books, pattern):
     url = pattern.format(pk=books.ind_dept.pk)
-    r = Client().get(url)
+    r = client_for(None).get(url)
     assert r.status_code == 302 and r["Location"].startswith("/login/?next=")
 
 
 def test_anonymous_post_of_a_virtual_budget_is_sent_to_login_and_saves_nothing(books):
-    r = Client().post("/budgets/virtual/new/", {"unit": "福建省教育厅（350001001）", "amount": "1"})
+    r = client_for(None).post("/budgets/virtual/new/", {"unit": "福建省教育厅（350001001）", "amount": "1"})
     assert r.status_code == 302 and r["Location"].startswith("/login/")
     assert BudgetIndicator.objects.filter(source="virtual").count() == 1
 
@@ -88,7 +75,7 @@ def test_anonymous_post_of_a_virtual_budget_is_sent_to_login_and_saves_nothing(b
 @pytest.mark.parametrize("url,title", [("/budgets/indicators/", "指标预算查询"), ("/budgets/", "采购预算查询")])
 @pytest.mark.parametrize("who", ["dept_clerk", "dept_reviewer", "dept_competent", "sub1_clerk", "fz_clerk"])
 def test_purchaser_staff_open_the_budget_queries(books, url, title, who):
-    r = get(getattr(books, who), url)
+    r = client_for(getattr(books, who)).get(url)
     assert r.status_code == 200
     page = html(r)
     assert f'<h1 class="page-title">{title}</h1>' in page
@@ -99,18 +86,18 @@ def test_purchaser_staff_open_the_budget_queries(books, url, title, who):
 @pytest.mark.parametrize("who", ["fj_reg", "jx_reg", "agent"])
 def test_other_roles_may_not_open_the_budget_queries(books, agent, url, who):
     user = agent if who == "agent" else getattr(books, who)
-    assert get(user, url).status_code == 403
+    assert client_for(user).get(url).status_code == 403
 
 
 @pytest.mark.parametrize("url", ["/budgets/virtual/", "/budgets/virtual/new/"])
 @pytest.mark.parametrize("who", ["dept_clerk", "dept_competent", "fz_clerk", "agent"])
 def test_only_regulators_open_budget_management(books, agent, url, who):
     user = agent if who == "agent" else getattr(books, who)
-    assert get(user, url).status_code == 403
+    assert client_for(user).get(url).status_code == 403
 
 
 def test_a_purchaser_cannot_post_a_virtual_budget(books):
-    r = post(books.dept_clerk, "/budgets/virtual/new/", virtual_data())
+    r = client_for(books.dept_clerk).post("/budgets/virtual/new/", virtual_data())
     assert r.status_code == 403
     assert BudgetIndicator.objects.filter(source="virtual").count() == 1
 
@@ -120,32 +107,32 @@ def test_a_purchaser_cannot_post_a_virtual_budget(books):
 
 def test_indicator_list_shows_own_valid_platform_indicators(books):
     w = books
-    page = html(get(w.dept_clerk, "/budgets/indicators/"))
+    page = html(client_for(w.dept_clerk).get("/budgets/indicators/"))
     assert rows_of(page) == {w.ind_dept.bgt_id}
     table = grid(page)
     assert "福建省教育厅" in table and "教育厅信息化建设" in table and "一般公共预算资金" in table
     assert "500,000.00" in table and "有效" in table
     assert w.virt_dept.bgt_id not in table  # virtual budgets belong to 采购预算查询
     assert re.search(r'有效<span class="count">1</span>', page) and re.search(r'无效<span class="count">1</span>', page)
-    invalid = html(get(w.dept_clerk, "/budgets/indicators/", tab="invalid"))
+    invalid = html(client_for(w.dept_clerk).get("/budgets/indicators/", {"tab": "invalid"}))
     assert rows_of(invalid) == {w.ind_dept_invalid.bgt_id}
 
 
 def test_indicator_list_includes_subordinates_only_when_asked(books):
     w = books
-    page = html(get(w.dept_clerk, "/budgets/indicators/"))
+    page = html(client_for(w.dept_clerk).get("/budgets/indicators/"))
     assert not re.search(r'name="include_sub"[^>]*checked', page)
     assert '<input type="hidden" name="include_sub" value="0">' in page
-    ticked = html(get(w.dept_clerk, "/budgets/indicators/?include_sub=0&include_sub=1"))
+    ticked = html(client_for(w.dept_clerk).get("/budgets/indicators/?include_sub=0&include_sub=1"))
     assert rows_of(ticked) == {w.ind_dept.bgt_id, w.ind_sub1.bgt_id}
     assert re.search(r'name="include_sub"[^>]*checked', ticked)
     # the tab links and the pager keep the choice
     assert "?include_sub=0&amp;include_sub=1&tab=invalid" in ticked
-    unticked = html(get(w.dept_clerk, "/budgets/indicators/?include_sub=0"))
+    unticked = html(client_for(w.dept_clerk).get("/budgets/indicators/?include_sub=0"))
     assert rows_of(unticked) == {w.ind_dept.bgt_id}
     # a subordinate asking for subordinates still sees only itself; another unit never appears
-    assert rows_of(html(get(w.sub1_clerk, "/budgets/indicators/?include_sub=1"))) == {w.ind_sub1.bgt_id}
-    assert rows_of(html(get(w.fz_clerk, "/budgets/indicators/?include_sub=1"))) == {w.ind_fz.bgt_id}
+    for user, own in ((w.sub1_clerk, w.ind_sub1), (w.fz_clerk, w.ind_fz)):
+        assert rows_of(html(client_for(user).get("/budgets/indicators/?include_sub=1"))) == {own.bgt_id}
 
 
 @pytest.mark.parametrize("params,expected", [
@@ -160,12 +147,12 @@ def test_indicator_list_includes_subordinates_only_when_asked(books):
 ])
 def test_indicator_list_filters(books, params, expected):
     w = books
-    page = html(get(w.dept_competent, "/budgets/indicators/", include_sub="1", **params))
+    page = html(client_for(w.dept_competent).get("/budgets/indicators/", {"include_sub": "1", **params}))
     assert rows_of(page) == {getattr(w, n).bgt_id for n in expected}
 
 
 def test_a_bad_filter_value_is_shown_beside_the_field(books):
-    page = html(get(books.dept_clerk, "/budgets/indicators/", fiscal_year="abc"))
+    page = html(client_for(books.dept_clerk).get("/budgets/indicators/", {"fiscal_year": "abc"}))
     assert re.search(r'<label class="has-error">预算年度.*?<small class="field-error">请填写四位年份。</small>', page, re.S)
 
 
@@ -176,26 +163,27 @@ def test_an_over_reserved_indicator_shows_its_negative_available_in_red(books):
         ledger.reserve(actor=w.dept_clerk, holder=ledger.holder_key(p), amounts={w.ind_dept.pk: Decimal("400000")},
                        reason="立项提交")
     BudgetIndicator.objects.filter(pk=w.ind_dept.pk).update(amount=Decimal("100000.00"))  # the platform's 调减
-    table = grid(html(get(w.dept_clerk, "/budgets/indicators/")))
+    table = grid(html(client_for(w.dept_clerk).get("/budgets/indicators/")))
     assert '<span class="bad-text overdrawn"' in table
     assert "-300,000.00（超占 300,000.00 元）" in table
-    detail = html(get(w.dept_clerk, f"/budgets/indicators/{w.ind_dept.pk}/"))
+    detail = html(client_for(w.dept_clerk).get(f"/budgets/indicators/{w.ind_dept.pk}/"))
     assert "超占 300,000.00 元" in detail and "资金替换或资金回收" in detail
 
 
 def test_indicator_export_has_chinese_headers_and_only_rows_in_scope(books):
     w = books
-    head, rows = workbook(get(w.dept_clerk, "/budgets/indicators/", export="xlsx", include_sub="1"))
+    c = client_for(w.dept_clerk)
+    head, rows = workbook(c.get("/budgets/indicators/", {"export": "xlsx", "include_sub": "1"}))
     assert head == ["指标ID", "预算年度", "预算单位", "预算项目", "指标文号", "资金性质", "是否政府采购", "可执行",
                     "指标金额", "已占用", "可用金额", "状态"]
     assert {r[0] for r in rows} == {w.ind_dept.bgt_id, w.ind_sub1.bgt_id}
     dept = next(r for r in rows if r[0] == w.ind_dept.bgt_id)
     assert dept[2] == "福建省教育厅" and dept[8] == 500000 and dept[10] == 500000 and dept[11] == "有效"
-    _, own = workbook(get(w.dept_clerk, "/budgets/indicators/", export="xlsx"))
+    _, own = workbook(c.get("/budgets/indicators/", {"export": "xlsx"}))
     assert {r[0] for r in own} == {w.ind_dept.bgt_id}
-    _, invalid = workbook(get(w.dept_clerk, "/budgets/indicators/", export="xlsx", tab="invalid"))
+    _, invalid = workbook(c.get("/budgets/indicators/", {"export": "xlsx", "tab": "invalid"}))
     assert {r[0] for r in invalid} == {w.ind_dept_invalid.bgt_id}
-    _, fz = workbook(get(w.fz_clerk, "/budgets/indicators/", export="xlsx", include_sub="1"))
+    _, fz = workbook(client_for(w.fz_clerk).get("/budgets/indicators/", {"export": "xlsx", "include_sub": "1"}))
     assert {r[0] for r in fz} == {w.ind_fz.bgt_id}
 
 
@@ -204,27 +192,27 @@ def test_indicator_export_has_chinese_headers_and_only_rows_in_scope(books):
 
 def test_budget_list_shows_platform_and_virtual_with_subordinates_by_default(books):
     w = books
-    page = html(get(w.dept_clerk, "/budgets/"))
+    page = html(client_for(w.dept_clerk).get("/budgets/"))
     assert rows_of(page) == {w.ind_dept.bgt_id, w.ind_sub1.bgt_id, w.virt_dept.bgt_id}
     assert re.search(r'name="include_sub"[^>]*checked', page)
     table = grid(page)
     assert "虚拟预算" in table and "一体化同步" in table
     # clicking a tab without submitting the form keeps the default
-    assert rows_of(html(get(w.dept_clerk, "/budgets/", tab="valid"))) == rows_of(page)
-    own = html(get(w.dept_clerk, "/budgets/", include_sub="0"))
+    assert rows_of(html(client_for(w.dept_clerk).get("/budgets/", {"tab": "valid"}))) == rows_of(page)
+    own = html(client_for(w.dept_clerk).get("/budgets/", {"include_sub": "0"}))
     assert rows_of(own) == {w.ind_dept.bgt_id, w.virt_dept.bgt_id}
     assert not re.search(r'name="include_sub"[^>]*checked', own)
 
 
 def test_budget_list_advanced_search_is_folded_and_filters(books):
     w = books
-    page = html(get(w.dept_clerk, "/budgets/"))
+    page = html(client_for(w.dept_clerk).get("/budgets/"))
     assert re.search(r'<details class="advanced"[^>]*>\s*<summary[^>]*>高级搜索</summary>', page)
     assert not re.search(r'<details class="advanced"[^>]*open', page)
     for label in ("功能分类", "经济分类", "指标来源", "来源", "金额从"):
         assert label in page
     def ids(**params):
-        return rows_of(html(get(w.dept_clerk, "/budgets/", **params)))
+        return rows_of(html(client_for(w.dept_clerk).get("/budgets/", params)))
     assert ids(source="virtual") == {w.virt_dept.bgt_id}
     assert ids(source="platform") == {w.ind_dept.bgt_id, w.ind_sub1.bgt_id}
     assert ids(amount_min="100000", amount_max="400000") == {w.virt_dept.bgt_id}
@@ -232,15 +220,15 @@ def test_budget_list_advanced_search_is_folded_and_filters(books):
     assert ids(exp_func_code="20502") == {w.ind_dept.bgt_id, w.ind_sub1.bgt_id}
     assert ids(eco_code="302") == {w.ind_dept.bgt_id, w.ind_sub1.bgt_id}
     assert ids(source_type_code="9") == set()
-    opened = html(get(w.dept_clerk, "/budgets/", source="virtual"))
+    opened = html(client_for(w.dept_clerk).get("/budgets/", {"source": "virtual"}))
     assert re.search(r'<details class="advanced"[^>]*open', opened)
-    bad = html(get(w.dept_clerk, "/budgets/", amount_min="500", amount_max="100"))
+    bad = html(client_for(w.dept_clerk).get("/budgets/", {"amount_min": "500", "amount_max": "100"}))
     assert "金额上限不能小于下限。" in bad
 
 
 def test_budget_export_lists_sources(books):
     w = books
-    head, rows = workbook(get(w.dept_clerk, "/budgets/", export="xlsx"))
+    head, rows = workbook(client_for(w.dept_clerk).get("/budgets/", {"export": "xlsx"}))
     assert head[:2] == ["指标ID", "来源"] and "可用金额" in head
     assert {(r[0], r[1]) for r in rows} == {(w.ind_dept.bgt_id, "一体化同步"), (w.ind_sub1.bgt_id, "一体化同步"),
                                            (w.virt_dept.bgt_id, "虚拟预算")}
@@ -249,10 +237,10 @@ def test_budget_export_lists_sources(books):
 def test_budget_list_pages(books):
     w = books
     for i in range(25):
-        make_indicator(w.dept, pro_name=f"批量指标{i}")
-    first = html(get(w.dept_clerk, "/budgets/"))
+        IndicatorFactory(unit=w.dept, pro_name=f"批量指标{i}")
+    first = html(client_for(w.dept_clerk).get("/budgets/"))
     assert "共 28 条，第 1/2 页" in first and len(rows_of(first)) == 20
-    second = html(get(w.dept_clerk, "/budgets/", page="2"))
+    second = html(client_for(w.dept_clerk).get("/budgets/", {"page": "2"}))
     assert len(rows_of(second)) == 8 and "include_sub" not in re.search(r'<div class="pager">.*?</div>', second, re.S).group(0)
 
 
@@ -265,7 +253,7 @@ def test_detail_shows_platform_fields_amounts_holders_and_ledger(books, monkeypa
     with transaction.atomic():
         ledger.reserve(actor=w.dept_clerk, holder=ledger.holder_key(p), amounts={w.ind_dept.pk: Decimal("12000")},
                        reason="立项提交")
-    r = get(w.dept_clerk, f"/budgets/indicators/{w.ind_dept.pk}/")
+    r = client_for(w.dept_clerk).get(f"/budgets/indicators/{w.ind_dept.pk}/")
     assert r.status_code == 200
     page = html(r)
     for wire in ("BGT_ID", "MOF_DIV_CODE", "FISCAL_YEAR", "AGENCY_CODE", "PRO_CODE", "COR_BGT_DOC_NO",
@@ -281,7 +269,7 @@ def test_detail_shows_platform_fields_amounts_holders_and_ledger(books, monkeypa
     assert "占用" in ledger_table and "立项提交" in ledger_table and "dept_clerk" in ledger_table
     # a link once the projects app names its detail page
     monkeypatch.setitem(selectors.HOLDER_URLS, "projects.project", "budgets:indicator_detail")
-    page = html(get(w.dept_clerk, f"/budgets/indicators/{w.ind_dept.pk}/"))
+    page = html(client_for(w.dept_clerk).get(f"/budgets/indicators/{w.ind_dept.pk}/"))
     assert f'<a href="/budgets/indicators/{p.pk}/">{p}</a>' in page
 
 
@@ -302,14 +290,14 @@ def test_detail_shows_platform_fields_amounts_holders_and_ledger(books, monkeypa
 ])
 def test_detail_scope(books, agent, who, target, status):
     user = agent if who == "agent" else getattr(books, who)
-    r = get(user, f"/budgets/indicators/{getattr(books, target).pk}/")
+    r = client_for(user).get(f"/budgets/indicators/{getattr(books, target).pk}/")
     assert r.status_code == status
     if status == 200:
         assert "一体化指标字段" in html(r)
 
 
 def test_detail_of_a_missing_indicator_is_404(books):
-    assert get(books.dept_clerk, "/budgets/indicators/999999/").status_code == 404
+    assert client_for(books.dept_clerk).get("/budgets/indicators/999999/").status_code == 404
 
 
 # ---- 预算管理 (virtual budgets) ----------------------------------------------------------------------------
@@ -325,31 +313,31 @@ def virtual_data(**overrides):
 
 def test_virtual_list_shows_the_regions_virtual_budgets(books):
     w = books
-    r = get(w.fj_reg, "/budgets/virtual/")
+    r = client_for(w.fj_reg).get("/budgets/virtual/")
     assert r.status_code == 200
     page = html(r)
     assert '<h1 class="page-title">预算管理</h1>' in page and "新增预算" in page
     assert rows_of(page) == {w.virt_dept.bgt_id}
     assert "物业等一招三年" in grid(page)
-    assert rows_of(html(get(w.fz_reg, "/budgets/virtual/"))) == set()
-    assert rows_of(html(get(w.jx_reg, "/budgets/virtual/"))) == set()
-    head, rows = workbook(get(w.fj_reg, "/budgets/virtual/", export="xlsx"))
+    assert rows_of(html(client_for(w.fz_reg).get("/budgets/virtual/"))) == set()
+    assert rows_of(html(client_for(w.jx_reg).get("/budgets/virtual/"))) == set()
+    head, rows = workbook(client_for(w.fj_reg).get("/budgets/virtual/", {"export": "xlsx"}))
     assert "场景" in head and [r[0] for r in rows] == [w.virt_dept.bgt_id]
 
 
 def test_virtual_form_offers_only_registered_units_of_the_region(books):
     w = books
-    page = html(get(w.fj_reg, "/budgets/virtual/new/"))
+    page = html(client_for(w.fj_reg).get("/budgets/virtual/new/"))
     options = re.findall(r'<option value="([^"]+)"></option>', page)
     assert options == ["福建省教育厅（350001001）", "福建省教育考试院（350001002）"]
     assert "银行、海关、税务等中央驻本省单位" in page
-    assert re.findall(r'<option value="([^"]+)"></option>', html(get(w.fz_reg, "/budgets/virtual/new/"))) == []
+    fz_page = html(client_for(w.fz_reg).get("/budgets/virtual/new/"))
+    assert re.findall(r'<option value="([^"]+)"></option>', fz_page) == []
 
 
 def test_regulator_adds_a_virtual_budget(books):
     w = books
-    c = Client()
-    c.force_login(w.fj_reg)
+    c = client_for(w.fj_reg)
     r = c.post("/budgets/virtual/new/", virtual_data())
     ind = BudgetIndicator.objects.get(pro_name="考试院标准化考场建设")
     assert r.status_code == 302 and r["Location"] == f"/budgets/indicators/{ind.pk}/"
@@ -358,7 +346,7 @@ def test_regulator_adds_a_virtual_budget(books):
     page = html(c.get(r["Location"]))
     assert "已新增预算 VI-350000-2026-000001" in page and "政府采购预算暂未下达" in page
     # the unit sees it in 采购预算查询
-    assert ind.bgt_id in rows_of(html(get(w.sub1_clerk, "/budgets/")))
+    assert ind.bgt_id in rows_of(html(client_for(w.sub1_clerk).get("/budgets/")))
 
 
 @pytest.mark.parametrize("who,overrides,field,message", [
@@ -375,7 +363,7 @@ def test_virtual_budget_refusals_are_shown_beside_the_field(books, who, override
     w = books
     counters = DocumentCounter.objects.count()
     audits = AuditLog.objects.count()
-    r = post(getattr(w, who), "/budgets/virtual/new/", virtual_data(**overrides))
+    r = client_for(getattr(w, who)).post("/budgets/virtual/new/", virtual_data(**overrides))
     assert r.status_code == 200
     page = html(r)
     assert "请修正标出的字段后再保存" in page
@@ -392,13 +380,12 @@ def test_list_queries_do_not_grow_with_rows(books, django_assert_max_num_queries
     from django.test.utils import CaptureQueriesContext
 
     w = books
-    c = Client()
-    c.force_login(w.dept_clerk)
+    c = client_for(w.dept_clerk)
     c.get(url)  # warm the session and the user's roles
     with CaptureQueriesContext(connection) as few:
         assert c.get(url).status_code == 200
     for i in range(15):
-        make_indicator(w.sub1 if i % 2 else w.dept, pro_name=f"批量指标{i}")
+        IndicatorFactory(unit=w.sub1 if i % 2 else w.dept, pro_name=f"批量指标{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert c.get(url).status_code == 200
 
@@ -408,13 +395,12 @@ def test_virtual_list_queries_do_not_grow_with_rows(books, django_assert_max_num
     from django.test.utils import CaptureQueriesContext
 
     w = books
-    c = Client()
-    c.force_login(w.fj_reg)
+    c = client_for(w.fj_reg)
     c.get("/budgets/virtual/")
     with CaptureQueriesContext(connection) as few:
         c.get("/budgets/virtual/")
     for i in range(10):
-        make_indicator(w.sub1, source="virtual", virtual_scenario="joint", created_by=w.fj_reg2,
-                       bgt_id=f"VI-350000-2026-{i + 200:06d}")
+        IndicatorFactory(unit=w.sub1, source="virtual", virtual_scenario="joint", created_by=w.fj_reg2,
+                         bgt_id=f"VI-350000-2026-{i + 200:06d}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert c.get("/budgets/virtual/").status_code == 200

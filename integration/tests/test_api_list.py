@@ -2,8 +2,8 @@
 validates the query (same Chinese messages), scoped to the regulator's region, capped count, keyset paging."""
 
 import pytest
-from django.test import Client
 
+from core.testing import client_for
 from integration.models import InboundMessage
 
 from .test_views import feed  # noqa: F401  (fixture)
@@ -12,24 +12,18 @@ pytestmark = pytest.mark.django_db
 URL = "/api/integration/messages"
 
 
-def client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def test_regulators_only_and_scoped(world, feed):  # noqa: F811
-    assert Client().get(URL).status_code == 401
-    assert client(world.dept_clerk).get(URL).status_code == 403
-    fz = client(world.fz_reg).get(URL).json()
+    assert client_for(None).get(URL).status_code == 401
+    assert client_for(world.dept_clerk).get(URL).status_code == 403
+    fz = client_for(world.fz_reg).get(URL).json()
     assert {i["message_id"] for i in fz["items"]} == {"MSG-FZ", "MSG-FZ-BAD"}
     assert fz["count"] == 2 and fz["count_capped"] is False and fz["next_after"] is None
-    page = client(world.fz_reg).get("/integration/messages/").content.decode()
+    page = client_for(world.fz_reg).get("/integration/messages/").content.decode()
     assert "MSG-FZ-BAD" in page and "MSG-JX" not in page
 
 
 def test_same_filters_and_tabs_as_the_page(world, feed):  # noqa: F811
-    c = client(world.fj_reg)
+    c = client_for(world.fj_reg)
     refused = c.get(URL, {"tab": "refused"}).json()["items"]
     assert [i["message_id"] for i in refused] == ["MSG-FZ-BAD"] and refused[0]["status_label"] == "已拒收"
     assert [i["message_id"] for i in c.get(URL, {"message_id": "MSG-FJ"}).json()["items"]] == ["MSG-FJ"]
@@ -41,7 +35,7 @@ def test_same_filters_and_tabs_as_the_page(world, feed):  # noqa: F811
 
 def test_keyset_walk_matches_the_page_order(world, feed, settings):  # noqa: F811
     settings.LIST_COUNT_CAP = 2
-    c = client(world.fj_reg)
+    c = client_for(world.fj_reg)
     body = c.get(URL, {"limit": 1}).json()
     assert body["count"] == 2 and body["count_capped"] is True
     got = []

@@ -11,18 +11,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from budgets.models import BudgetIndicator
 from core.models import RuleParameter
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE
+from core.testing import client_for
 from integration import signing, simulator
 from integration.models import InboundMessage, PlatformClient, PlatformSubordination, PlatformUnit
 from orgs.models import Role
 from orgs.testing import credit_code, make_user
 
-from .conftest import PATHS, SECRET, new_record
+from .support import PATHS, SECRET, new_record
+from .test_views import table
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +39,6 @@ def nested(depth: int) -> bytes:
 
 def set_param(name, value):
     assert RuleParameter.objects.filter(name=name).update(value=str(value)) >= 1
-
-
-def table(resp) -> str:
-    html = resp.content.decode()
-    return html[html.index('<table class="grid">'):]
-
-
-def logged_in(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 # ---- item 6: parse only after the signature; never a 500 ------------------------------------------------
@@ -121,9 +111,9 @@ def test_a_bad_signature_shows_no_client_and_no_region(world, send):
     assert (msg.region_path, msg.mof_div_code, msg.agency_code, msg.fiscal_year) == ("", "", "", None)
     assert msg.claimed_client == "bp-test"
     for reg in (world.fj_reg, world.fz_reg):
-        assert "FORGED" not in table(logged_in(reg).get("/integration/messages/"))
-        assert logged_in(reg).get(f"/integration/messages/{msg.pk}/").status_code == 404
-    log = table(logged_in(admin).get("/integration/messages/"))
+        assert "FORGED" not in table(client_for(reg).get("/integration/messages/"))
+        assert client_for(reg).get(f"/integration/messages/{msg.pk}/").status_code == 404
+    log = table(client_for(admin).get("/integration/messages/"))
     assert "FORGED" in log and "测试一体化平台" not in log and "bp-test" not in log
     assert "未认证" in log
 
@@ -149,11 +139,11 @@ def test_v2_signature_covers_the_endpoint_path(world, send):
     assert not BudgetIndicator.objects.exists()
 
 
-def test_v2_signature_covers_the_method(world, platform_client):
+def test_v2_signature_covers_the_method(world, send):
     raw = json.dumps(new_record(world.dept)).encode()
     h = signing.headers("bp-test", SECRET, "M-1", raw, path=PATHS["indicator"], method="PUT")
-    resp = Client().post(PATHS["indicator"], data=raw, content_type="application/json", headers=h)
-    assert resp.status_code == 401
+    status, _ = send("indicator", raw=raw, headers=h)
+    assert status == 401
 
 
 def test_v1_is_refused_when_the_client_has_no_cut_off_date(world, send):
@@ -254,12 +244,12 @@ def test_unit_and_subordination_codes_refuse_fullwidth(world, send):
 
 
 @pytest.mark.parametrize("timestamp", ["1" * 400, "１７６４６０００００"])
-def test_a_malformed_timestamp_header_is_refused_not_500(world, platform_client, timestamp):
+def test_a_malformed_timestamp_header_is_refused_not_500(world, send, timestamp):
     raw = json.dumps(new_record(world.dept)).encode()
     h = {"X-Client-Id": "bp-test", "X-Message-Id": "TS-1", "X-Timestamp": timestamp, "X-Signature-Version": "2",
          "X-Signature": signing.signature_v2(SECRET, "POST", PATHS["indicator"], timestamp, "TS-1", raw)}
-    resp = Client().post(PATHS["indicator"], data=raw, content_type="application/json", headers=h)
-    assert resp.status_code in (400, 401) and resp.json()["code"] == "bad_timestamp"
+    status, reply = send("indicator", raw=raw, headers=h)
+    assert status in (400, 401) and reply["code"] == "bad_timestamp"
 
 
 def test_a_400_digit_timestamp_through_the_helper_is_refused(world, send):
@@ -306,7 +296,7 @@ def test_a_platform_unit_row_pointing_at_a_foreign_unit_is_not_shown(world):
     # the platform files 南昌一中's credit code under 福建's 财政区划: 福建 must not see 江西's unit through it
     PlatformUnit.objects.create(agency_code="350000999", agency_name="冒名单位", credit_code=world.jx_unit.credit_code,
                                 mof_div_code="350000", fiscal_year=2025)
-    html = table(logged_in(world.fj_reg).get("/integration/units/"))
+    html = table(client_for(world.fj_reg).get("/integration/units/"))
     assert "南昌市第一中学" not in html and world.jx_unit.budget_code not in html
     assert "冒名单位" not in html
 
@@ -315,8 +305,8 @@ def test_platform_units_with_an_empty_or_foreign_region_are_not_shown(world):
     PlatformUnit.objects.create(agency_code="990000001", agency_name="无区划单位", credit_code=credit_code(901),
                                 mof_div_code="990000", fiscal_year=2026)
     for reg in (world.fj_reg, world.fz_reg, world.jx_reg):
-        assert "无区划单位" not in table(logged_in(reg).get("/integration/units/"))
-    assert "南昌市第一中学" not in table(logged_in(world.fj_reg).get("/integration/units/"))
+        assert "无区划单位" not in table(client_for(reg).get("/integration/units/"))
+    assert "南昌市第一中学" not in table(client_for(world.fj_reg).get("/integration/units/"))
 
 
 def test_a_subordination_whose_unit_is_elsewhere_is_not_shown(world, send):
@@ -324,21 +314,21 @@ def test_a_subordination_whose_unit_is_elsewhere_is_not_shown(world, send):
     send("subordination", {"AGENCY_CODE": world.jx_unit.budget_code, "SUPER_AGENCY_CODE": world.dept.budget_code,
                            "MOF_DIV_CODE": "350000"})
     assert PlatformSubordination.objects.get().region_path == "/350000/"
-    html = table(logged_in(world.fj_reg).get("/integration/subordinations/"))
+    html = table(client_for(world.fj_reg).get("/integration/subordinations/"))
     assert world.jx_unit.budget_code not in html and "南昌市第一中学" not in html
 
 
 def test_a_superior_elsewhere_is_not_named(world, send):
     # a 福建 unit under a 江西 superior: the superior's name is not 福建's to see
     send("subordination", {"AGENCY_CODE": world.sub1.budget_code, "SUPER_AGENCY_CODE": world.jx_unit.budget_code})
-    html = table(logged_in(world.fj_reg).get("/integration/subordinations/"))
+    html = table(client_for(world.fj_reg).get("/integration/subordinations/"))
     assert world.sub1.budget_code in html and "南昌市第一中学" not in html
 
 
 def test_a_subordination_with_an_empty_region_is_not_shown(world):
     PlatformSubordination.objects.create(agency_code="990000001", super_agency_code="", mof_div_code="")
     for reg in (world.fj_reg, world.fz_reg, world.jx_reg):
-        assert "990000001" not in table(logged_in(reg).get("/integration/subordinations/"))
+        assert "990000001" not in table(client_for(reg).get("/integration/subordinations/"))
 
 
 # ---- item 22: the README says what happens ------------------------------------------------------------------
@@ -355,5 +345,5 @@ def test_the_readme_states_the_linking_and_signature_v2_truly():
 def test_the_administrator_opens_a_refused_deeply_nested_message(world, send):
     admin = make_user("sysadmin", world.fj_reg_unit, Role.ADMIN)
     send("indicator", raw=nested(200_000), secret="wrong", message_id="DEEP")
-    resp = logged_in(admin).get(f"/integration/messages/{only_message().pk}/")
+    resp = client_for(admin).get(f"/integration/messages/{only_message().pk}/")
     assert resp.status_code == 200 and "未认证" in resp.content.decode()

@@ -11,13 +11,14 @@ from django.db import transaction
 from audit.models import AuditLog
 from budgets import ledger
 from budgets.models import BudgetIndicator
+from budgets.tests.factories import make_project
 from core.errors import BusinessError
 from core.models import RuleParameter
 from integration import services
 from integration.models import InboundMessage, PlatformSubordination, PlatformUnit
 from supervision.models import Warning
 
-from .conftest import make_project, new_record
+from .support import PATHS, SECRET, new_record
 
 pytestmark = pytest.mark.django_db
 
@@ -285,17 +286,13 @@ def test_a_bad_signature_is_refused_and_kept(world, send, caplog):
 
 
 def test_a_tampered_body_fails_the_signature(world, send):
-    from django.test import Client
-
     from integration import signing
 
     raw = json.dumps(new_record(world.dept)).encode()
-    headers = signing.headers("bp-test", "test-secret-0123456789abcdef", "T-1", raw,
-                              path="/api/integration/budget-platform/indicators")
+    headers = signing.headers("bp-test", SECRET, "T-1", raw, path=PATHS["indicator"])
     tampered = raw.replace(b"100000.00", b"900000.00")
-    resp = Client().post("/api/integration/budget-platform/indicators", data=tampered,
-                         content_type="application/json", headers=headers)
-    assert resp.status_code == 401
+    status, _ = send("indicator", raw=tampered, headers=headers)
+    assert status == 401
     assert not BudgetIndicator.objects.exists()
 
 

@@ -5,15 +5,14 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.db import transaction
-from django.test import Client
 
 from audit.models import AuditLog
 from budgets import ledger
 from budgets.models import BudgetIndicator
+from budgets.tests.factories import IndicatorFactory
 from core.errors import NotAllowed
+from core.testing import client_for
 from integration.services import rematch_unit
-
-from .conftest import make_indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +22,15 @@ def corrected(world):
     """福州一中 had code 350100101; the platform's indicators came under 350100199 (its true code) and stayed
     unmatched; the unit's code is now corrected to 350100199."""
     w = world
-    w.old_a = make_indicator(w.fz_unit, amount="10000.00", pro_name="旧编码指标A")
-    w.old_b = make_indicator(w.fz_unit, amount="20000.00", pro_name="旧编码指标B（有占用）")
+    w.old_a = IndicatorFactory(unit=w.fz_unit, amount="10000.00", pro_name="旧编码指标A")
+    w.old_b = IndicatorFactory(unit=w.fz_unit, amount="20000.00", pro_name="旧编码指标B（有占用）")
     with transaction.atomic():
         ledger.reserve(actor=w.fz_clerk, holder="projects.project:999", amounts={w.old_b.pk: Decimal("5000.00")},
                        reason="测试")
-    w.new_1 = make_indicator(None, agency_code="350100199", mof_div_code="350100", pro_name="新编码指标1")
-    w.new_2 = make_indicator(None, agency_code="350100199", mof_div_code="350100", pro_name="新编码指标2")
-    w.other = make_indicator(None, agency_code="350100200", mof_div_code="350100")
-    w.virtual = make_indicator(w.fz_unit, source="virtual", bgt_id="VI-1")
+    w.new_1 = IndicatorFactory(agency_code="350100199", mof_div_code="350100", pro_name="新编码指标1")
+    w.new_2 = IndicatorFactory(agency_code="350100199", mof_div_code="350100", pro_name="新编码指标2")
+    w.other = IndicatorFactory(agency_code="350100200", mof_div_code="350100")
+    w.virtual = IndicatorFactory(unit=w.fz_unit, source="virtual", bgt_id="VI-1")
     w.fz_unit.budget_code = "350100199"
     w.fz_unit.save()
     return w
@@ -83,8 +82,7 @@ def test_only_a_regulator_of_the_region_may_rematch(corrected):
 
 def test_rematch_page_searches_the_region_and_shows_the_result(corrected):
     w = corrected
-    c = Client()
-    c.force_login(w.fz_reg)
+    c = client_for(w.fz_reg)
     page = c.get("/integration/rematch/").content.decode()
     assert "350100199" in page and "福州市第一中学" in page  # the unmatched codes and the unit they match now
     found = c.get("/integration/rematch/?q=第一中学").content.decode()
@@ -103,14 +101,9 @@ def test_rematch_page_searches_the_region_and_shows_the_result(corrected):
 def test_rematch_page_refuses_units_outside_the_region(corrected):
     w = corrected
     for user, status in ((w.jx_reg, 404), (w.fz_clerk, 403)):
-        c = Client()
-        c.force_login(user)
-        assert c.post("/integration/rematch/", {"unit": w.fz_unit.pk}).status_code == status
-    c = Client()
-    c.force_login(w.fz_reg)
+        assert client_for(user).post("/integration/rematch/", {"unit": w.fz_unit.pk}).status_code == status
+    c = client_for(w.fz_reg)
     assert c.post("/integration/rematch/", {"unit": w.dept.pk}).status_code == 404  # province-level unit
     assert c.post("/integration/rematch/", {"unit": "x"}).status_code == 404
     assert BudgetIndicator.objects.filter(unit__isnull=True, agency_code="350100199").count() == 2
-    jx = Client()
-    jx.force_login(w.jx_reg)
-    assert "350100199" not in jx.get("/integration/rematch/").content.decode()
+    assert "350100199" not in client_for(w.jx_reg).get("/integration/rematch/").content.decode()

@@ -222,7 +222,7 @@ def test_terminate_releases_every_responders_money(jw, media):
     joint = JointProject.objects.get(pk=joint.pk)
     assert joint.terminated_at is not None and joint.status_text == "已终止" and joint.stage == ""
     project = Project.objects.get(pk=project.pk)
-    assert project.revoked_at is not None and not project.used_by
+    assert project.revoked_at is not None and not project.is_used
     assert ledger.held(ledger.holder_key(project)) == {}
 
 

@@ -57,3 +57,8 @@ def plan(clerk, proj, plan_type="general", mall_line=None, **fields) -> Plan:
 
 def reload(obj):
     return type(obj).objects.get(pk=obj.pk)
+
+
+def used_by(proj) -> str:
+    """The keys of the documents using the project now, oldest first, joined by ';' ('' when unused)."""
+    return ";".join(project_services.uses_of(proj))

@@ -7,7 +7,7 @@ from core.testing import postgres_only, race
 from plans.models import Plan
 from workflow import engine
 
-from .support import plan, project, reload
+from .support import plan, project, reload, used_by
 
 pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
 
@@ -21,4 +21,4 @@ def test_two_plans_racing_for_one_project(pl):
     Plan.objects.filter(pk=a.pk).update(last_action="save")
     ok, refused = race([lambda: engine.submit(reload(a), pl.clerk), lambda: engine.submit(reload(b), pl.clerk)])
     assert len(ok) == 1 and refused == [(1 - ok[0], "project_taken")], (ok, refused)
-    assert reload(proj).used_by == f"plans.plan:{(a, b)[ok[0]].pk}"
+    assert used_by(proj) == f"plans.plan:{(a, b)[ok[0]].pk}"

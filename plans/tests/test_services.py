@@ -9,7 +9,7 @@ from projects.models import Project
 from supervision.models import Warning
 from workflow import engine
 
-from .support import indicator, plan, project, reload
+from .support import indicator, plan, project, reload, used_by
 
 pytestmark = pytest.mark.django_db
 W = Decimal("10000")
@@ -21,7 +21,7 @@ def test_a_plan_copies_the_project_and_filing_marks_it_used(pl):
     assert p.name == proj.name and p.total_amount == Decimal("100000") and p.lines.count() == 1
     assert p.funds[0]["amount"] == "100000.00"
     engine.submit(p, pl.clerk)
-    assert reload(proj).used_by == f"plans.plan:{p.pk}"
+    assert used_by(proj) == f"plans.plan:{p.pk}"
     p = engine.approve(reload(p), pl.reviewer)
     assert p.status_text == "已备案"
 
@@ -38,12 +38,12 @@ def test_returned_withdrawn_and_discarded_plans_free_the_project(pl):
     proj = project(pl.clerk, pl.reviewer, "100000")
     p = engine.submit(plan(pl.clerk, proj), pl.clerk)
     engine.withdraw(reload(p), pl.clerk)
-    assert reload(proj).used_by == ""
+    assert used_by(proj) == ""
     engine.submit(reload(p), pl.clerk)
     engine.reject(reload(p), pl.reviewer, "请修改")
-    assert reload(proj).used_by == ""
+    assert used_by(proj) == ""
     engine.discard(reload(p), pl.clerk)
-    assert reload(proj).used_by == ""
+    assert used_by(proj) == ""
 
 
 def test_one_plan_per_project(pl):
@@ -77,7 +77,7 @@ def test_mall_plans_take_exactly_one_line_each(pl):
     b = plan(pl.clerk, proj, "mall", mall_line=lines[1].pk)
     engine.submit(a, pl.clerk)
     engine.submit(b, pl.clerk)
-    assert reload(proj).used_by == f"plans.plan:{a.pk};plans.plan:{b.pk}"
+    assert used_by(proj) == f"plans.plan:{a.pk};plans.plan:{b.pk}"
 
 
 def test_no_agency_for_mall_renewal_and_self(pl):
@@ -286,7 +286,7 @@ def test_revoking_a_filed_plan_frees_the_project(pl):
     req = engine.submit(rt.create(actor=pl.clerk, target=p, kind="revoke", reason="需求取消"), pl.clerk)
     engine.approve(reload(req), pl.reviewer)
     p = reload(p)
-    assert p.status_text == "已撤销" and reload(proj).used_by == ""
+    assert p.status_text == "已撤销" and used_by(proj) == ""
     assert rt.refusal(p, rt.kinds[0]) == "采购计划已撤销。"
     again = plan(pl.clerk, proj)
     assert engine.submit(again, pl.clerk).status == "pending"

@@ -21,8 +21,17 @@ from workflow.kit.requests import RequestKind, RequestType, Target
 
 from .. import selectors, services
 from ..flows import PROJECT, PROJECT_REQUEST
+from ..forms import CONTENT_TABLE, FUND_TABLE
 from ..models import ProjectRequest
-from ..request_forms import OFFICE_NOT_OFFERED, ChangeForm, OfficeForm, funds_from, lines_from, moves_from
+from ..request_forms import (
+    MOVE_TABLE,
+    OFFICE_NOT_OFFERED,
+    ChangeForm,
+    OfficeForm,
+    funds_from,
+    lines_from,
+    moves_from,
+)
 from . import effects, pages, rules
 from .pages import change_initial, project_state, stored_change
 from .rules import FUND_KINDS, KINDS, active_fund_lines, change_diff, project_held
@@ -31,6 +40,9 @@ from .rules import FUND_KINDS, KINDS, active_fund_lines, change_diff, project_he
 __all__ = ["FUND_KINDS", "KINDS", "change_diff", "change_initial", "project_state", "stored_change"]
 
 CLOSED_FUNDS = "项目已结项，不能进行资金操作。"
+# the API's examples (ids are illustrative: a 品目 of the project's 采购类别, the unit's indicators, uploads)
+EXAMPLE_LINES = [{"category": 1, "item_name": "台式计算机", "quantity": "10", "measure_unit": "台",
+                  "unit_price": "6000.00"}]
 
 
 def request_attachments(req: ProjectRequest, purpose: str | None = None):
@@ -42,6 +54,7 @@ class ProjectKind(RequestKind):
     are linked to the request (`attachment`: the one the kind must carry)."""
 
     attachment = ""
+    id_lists = (("attachment_ids", "本次上传的附件（已上传附件的 id）"),)
 
     def refusal(self, project):
         if project.revoked_at is not None:
@@ -115,7 +128,7 @@ class UnusedOnly(ProjectKind):
     """撤销 and 变更: only while nothing uses the project and it is not closed."""
 
     def rule(self, project):
-        if project.used_by:
+        if project.is_used:
             return f"项目已被使用，不能{self.label}；使用后只能进行资金替换、追加、回收。"
         if project.closed_at is not None:
             return f"项目已结项，不能{self.label}。"
@@ -124,6 +137,8 @@ class UnusedOnly(ProjectKind):
 
 class Revoke(UnusedOnly):
     code, label, attachment = ProjectRequest.KIND_REVOKE, "撤销", "项目撤销说明附件"
+    example = {"attachment_ids": [1]}
+    api_note = "须附项目撤销说明附件（先上传，再在 attachment_ids 中给出其 id）。"
 
     def apply(self, req, project, actor):
         if project_held(project):
@@ -133,6 +148,12 @@ class Revoke(UnusedOnly):
 
 class Change(UnusedOnly):
     code, label = ProjectRequest.KIND_CHANGE, "变更"
+    form, lines = ChangeForm, (CONTENT_TABLE, FUND_TABLE)
+    example = {"name": "教学用计算机采购", "summary": "更新机房计算机", "contact_name": "张三",
+               "contact_phone": "0591-88888888", "content_lines": EXAMPLE_LINES,
+               "fund_lines": [{"indicator": 1, "amount": "60000.00"}]}
+    api_note = ("与页面相同，提交变更后的完整内容：项目名称、项目概况、联系人、联系电话与采购内容清单、项目资金构成都须提交"
+                "（未改的照原样提交）；只保留与原项目不同的部分。")
 
     def make_form(self, post, project, req):
         return ChangeForm(post, initial=stored_change(req)[0] if req else change_initial(project)[0])
@@ -151,10 +172,12 @@ class Change(UnusedOnly):
 class FundKind(ProjectKind):
     """资金替换 / 追加 / 回收: only on a used project that is not closed; the lines are FundMove rows."""
 
+    lines = (MOVE_TABLE,)
+
     def rule(self, project):
         if project.closed_at is not None:
             return CLOSED_FUNDS
-        if not project.used_by:
+        if not project.is_used:
             return "项目尚未被使用，不能进行资金替换、追加、回收；未使用的项目请通过「变更」调整项目资金构成。"
         return None
 
@@ -177,10 +200,14 @@ class FundKind(ProjectKind):
 
 class FundReplace(FundKind):
     code, label = ProjectRequest.KIND_FUND_REPLACE, "资金替换"
+    example = {"moves": [{"from_indicator": 1, "indicator": 2, "amount": "10000.00"}]}
+    api_note = "每行：from_indicator 本项目占用的原指标，indicator 替换后的本单位指标，amount 替换金额。"
 
 
 class LinesFollow(FundKind):
     """追加 / 回收 change the 项目金额: the 采购内容清单 is adjusted in the same request."""
+
+    lines = (MOVE_TABLE, CONTENT_TABLE)
 
     def parse_own(self, post, form, project):
         return {**super().parse_own(post, form, project), "proposed": {"content_lines": lines_from(post)}}
@@ -192,6 +219,11 @@ class LinesFollow(FundKind):
 
 class FundAdd(LinesFollow):
     code, label = ProjectRequest.KIND_FUND_ADD, "资金追加"
+    form = OfficeForm
+    example = {"budget_office": "预算处", "moves": [{"indicator": 2, "amount": "10000.00"}],
+               "content_lines": EXAMPLE_LINES}
+    api_note = ("每行：indicator 本单位指标，amount 追加金额；budget_office 为项目所在区划的指标管理处室；"
+                "content_lines 为调整后的采购内容清单，合计须等于追加后的项目金额。")
 
     def make_form(self, post, project, req):
         return OfficeForm(post, project=project, initial={"budget_office": req.budget_office} if req else None)
@@ -211,10 +243,15 @@ class FundAdd(LinesFollow):
 
 class FundReclaim(LinesFollow):
     code, label = ProjectRequest.KIND_FUND_RECLAIM, "资金回收"
+    example = {"moves": [{"indicator": 1, "amount": "10000.00"}], "content_lines": EXAMPLE_LINES}
+    api_note = ("每行：indicator 本项目占用的指标，amount 回收金额；content_lines 为调整后的采购内容清单，"
+                "合计须等于回收后的项目金额。")
 
 
 class Close(ProjectKind):
     code, label, attachment = ProjectRequest.KIND_CLOSE, "结项", "项目结项附件"
+    example = {"attachment_ids": [1]}
+    api_note = "项目合同备案后方可结项；须附项目结项附件（attachment_ids）。"
 
     def rule(self, project):
         if project.closed_at is not None:

@@ -4,13 +4,15 @@ the required attachment, the old → new of the lines. Read only."""
 
 from decimal import Decimal
 
+from django.urls import reverse
+
 from attachments.models import Attachment
 from budgets import ledger
-from budgets.models import BudgetIndicator
+from budgets import selectors as budget_selectors
 
-from .. import selectors, services
+from .. import line_tables, selectors, services
 from ..models import Project, ProjectRequest
-from ..request_forms import funds_from, lines_from, moves_from, row_errors
+from ..request_forms import funds_from, lines_from, moves_from
 from .rules import (
     CHANGE_FIELDS,
     FUND_KINDS,
@@ -18,7 +20,6 @@ from .rules import (
     change_diff,
     project_held,
     qty,
-    unit_indicators,
 )
 
 ZERO = Decimal("0")
@@ -55,24 +56,20 @@ def project_state(project) -> str:
         return "已撤销"
     if project.closed_at:
         return "已结项"
-    if project.used_by:
+    if project.is_used:
         return "已使用"
     if project.status == "approved":
         return "未使用"
     return project.status_text
 
 
-def _indicator_rows(project: Project):
+def _held_rows(project: Project):
     held = project_held(project)
-    usable = list(unit_indicators(project))
-    for ind in usable:
-        ind.held = held.get(ind.pk, ZERO)
-        ind.room = ind.available + ind.held  # what a 变更 of the fund lines may use: own holding included
     held_rows = []
-    for ind in BudgetIndicator.objects.filter(pk__in=held).order_by("bgt_id"):
+    for ind in budget_selectors.indicators_by_id(held).order_by("bgt_id"):
         ind.held = held[ind.pk]
         held_rows.append(ind)
-    return usable, held_rows
+    return held_rows
 
 
 def form_context(request, ctx: dict) -> dict:
@@ -108,7 +105,6 @@ def form_context(request, ctx: dict) -> dict:
     else:
         fields = list(base) + (list(extra) if extra is not None else [])
     known = set(base.fields) | set(extra.fields if extra is not None else ())
-    usable, held_rows = _indicator_rows(project)
     purpose = k.attachment
     return {
         "attachment_purpose": purpose,
@@ -118,12 +114,12 @@ def form_context(request, ctx: dict) -> dict:
         "project": project, "kind": kind, "kind_label": k.label, "fields": fields, "change_form": change_form,
         "state": project_state(project),
         "top_errors": [m for n, m in errors.items() if "." not in n and n not in known] + list(base.non_field_errors()),
-        "lines": list(zip(lines, row_errors(errors, "content_lines", len(lines)), strict=True)),
-        "funds": list(zip(funds, row_errors(errors, "fund_lines", len(funds)), strict=True)),
-        "moves": list(zip(moves, row_errors(errors, "moves", len(moves)), strict=True)),
-        "usable": usable, "held_rows": held_rows,
-        "categories": selectors.leaf_categories(project.procurement_kind),
-        "is_fund": kind in FUND_KINDS, "show_lines": change_form is not None or adjusts_lines,
+        # the inline tables, drawn by the line-table component (projects/line_tables.py)
+        "tables": line_tables.request_tables(
+            project, kind, lines=lines if change_form is not None or adjusts_lines else None,
+            funds=funds if kind == ProjectRequest.KIND_CHANGE else None, moves=moves if kind in FUND_KINDS else None,
+            live=reverse("projects:request_money_check", args=[project.pk, kind])),
+        "held_rows": _held_rows(project) if kind in FUND_KINDS else [], "is_fund": kind in FUND_KINDS,
     }
 
 

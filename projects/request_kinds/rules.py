@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from budgets import ledger
 from budgets import selectors as budget_selectors
-from budgets.models import BudgetIndicator
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.models import Category
 from core.money import MAX_AMOUNT, MAX_AMOUNT_MESSAGE, parse_decimal
@@ -60,7 +59,7 @@ def change_diff(req: ProjectRequest) -> dict:
                   "unit_price": Decimal(ln["unit_price"]), "amount": Decimal(ln["amount"])}
                  for ln in p.get("content_lines", [])]
     old_funds = list(FundLine.objects.filter(project=project, is_active=True).select_related("indicator"))
-    inds = BudgetIndicator.objects.in_bulk([f["indicator"] for f in p.get("fund_lines") or []])
+    inds = budget_selectors.indicators_by_id(f["indicator"] for f in p.get("fund_lines") or []).in_bulk()
     new_funds = [{"indicator": inds.get(f["indicator"]), "amount": Decimal(f["amount"])}
                  for f in p.get("fund_lines") or []]
     return {
@@ -102,7 +101,7 @@ def clean_moves(project: Project, kind: str, moves, *, check_available: bool) ->
     held = project_held(project)
     usable = {i.pk: i for i in unit_indicators(project)}
     all_ids = {r[1] for r in rows if r[1]} | {r[2] for r in rows if r[2]}
-    names = BudgetIndicator.objects.in_bulk(list(all_ids))
+    names = budget_selectors.indicators_by_id(all_ids).in_bulk()
     out = []
     seen = set()
     taken_from: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -201,8 +200,8 @@ def clean_proposed(project: Project, proposed: dict | None, *, check_available: 
     funds = None
     if proposed.get("fund_lines") is not None:
         funds = []
-        indicators = BudgetIndicator.objects.in_bulk(
-            [i for i in (services.pk_of(f.get("indicator")) for f in proposed["fund_lines"]) if i])
+        indicators = budget_selectors.indicators_by_id(
+            i for i in (services.pk_of(f.get("indicator")) for f in proposed["fund_lines"]) if i).in_bulk()
         held = project_held(project)
         seen = set()
         raw = [f for f in proposed["fund_lines"] if services.pk_of(f.get("indicator")) or _amount(f.get("amount"))]

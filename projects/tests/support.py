@@ -1,6 +1,7 @@
 """Builders for the project tests (also usable by the lifecycle tests): indicators, lines, a saved project."""
 
 import itertools
+import re
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,16 @@ from workflow import engine
 
 _seq = itertools.count(1)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def live_cell(page: str, table: str, row: int, column: str) -> str:
+    """The text of a computed cell that a live line table's answer swaps out of band into row `row` (1-based)
+    of `#<table>-lines` (core.lines, partials/line_cells.html)."""
+    m = re.search(rf'<td class="([^"]*)" data-col="{column}"(?: title="([^"]*)")? '
+                  rf'hx-swap-oob="outerHTML:#{table}-lines &gt; tbody &gt; tr:nth-child\({row}\) &gt; '
+                  rf'td\[data-col={column}\]">(.*?)</td>', page)
+    assert m, f"no cell {table} {row} {column}"
+    return m.group(3)
 
 
 def year() -> int:

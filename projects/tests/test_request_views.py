@@ -13,7 +13,7 @@ from projects.models import ProjectRequest
 from workflow import engine
 from workflow.models import Status
 
-from .support import upload
+from .support import live_cell, upload
 from .test_request_support import D, approved_project, indicator, leader, mark_contract_filed, mark_used
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,8 @@ def test_fund_add_without_budget_office_keeps_the_rows_and_saves_nothing(env):
     assert resp.status_code == 200
     page = main(resp)
     assert "资金追加须选择指标管理处室。" in page
-    assert f'<option value="{env.ind3.pk}" data-room="100000.00" selected' in page
+    assert re.search(rf'<option value="{env.ind3.pk}"[^>]* selected>', page)
+    assert re.search(r'data-col="room"[^>]*>100,000.00</td>', page)  # its 可用金额, from the server
     assert 'value="50000"' in page
     assert not ProjectRequest.objects.exists()
 
@@ -239,6 +240,50 @@ def test_change_mismatched_total_is_shown_and_nothing_saved(env):
     assert resp.status_code == 200
     assert "不一致" in main(resp) and 'value="10"' in main(resp)
     assert not ProjectRequest.objects.exists()
+
+
+# ---- the live cells of a request's form (金额, 可用金额, 使用后剩余, 项目占用, totals): the server's, through htmx --
+
+
+def money_url(project, kind):
+    return f"/projects/requests/money-check/{project.pk}/{kind}/"
+
+
+def test_request_money_cells_count_the_projects_own_holding(env):
+    page = main(get(env.dept_clerk, new_url(env.project, CHANGE)))
+    assert page.count(f'hx-post="{money_url(env.project, CHANGE)}"') == 2  # 采购内容清单, 项目资金构成
+    assert re.search(r'data-col="available"[^>]*>500,000.00</td>', page)  # drawn with the page, the same sum
+    data = {**line_post("300000"), "fund-indicator": [str(env.ind1.pk), str(env.ind3.pk)],
+            "fund-amount": ["250000", "50000"]}
+    r = post(env.dept_clerk, money_url(env.project, CHANGE), data)
+    page = html(r)
+    assert r.status_code == 200
+    # 办公设备购置: 300,000 left on the indicator + the 200,000 the project itself holds
+    assert live_cell(page, "fund", 1, "available") == "500,000.00"
+    assert live_cell(page, "fund", 1, "remaining") == "250,000.00"
+    assert live_cell(page, "fund", 2, "available") == "100,000.00"
+    assert live_cell(page, "content", 1, "amount") == "300,000.00"
+    assert 'id="fund-check" class="check-ok" hx-swap-oob="true">与项目金额一致<' in page
+    # 回收: what the project holds on each row's indicator; 追加: what the target indicator has
+    page = html(post(env.dept_clerk, money_url(env.project, RECLAIM), {
+        "move-indicator": [str(env.ind1.pk), str(env.ind2.pk)], "move-amount": ["", "30000"]}))
+    assert live_cell(page, "move", 1, "held") == "200,000.00" and live_cell(page, "move", 2, "held") == "100,000.00"
+    assert '<b id="move-total" hx-swap-oob="true">30,000.00</b>' in page and "content-total" not in page
+    page = html(post(env.dept_clerk, money_url(env.project, ADD), {
+        "move-indicator": [str(env.ind3.pk), "abc"], "move-amount": ["80000", "1e999999"], **line_post("1e999999")}))
+    assert live_cell(page, "move", 1, "room") == "100,000.00" and live_cell(page, "move", 2, "room") == "—"
+    assert live_cell(page, "content", 1, "amount") == "0.00"  # bad input: nothing computed, no error
+
+
+def test_request_money_cells_scope(env):
+    url, data = money_url(env.project, CHANGE), {"fund-indicator": [str(env.ind1.pk)], "fund-amount": ["1"]}
+    for user in (env.fz_clerk, env.sub1_clerk, env.jx_clerk, env.fz_reg):
+        assert post(user, url, data).status_code == 404, user
+    assert post(env.dept_reviewer, url, data).status_code == 403
+    assert_login_redirect(post(None, url, data))
+    assert post(env.dept_clerk, money_url(env.project, "bogus"), data).status_code == 404
+    assert post(env.dept_clerk, "/projects/requests/money-check/2000000000/change/", data).status_code == 404
+    assert get(env.dept_clerk, url).status_code == 405
 
 
 # ---- detail, actions, edit, discard ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from projects.models import Project
 from workflow import engine
 from workflow.models import Status
 
-from .support import cat, reload, save, submitted, upload, year
+from .support import cat, live_cell, reload, save, submitted, upload, year
 
 pytestmark = pytest.mark.django_db
 
@@ -453,3 +453,82 @@ def services_save_big(proj):
 
     ind = make_indicator(proj.unit, "3000000")
     return save(proj.clerk, indicator=ind, amount="1000000")
+
+
+# ---- 金额, 可用金额, 使用后剩余 and the totals: the server's, through htmx (issue 7 item 6) -------------------------
+
+
+def money_hint(user, data):
+    return client(user).post("/projects/money-check/", data, HTTP_HX_REQUEST="true")
+
+
+def test_money_hint_is_the_servers_arithmetic_on_the_ledger(proj):
+    from budgets import ledger
+
+    other = submitted(proj.clerk, indicator=proj.ind, amount="250000")  # another project holds some of it
+    assert ledger.held(ledger.holder_key(other)) == {proj.ind.pk: Decimal("250000")}
+    data = form_post(proj, **{
+        "line-category": [str(cat("A05010300").pk), ""], "line-item_name": ["会议椅", ""],
+        "line-quantity": ["1.005", ""], "line-measure_unit": ["把", ""], "line-unit_price": ["1", ""],
+        "fund-indicator": [str(proj.ind.pk), str(proj.ind2.pk), str(proj.ind.pk), ""],
+        "fund-amount": ["0.1", "300000.01", "0.2", "5"]})
+    r = money_hint(proj.clerk, data)
+    page = html(r)
+    assert r.status_code == 200
+    # 1.005 × 1 = 1.01 (ROUND_HALF_UP, as the save); an empty row is 0.00 and keeps its place
+    assert live_cell(page, "content", 1, "amount") == "1.01" and live_cell(page, "content", 2, "amount") == "0.00"
+    assert '<b id="content-total" hx-swap-oob="true">1.01</b>' in page
+    # 可用金额 from the ledger (1,000,000 − 250,000 held); 使用后剩余 counts every row on the same indicator
+    assert live_cell(page, "fund", 1, "available") == "750,000.00" == live_cell(page, "fund", 3, "available")
+    assert live_cell(page, "fund", 1, "remaining") == "749,999.70" == live_cell(page, "fund", 3, "remaining")
+    assert live_cell(page, "fund", 2, "remaining") == "-0.01（超出可用金额）"
+    assert 'class="col-money fund-remaining over" data-col="remaining" title="第2行：指标「教育信息化专项' in page
+    assert "可用金额 300,000.00 元，不足本次使用的 300,000.01 元。" in page  # the save's own message
+    assert live_cell(page, "fund", 4, "available") == "—" and live_cell(page, "fund", 4, "remaining") == "—"
+    assert '<b id="fund-total" hx-swap-oob="true">300,005.31</b>' in page
+    assert re.search(r'<td colspan="2" id="fund-check" class="check-bad" hx-swap-oob="true">'
+                     r'与项目金额（1.01 元）不一致</td>', page)
+    ok = money_hint(proj.clerk, form_post(proj))  # 10 × 100 paid by 1000 from one indicator
+    assert '<td colspan="2" id="fund-check" class="check-ok" hx-swap-oob="true">与项目金额一致</td>' in html(ok)
+
+
+def test_money_hint_shows_nothing_of_another_units_indicator(proj):
+    from .support import make_indicator
+
+    elsewhere = make_indicator(proj.w.jx_unit, "500000", pro_name="南昌市外单位经费")
+    for foreign in (proj.sub_ind, elsewhere):  # a subordinate's, another region's: as if it did not exist
+        page = html(money_hint(proj.clerk, form_post(proj, **{"fund-indicator": [str(foreign.pk)],
+                                                              "fund-amount": ["1000"]})))
+        assert live_cell(page, "fund", 1, "available") == "—" and live_cell(page, "fund", 1, "remaining") == "—"
+        assert "500,000" not in page and "499,000" not in page and foreign.pro_name not in page
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "1e999999", "NaN", "Infinity", "99999999999999999999999",
+                                   "1.2.3", "1" * 400, "<b>x</b>"])
+def test_money_hint_never_fails_on_bad_input(proj, value):
+    data = form_post(proj, **{"line-quantity": [value, "1e999999"], "line-unit_price": [value, "1e999999"],
+                              "line-category": [value, ""], "line-item_name": ["", ""], "line-measure_unit": ["", ""],
+                              "fund-indicator": [value, str(proj.ind.pk)], "fund-amount": [value, value]})
+    r = money_hint(proj.clerk, data)
+    page = html(r)
+    assert r.status_code == 200 and "<b>x</b>" not in page
+    assert live_cell(page, "content", 1, "amount") == "0.00" and live_cell(page, "content", 2, "amount") == "0.00"
+    assert live_cell(page, "fund", 1, "available") == "—"
+    assert live_cell(page, "fund", 2, "available") == "1,000,000.00"
+    empty = money_hint(proj.clerk, {})  # nothing posted: no rows, zero totals
+    assert empty.status_code == 200 and '<b id="content-total" hx-swap-oob="true">0.00</b>' in html(empty)
+
+
+def test_money_hint_rights(proj):
+    assert money_hint(proj.reviewer, form_post(proj)).status_code == 403
+    assert client().post("/projects/money-check/", form_post(proj)).status_code == 302
+    assert client(proj.clerk).get("/projects/money-check/").status_code == 405
+
+
+def test_the_form_page_asks_the_server_for_its_money_cells(proj):
+    page = html(get(proj.clerk, "/projects/new/general/"))
+    assert page.count('hx-post="/projects/money-check/"') == 2  # 采购内容清单 and 项目资金构成
+    assert page.count('id="form-check"') == 1 and 'hx-swap-oob' not in page
+    assert "toCents" not in page and "recalc" not in page and "renumber" not in page  # no arithmetic in the page
+    # the 品目 of every 采购类别, grouped for the 采购类别 field to show one group (data-filter-by)
+    assert 'data-filter-by="procurement-kind"' in page and '<optgroup label="货物" data-filter="goods">' in page

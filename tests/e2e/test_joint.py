@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from joint.models import JointProject
 from joint.tests.conftest import jw  # noqa: F401  (the fixture)
+from projects import services as project_services
 from projects.models import Project
 
 from .conftest import shot
@@ -82,7 +83,7 @@ def test_joint_project_three_units_collect_refused_then_allowed(jw, new_page):  
     assert project.status == "pending" and project.unit_id == jw.b.pk
     review(new_page("b_reviewer"), b.base + f"/projects/{project.pk}/")
     project.refresh_from_db()
-    assert project.status == "approved" and project.used_by == f"joint.jointproject:{joint.pk}"
+    assert project.status == "approved" and project_services.uses_of(project) == [f"joint.jointproject:{joint.pk}"]
 
     # unit C does nothing: before the deadline 归集 is refused and names it
     lead.goto(lead.base + f"/joint/{joint.pk}/")

@@ -1,6 +1,8 @@
-"""The project form's live totals round like the server (integer cents, ROUND_HALF_UP): issue 6, item 19."""
+"""The project form's live totals round like the save (ROUND_HALF_UP to the cent): issue 6, item 19. They are
+the server's own Decimal arithmetic now, answered through htmx (projects:money_check)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_projects import scene  # noqa: F401 - the fixture
 
@@ -16,12 +18,12 @@ def test_live_totals_round_like_the_server(scene, new_page):  # noqa: F811
     # 1.005 × 1.00 = 1.005 → 1.01 (ROUND_HALF_UP); as a float, 1.005 * 100 rounds to 100 → 1.00
     line.locator("input[name=line-quantity]").fill("1.005")
     line.locator("input[name=line-unit_price]").fill("1")
-    assert line.locator(".line-amount").inner_text() == "1.01"
+    expect(line.locator(".line-amount")).to_have_text("1.01")
     clerk.click("button:text-is('新增一行')")
     line2 = clerk.locator("#content-lines tbody tr").nth(1)
     line2.locator("input[name=line-quantity]").fill("1")
     line2.locator("input[name=line-unit_price]").fill("0.2")
-    assert clerk.locator("#content-total").inner_text() == "1.21"
+    expect(clerk.locator("#content-total")).to_have_text("1.21")
 
     fund = clerk.locator("#fund-lines tbody tr").nth(0)
     fund.locator("select.fund-indicator").select_option(str(w.ind_a.pk))
@@ -31,6 +33,6 @@ def test_live_totals_round_like_the_server(scene, new_page):  # noqa: F811
     fund2.locator("select.fund-indicator").select_option(str(w.ind_b.pk))
     fund2.locator("input[name=fund-amount]").fill("0.2")
     # 0.1 + 0.2 is 0.30 exactly, not 0.30000000000000004
-    assert clerk.locator("#fund-total").inner_text() == "0.30"
+    expect(clerk.locator("#fund-total")).to_have_text("0.30")
     fund.locator("input[name=fund-amount]").fill("999999.91")
-    assert fund.locator(".fund-remaining").inner_text() == "0.09"
+    expect(fund.locator(".fund-remaining")).to_have_text("0.09")

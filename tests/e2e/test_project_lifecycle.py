@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets import ledger
 from budgets.models import BudgetIndicator
@@ -54,14 +55,14 @@ def test_change_then_revoke_through_the_leader_releases_the_money(world, new_pag
     clerk.fill("input[name='line-quantity']", "40")
     clerk.fill("input[name='line-measure_unit']", "台")
     clerk.fill("input[name='line-unit_price']", "5000")
-    clerk.click("table.lines button:text-is('新增一行')")
-    second = clerk.locator("table.lines tbody tr").nth(1)
+    clerk.click("#sec-content button:text-is('新增一行')")
+    second = clerk.locator("#content-lines tbody tr").nth(1)
     second.locator("select[name='line-category']").select_option(index=1)
     second.locator("input[name='line-item_name']").fill("便携式计算机")
     second.locator("input[name='line-quantity']").fill("20")
     second.locator("input[name='line-measure_unit']").fill("台")
     second.locator("input[name='line-unit_price']").fill("5000")
-    assert clerk.locator("table.lines .total").inner_text() == "300,000.00"  # live total
+    expect(clerk.locator("#content-total")).to_have_text("300,000.00")  # live total, the server's
     clerk.click("button:text-is('提交')")
     assert "等待需求领导审核" in clerk.locator(".messages").inner_text()
     change = ProjectRequest.objects.get(kind="change")
@@ -124,12 +125,12 @@ def test_fund_add_on_a_used_project_goes_through_the_leader(world, new_page):
     panel.locator("a:text-is('资金追加')").click()
     clerk.fill("textarea[name=reason]", "采购数量增加")
     clerk.locator("select[name='move-indicator']").select_option(str(ind2.pk))
-    assert clerk.locator("table.moves .show-room").first.inner_text() == "200,000.00"  # available as you pick
+    expect(clerk.locator("#move-lines .show-room").first).to_have_text("200,000.00")  # available as you pick
     clerk.fill("input[name='move-amount']", "80000")
     # the 采购内容清单 follows the money in the same request (prefilled with the project's lines)
-    assert clerk.locator("#sec-lines table.lines .total").inner_text() == "300,000.00"
-    clerk.fill("#sec-lines input[name='line-unit_price']", "380000")
-    assert clerk.locator("#sec-lines table.lines .total").inner_text() == "380,000.00"
+    expect(clerk.locator("#content-total")).to_have_text("300,000.00")
+    clerk.fill("#sec-content input[name='line-unit_price']", "380000")
+    expect(clerk.locator("#content-total")).to_have_text("380,000.00")
     clerk.click("button:text-is('提交')")  # without 指标管理处室
     assert "资金追加须选择指标管理处室。" in clerk.locator("main").inner_text()
     assert not ProjectRequest.objects.exists()

@@ -4,6 +4,7 @@ money while typing), saves and submits; the reviewer approves it from 待处理;
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import BudgetIndicator
 from projects.models import Project
@@ -47,8 +48,15 @@ def test_clerk_initiates_on_two_indicators_and_reviewer_approves(scene, new_page
     line.locator("input[name=line-unit_price]").press("Tab")
     clerk.locator("#gov-explain", has_text="低于分散采购限额 1,000,000.00 元").wait_for()
     assert clerk.locator("select#is-gov").input_value() == "0"  # no longer stuck at 是
-    assert line.locator(".line-amount").inner_text() == "50,000.00"
-    assert clerk.locator("#content-total").inner_text() == "50,000.00"
+    # 累计达到限额标准相关说明 only for a 是 the clerk declares below the 限额 (decided by the server, no page script)
+    expect(clerk.locator("#cumulative-block")).to_be_hidden()
+    clerk.select_option("select#is-gov", "1")
+    expect(clerk.locator("#cumulative-block")).to_be_visible()
+    clerk.select_option("select#is-gov", "0")
+    expect(clerk.locator("#cumulative-block")).to_be_hidden()
+    # 金额 and 合计 are the server's (htmx, projects:money_check)
+    expect(line.locator(".line-amount")).to_have_text("50,000.00")
+    expect(clerk.locator("#content-total")).to_have_text("50,000.00")
     # a 品目 of Fujian's 集中采购目录 is 政府采购 at any amount
     line.locator("select.line-category").select_option(label="A02010104 台式计算机")
     clerk.locator("#gov-explain", has_text="属于集中采购目录").wait_for()
@@ -56,19 +64,23 @@ def test_clerk_initiates_on_two_indicators_and_reviewer_approves(scene, new_page
 
     fund = clerk.locator("#fund-lines tbody tr").nth(0)
     fund.locator("select.fund-indicator").select_option(str(w.ind_a.pk))
-    assert fund.locator(".fund-available").inner_text() == "1,000,000.00"
-    fund.locator("input[name=fund-amount]").fill("30000")
-    assert fund.locator(".fund-remaining").inner_text() == "970,000.00"
-    assert "不一致" in clerk.locator("#fund-check").inner_text()
+    expect(fund.locator(".fund-available")).to_have_text("1,000,000.00")
+    # 使用后剩余 is computed by the server from the ledger: the answer to the live call that posts 30000 carries it
+    with clerk.expect_response(lambda r: r.url.endswith("/projects/money-check/")
+                               and "fund-amount=30000" in (r.request.post_data or "")) as answer:
+        fund.locator("input[name=fund-amount]").fill("30000")
+    assert "970,000.00" in answer.value.text()
+    expect(fund.locator(".fund-remaining")).to_have_text("970,000.00")
+    expect(clerk.locator("#fund-check")).to_contain_text("不一致")
     clerk.click("text=选择指标（新增一行）")
     fund2 = clerk.locator("#fund-lines tbody tr").nth(1)
     fund2.locator("select.fund-indicator").select_option(str(w.ind_b.pk))
-    assert fund2.locator(".fund-available").inner_text() == "300,000.00"
+    expect(fund2.locator(".fund-available")).to_have_text("300,000.00")
     fund2.locator("input[name=fund-amount]").type("350000")           # more than it has: flagged as you type
-    assert "超出可用金额" in fund2.locator(".fund-remaining").inner_text()
+    expect(fund2.locator(".fund-remaining")).to_have_text("-50,000.00（超出可用金额）")
     fund2.locator("input[name=fund-amount]").fill("20000")
-    assert fund2.locator(".fund-remaining").inner_text() == "280,000.00"
-    assert clerk.locator("#fund-check").inner_text() == "与项目金额一致"
+    expect(fund2.locator(".fund-remaining")).to_have_text("280,000.00")
+    expect(clerk.locator("#fund-check")).to_have_text("与项目金额一致")
     shot(clerk, "13_project_form")
 
     clerk.click("button[name=save]")

@@ -1,52 +1,28 @@
 """The document kit, walked through its sample document (docs.py): pages, API, stages, direct actions,
 requests, 保存并提交 both-or-neither, scope."""
 
-import json
 from dataclasses import replace
+from functools import partial
 
-import pytest
-from django.test import Client
-
+from core.testing import api_call, client_for, json_request
 from orgs.models import Role
-from orgs.testing import make_user
 from workflow import engine
 from workflow.models import ReviewRecord, Status
 
 from .models import Notice, NoticeRequest
 
 
-@pytest.fixture
-def w(world):
-    world.sub1_reviewer = make_user("sub1_reviewer", world.sub1, Role.REVIEWER)
-    return world
-
-
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def api(user, method, url, body=None):
-    c = client(user)
-    return getattr(c, method)(f"/api{url}", data=json.dumps(body) if body is not None else None,
-                              content_type="application/json")
-
-
-def post(user, url, data=None):
-    return client(user).post(url, data or {})
-
-
 def new_notice(w, submit=False, **extra):
-    resp = post(w.sub1_clerk, "/kitsample/new/", {"name": "教学设备采购公告", "amount": "1200.50", "summary": "",
-                                                    **({"submit": "1"} if submit else {}), **extra})
+    resp = client_for(w.sub1_clerk).post("/kitsample/new/", {"name": "教学设备采购公告", "amount": "1200.50",
+                                                              "summary": "", **({"submit": "1"} if submit else {}),
+                                                              **extra})
     assert resp.status_code == 302, resp.content.decode()[:2000]
     return Notice.objects.latest("id")
 
 
 def act(user, doc, action, **data):
     doc.refresh_from_db()
-    return post(user, f"/kitsample/{doc.pk}/{action}/", {"version": doc.version, **data})
+    return client_for(user).post(f"/kitsample/{doc.pk}/{action}/", {"version": doc.version, **data})
 
 
 def test_pages_walk_clerk_reviewer_competent_then_publish(w):
@@ -59,7 +35,7 @@ def test_pages_walk_clerk_reviewer_competent_then_publish(w):
     assert act(w.dept_competent, n, "approve").status_code == 302
     n.refresh_from_db()
     assert (n.status, n.stage, n.status_text) == (Status.APPROVED, "publish", "待发布")
-    page = client(w.sub1_clerk).get(f"/kitsample/{n.pk}/").content.decode()
+    page = client_for(w.sub1_clerk).get(f"/kitsample/{n.pk}/").content.decode()
     assert "待发布" in page and ">发布</button>" in page and "撤销" in page
     assert act(w.sub1_clerk, n, "publish").status_code == 302
     n.refresh_from_db()
@@ -101,36 +77,36 @@ def test_save_and_submit_is_both_or_neither(w, monkeypatch):
         raise BusinessError("提交被规则拒绝。")
 
     monkeypatch.setitem(engine.FLOWS, Notice.doc_type, replace(engine.FLOWS[Notice.doc_type], on_submit=refuse))
-    resp = post(w.sub1_clerk, "/kitsample/new/", {"name": "甲", "amount": "1", "submit": "1"})
+    resp = client_for(w.sub1_clerk).post("/kitsample/new/", {"name": "甲", "amount": "1", "submit": "1"})
     assert resp.status_code == 200 and "提交被规则拒绝" in resp.content.decode()
     assert Notice.objects.count() == 0 and ReviewRecord.objects.count() == 0
 
 
 def test_form_errors_beside_fields_and_nothing_saved(w):
-    resp = post(w.sub1_clerk, "/kitsample/new/", {"name": "", "amount": "1e30"})
+    resp = client_for(w.sub1_clerk).post("/kitsample/new/", {"name": "", "amount": "1e30"})
     body = resp.content.decode()
     assert resp.status_code == 200 and "field-error" in body and Notice.objects.count() == 0
 
 
 def test_edit_is_the_skeleton_stale_version_refused(w):
     n = new_notice(w)
-    url = f"/kitsample/{n.pk}/edit/"
-    assert post(w.sub1_clerk, url, {"name": "乙", "amount": "2", "version": n.version}).status_code == 302
-    resp = post(w.sub1_clerk, url, {"name": "丙", "amount": "3", "version": n.version})  # the old version
+    url, clerk = f"/kitsample/{n.pk}/edit/", client_for(w.sub1_clerk)
+    assert clerk.post(url, {"name": "乙", "amount": "2", "version": n.version}).status_code == 302
+    resp = clerk.post(url, {"name": "丙", "amount": "3", "version": n.version})  # the old version
     assert resp.status_code == 200 and "已被他人处理" in resp.content.decode()
     n.refresh_from_db()
     assert (n.name, n.version) == ("乙", 2)
-    assert post(w.sub1_reviewer, url, {"name": "丁", "amount": "3", "version": 2}).status_code == 403
+    assert client_for(w.sub1_reviewer).post(url, {"name": "丁", "amount": "3", "version": 2}).status_code == 403
 
 
 def test_list_and_scope(w):
     n = new_notice(w)
-    assert n.number in client(w.sub1_clerk).get("/kitsample/?tab=all").content.decode()
-    assert n.number in client(w.dept_competent).get("/kitsample/?tab=all").content.decode()  # subordinate
-    assert n.number not in client(w.fz_clerk).get("/kitsample/?tab=all").content.decode()
-    assert client(w.fz_clerk).get(f"/kitsample/{n.pk}/").status_code == 404
-    assert client(w.jx_reg).get(f"/kitsample/{n.pk}/").status_code == 404
-    assert client(w.fj_reg).get(f"/kitsample/{n.pk}/").status_code == 200
+    assert n.number in client_for(w.sub1_clerk).get("/kitsample/?tab=all").content.decode()
+    assert n.number in client_for(w.dept_competent).get("/kitsample/?tab=all").content.decode()  # subordinate
+    assert n.number not in client_for(w.fz_clerk).get("/kitsample/?tab=all").content.decode()
+    assert client_for(w.fz_clerk).get(f"/kitsample/{n.pk}/").status_code == 404
+    assert client_for(w.jx_reg).get(f"/kitsample/{n.pk}/").status_code == 404
+    assert client_for(w.fj_reg).get(f"/kitsample/{n.pk}/").status_code == 200
 
 
 def approved(w):
@@ -143,77 +119,80 @@ def approved(w):
 
 def test_requests_change_and_terminate(w):
     n = approved(w)
-    page = client(w.sub1_clerk).get(f"/kitsample/{n.pk}/").content.decode()
+    clerk, reviewer = client_for(w.sub1_clerk), client_for(w.sub1_reviewer)
+    page = clerk.get(f"/kitsample/{n.pk}/").content.decode()
     assert "变更" in page and "终止" in page
-    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": n.name})
+    resp = clerk.post(f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": n.name})
     assert "新名称与原名称相同" in resp.content.decode()
-    resp = post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/change/",
-                {"reason": "更名", "name": "新公告", "submit": "1"})
+    resp = clerk.post(f"/kitsample/{n.pk}/requests/new/change/", {"reason": "更名", "name": "新公告", "submit": "1"})
     assert resp.status_code == 302
     req = NoticeRequest.objects.get()
     assert req.status == Status.PENDING and req.proposed == {"name": "新公告"}
     # one open request per target
-    assert "未办结" in client(w.sub1_clerk).get(f"/kitsample/{n.pk}/requests/new/terminate/").content.decode()
-    detail = client(w.sub1_reviewer).get(f"/kitsample/requests/{req.pk}/").content.decode()
+    assert "未办结" in clerk.get(f"/kitsample/{n.pk}/requests/new/terminate/").content.decode()
+    detail = reviewer.get(f"/kitsample/requests/{req.pk}/").content.decode()
     assert "新公告" in detail and n.name in detail
-    assert post(w.sub1_reviewer, f"/kitsample/requests/{req.pk}/approve/", {"version": req.version}).status_code == 302
+    assert reviewer.post(f"/kitsample/requests/{req.pk}/approve/", {"version": req.version}).status_code == 302
     n.refresh_from_db()
     assert n.name == "新公告"
-    post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施", "submit": "1"})
+    clerk.post(f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施", "submit": "1"})
     t = NoticeRequest.objects.get(kind="terminate")
-    post(w.sub1_reviewer, f"/kitsample/requests/{t.pk}/approve/", {"version": t.version})
+    reviewer.post(f"/kitsample/requests/{t.pk}/approve/", {"version": t.version})
     n.refresh_from_db()
     assert n.terminated_at is not None
-    assert client(w.sub1_clerk).get(f"/kitsample/{n.pk}/requests/new/change/").content.decode().count("已终止") >= 1
+    assert clerk.get(f"/kitsample/{n.pk}/requests/new/change/").content.decode().count("已终止") >= 1
 
 
 def test_request_discard_and_other_unit(w):
     n = approved(w)
-    post(w.sub1_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施"})
+    clerk, other = client_for(w.sub1_clerk), client_for(w.fz_clerk)
+    clerk.post(f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "不再实施"})
     req = NoticeRequest.objects.get()
-    assert client(w.fz_clerk).get(f"/kitsample/requests/{req.pk}/").status_code == 404
-    assert post(w.fz_clerk, f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "x"}).status_code == 404
-    assert post(w.sub1_clerk, f"/kitsample/requests/{req.pk}/discard/", {"version": req.version}).status_code == 302
+    assert other.get(f"/kitsample/requests/{req.pk}/").status_code == 404
+    assert other.post(f"/kitsample/{n.pk}/requests/new/terminate/", {"reason": "x"}).status_code == 404
+    assert clerk.post(f"/kitsample/requests/{req.pk}/discard/", {"version": req.version}).status_code == 302
     req.refresh_from_db()
     assert req.last_action == "discard"
     assert NoticeRequest.objects.count() == 1  # kept, never deleted
 
 
 def test_api_document_and_actions(w):
-    r = api(w.sub1_clerk, "post", "/kitsample", {"name": "接口公告", "amount": "10"})
+    clerk, reviewer = partial(api_call, w.sub1_clerk), partial(api_call, w.sub1_reviewer)
+    r = clerk("post", "/api/kitsample", {"name": "接口公告", "amount": "10"})
     assert r.status_code == 201, r.content
     body = r.json()
     nid = body["id"]
     assert body["actions"] == ["edit", "submit"] and body["fields"]["amount"] == "10.00"
-    assert api(w.sub1_clerk, "post", "/kitsample", {"name": "", "amount": "x"}).status_code == 422
+    assert clerk("post", "/api/kitsample", {"name": "", "amount": "x"}).status_code == 422
     # the right comes before the body: a reviewer learns 403 whatever it sends
-    assert api(w.sub1_reviewer, "post", f"/kitsample/{nid}/submit", {}).status_code == 403
-    assert api(w.sub1_clerk, "post", f"/kitsample/{nid}/submit", {}).status_code == 422  # version required
-    assert api(w.sub1_clerk, "post", f"/kitsample/{nid}/submit", {"version": 99}).status_code == 409
-    assert api(w.sub1_clerk, "post", f"/kitsample/{nid}/submit", {"version": 1}).json()["status"] == "pending"
-    assert api(w.fz_clerk, "get", f"/kitsample/{nid}").status_code == 404
-    v = api(w.sub1_reviewer, "get", f"/kitsample/{nid}").json()["version"]
-    api(w.sub1_reviewer, "post", f"/kitsample/{nid}/approve", {"version": v})
-    body = api(w.dept_competent, "post", f"/kitsample/{nid}/approve", {"version": v + 1}).json()
+    assert reviewer("post", f"/api/kitsample/{nid}/submit", {}).status_code == 403
+    assert clerk("post", f"/api/kitsample/{nid}/submit", {}).status_code == 422  # version required
+    assert clerk("post", f"/api/kitsample/{nid}/submit", {"version": 99}).status_code == 409
+    assert clerk("post", f"/api/kitsample/{nid}/submit", {"version": 1}).json()["status"] == "pending"
+    assert api_call(w.fz_clerk, "get", f"/api/kitsample/{nid}").status_code == 404
+    v = reviewer("get", f"/api/kitsample/{nid}").json()["version"]
+    reviewer("post", f"/api/kitsample/{nid}/approve", {"version": v})
+    body = api_call(w.dept_competent, "post", f"/api/kitsample/{nid}/approve", {"version": v + 1}).json()
     assert (body["status"], body["stage"]) == ("approved", "publish")
-    body = api(w.sub1_clerk, "post", f"/kitsample/{nid}/publish", {"version": body["version"]}).json()
+    body = clerk("post", f"/api/kitsample/{nid}/publish", {"version": body["version"]}).json()
     assert body["status_text"] == "已发布"
-    page = api(w.sub1_clerk, "get", "/kitsample?limit=1").json()
+    page = clerk("get", "/api/kitsample", {"limit": 1}).json()
     assert [d["id"] for d in page["items"]] == [nid] and page["next_after"] is None and page["count"] == 1
-    assert api(w.sub1_clerk, "get", "/kitsample?limit=0").status_code == 422
+    assert clerk("get", "/api/kitsample", {"limit": 0}).status_code == 422
 
 
 def test_api_requests(w):
     n = approved(w)
-    r = api(w.sub1_clerk, "post", f"/kitsample/{n.pk}/requests", {"kind": "change", "reason": "更名", "name": "甲"})
+    clerk = partial(api_call, w.sub1_clerk)
+    r = clerk("post", f"/api/kitsample/{n.pk}/requests", {"kind": "change", "reason": "更名", "name": "甲"})
     assert r.status_code == 201, r.content
     rid = r.json()["id"]
-    assert api(w.sub1_clerk, "post", f"/kitsample/{n.pk}/requests", {"kind": "bogus", "reason": "x"}).status_code == 422
-    assert api(w.sub1_clerk, "put", f"/kitsample/requests/{rid}", {"reason": "更名", "name": "乙"}).status_code == 422
-    body = api(w.sub1_clerk, "put", f"/kitsample/requests/{rid}", {"reason": "更名", "name": "乙", "version": 1}).json()
+    assert clerk("post", f"/api/kitsample/{n.pk}/requests", {"kind": "bogus", "reason": "x"}).status_code == 422
+    assert clerk("put", f"/api/kitsample/requests/{rid}", {"reason": "更名", "name": "乙"}).status_code == 422
+    body = clerk("put", f"/api/kitsample/requests/{rid}", {"reason": "更名", "name": "乙", "version": 1}).json()
     assert body["proposed"] == {"name": "乙"}
-    body = api(w.sub1_clerk, "post", f"/kitsample/requests/{rid}/submit", {"version": body["version"]}).json()
-    api(w.sub1_reviewer, "post", f"/kitsample/requests/{rid}/approve", {"version": body["version"]})
+    body = clerk("post", f"/api/kitsample/requests/{rid}/submit", {"version": body["version"]}).json()
+    api_call(w.sub1_reviewer, "post", f"/api/kitsample/requests/{rid}/approve", {"version": body["version"]})
     n.refresh_from_db()
     assert n.name == "乙"
 
@@ -236,19 +215,21 @@ def test_builders_make_rows_of_any_kit_document(db):
 def test_line_table_on_the_form_page_and_the_api(w):
     bad = {"name": "带清单的公告", "amount": "10", "line-item": ["课桌", "", ""], "line-quantity": ["2", "x", ""],
            "line-amount": ["100.005", "5", ""]}
-    body = client(w.sub1_clerk).post("/kitsample/new/", bad).content.decode()
+    clerk = client_for(w.sub1_clerk)
+    body = clerk.post("/kitsample/new/", bad).content.decode()
     assert "第1行：金额最多保留两位小数。" in body and "第2行：请填写标的名称。" in body
     assert Notice.objects.count() == 0
     good = {**bad, "line-item": ["课桌", "椅子"], "line-quantity": ["2", "4"], "line-amount": ["100.00", "80"]}
-    assert client(w.sub1_clerk).post("/kitsample/new/", good).status_code == 302
+    assert clerk.post("/kitsample/new/", good).status_code == 302
     n = Notice.objects.get()
     assert [(ln.seq, ln.item, str(ln.amount)) for ln in n.lines.all()] == [(1, "课桌", "100.00"), (2, "椅子", "80.00")]
-    assert "椅子" in client(w.sub1_clerk).get(f"/kitsample/{n.pk}/").content.decode()
-    r = api(w.sub1_clerk, "put", f"/kitsample/{n.pk}", {"name": "甲", "amount": "1", "version": n.version,
-                                                        "line": [{"item": "黑板", "quantity": 1, "amount": "300"}]})
+    assert "椅子" in clerk.get(f"/kitsample/{n.pk}/").content.decode()
+    r = json_request(clerk, "put", f"/api/kitsample/{n.pk}", {
+        "name": "甲", "amount": "1", "version": n.version, "line": [{"item": "黑板", "quantity": 1, "amount": "300"}]})
     assert r.status_code == 200 and r.json()["lines"] == {"line": [{"item": "黑板", "quantity": "1.0000",
                                                                      "amount": "300.00"}]}
     assert n.lines.count() == 3 and n.lines.filter(is_active=True).count() == 1  # replaced lines are kept
-    r = api(w.sub1_clerk, "put", f"/kitsample/{n.pk}", {"name": "甲", "amount": "1", "version": n.version + 1,
-                                                        "line": [{"item": "", "quantity": "-1", "amount": "1e30"}]})
+    r = json_request(clerk, "put", f"/api/kitsample/{n.pk}", {
+        "name": "甲", "amount": "1", "version": n.version + 1,
+        "line": [{"item": "", "quantity": "-1", "amount": "1e30"}]})
     assert r.status_code == 422 and set(r.json()["errors"]) == {"line.0.item", "line.0.quantity", "line.0.amount"}

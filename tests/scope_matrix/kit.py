@@ -15,7 +15,6 @@ every row for the system administrator.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.testing import client_for, json_request
 from orgs.models import Role
 from projects.models import ProjectRequest
 from workflow.kit.actions import DONE as ENGINE_ACTIONS
@@ -70,6 +70,7 @@ ROUTES: dict[str, Route] = {
     # the requests' pages are the kit's (projects/request_kinds): 放弃 is request_action's `discard`
     "projects:request_new": Route("project", GET + POST, {"kind": [ProjectRequest.KIND_REVOKE]}),
     "projects:request_buttons": Route("project"),
+    "projects:request_money_check": Route("project", POST, {"kind": [ProjectRequest.KIND_CHANGE]}),
     "projects:request_detail": Route("request_any"),
     "projects:request_edit": Route("request_draft", GET + POST),
     "projects:request_action": Route("request_pending", POST, ACTIONS, "request_draft"),
@@ -78,6 +79,7 @@ ROUTES: dict[str, Route] = {
     "portal:bulletin": Route("bulletin"),
     "jobs:detail": Route("job"),
     "jobs:download": Route("job"),
+    "intentions_public:detail": Route("intention_published"),  # published: public, no login
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:registration_detail": Route("registration"),
@@ -98,6 +100,15 @@ ROUTES: dict[str, Route] = {
     "api:projects_withdraw": Route("project_pending"),
     "api:projects_approve": Route("project_pending"),
     "api:projects_reject": Route("project_pending"),
+    # the requests' API is the kit's too (RequestType.api): 新增 on an approved project, the engine actions
+    "api:projects_request_create": Route("project"),
+    "api:projects_request_detail": Route("request_any"),
+    "api:projects_request_update": Route("request_draft"),
+    "api:projects_requests_submit": Route("request_draft"),
+    "api:projects_requests_discard": Route("request_draft"),
+    "api:projects_requests_withdraw": Route("request_pending"),
+    "api:projects_requests_approve": Route("request_pending"),
+    "api:projects_requests_reject": Route("request_pending"),
 }
 
 
@@ -146,7 +157,8 @@ ROUTES.update({
 })
 # parameterless patterns that are not lists: entry forms, the session's own pages, the API's documents
 SKIP_LISTS = {"logout", "login", "password_change", "api:openapi-json", "api:openapi-view", "api:api-root",
-              "api:me", "attachments:upload", "projects:new_choose", "projects:gov_check"}
+              "api:me", "attachments:upload", "projects:new_choose", "projects:gov_check",
+              "projects:money_check"}
 
 
 def is_list(p) -> bool:
@@ -226,6 +238,8 @@ def is_regulator(user) -> bool:
 
 
 def in_scope(user, kind: str, row) -> bool:
+    if kind == "public":  # a published notice of the public portal
+        return True
     if kind == "message":
         return "admin" in user.role_codes or (is_regulator(user)
                                               and row.region_path.startswith(user.unit.region.path))
@@ -271,6 +285,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "bulletin": ("bulletin", [fresh(w.bulletin)]),
         "office": ("office", [fresh(w.office)]),
         "job": ("job", [fresh(w.job)]),
+        "intention_published": ("public", [fresh(w.intention_published)]),
         **{key: (f"kit:{ns}", [fresh(r) for r in rows]) for (ns, key), rows in w.kit_rows.items()},
         "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
     }
@@ -301,7 +316,7 @@ def _api_body(name: str, method: str, row):
                 "level": row.level, "region_code": row.region.code, "address": row.address,
                 "legal_representative": row.legal_representative, "contact_name": row.contact_name,
                 "contact_phone": row.contact_phone, "is_competent": row.is_competent, "version": version}
-    if method == "PUT" and name.startswith("api:project"):
+    if method == "PUT" and name == "api:project_update":
         return {"name": row.name + "（改）", "fiscal_year": row.fiscal_year,
                 "implementation_form": row.implementation_form, "procurement_kind": row.procurement_kind,
                 "summary": row.summary, "contact_name": row.contact_name, "contact_phone": row.contact_phone,
@@ -388,17 +403,13 @@ class Matrix:
     def client(self, user) -> Client:
         c = self.clients.get(user.pk)
         if c is None:
-            c = self.clients[user.pk] = Client()
-            c.force_login(user)
+            c = self.clients[user.pk] = client_for(user)
         return c
 
     def _call(self, user, method, url, body, is_api):
         c = self.client(user)
         if is_api:
-            data = json.dumps(body) if method != "GET" else None
-            if data is None:
-                return c.generic(method, url)
-            return c.generic(method, url, data=data, content_type="application/json")
+            return json_request(c, method, url, None if method == "GET" else body)
         if method == "GET":
             return c.get(url)
         return c.post(url, body)

@@ -14,13 +14,10 @@ Built through the services (the way users make rows) wherever a service exists. 
 """
 
 import io
-import itertools
-import json
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from orgs.models import Role
 
@@ -29,17 +26,6 @@ MOVED_TO = "350200"    # 厦门: where the registration moves it
 YEAR = 2026
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 ROLES = [r.value for r in Role]
-_seq = itertools.count(1)
-
-
-def _indicator(unit, amount, name):
-    from budgets.models import BudgetIndicator
-
-    n = next(_seq)
-    return BudgetIndicator.objects.create(
-        bgt_id=f"MX-BGT-{unit.pk:04d}-{n:04d}", unit=unit, agency_code=unit.budget_code,
-        mof_div_code=unit.region.code, fiscal_year=YEAR, pro_code=f"MXP{n:04d}", pro_name=name,
-        amount=Decimal(amount), cur_amt=Decimal(amount))
 
 
 def _approved_project(w, name, funds, *, used=False, filed=False):
@@ -82,31 +68,24 @@ def _draft_project(w, name, funds):
 
 def _send_platform_message(w, client_id, secret):
     """An indicator message for 本单位 through the signed HTTP endpoint, as the platform sends it."""
-    from integration import signing
-
-    rec = {"ACTION": "new", "BGT_ID": "MX-PLATFORM-0001", "MOF_DIV_CODE": HOME, "FISCAL_YEAR": YEAR,
-           "AGENCY_CODE": w.own.budget_code, "PRO_CODE": "MXPLAT0001", "PRO_NAME": "矩阵平台指标",
-           "COR_BGT_DOC_NO": "榕财教指〔2026〕1号", "BGT_TYPE_CODE": "1", "SOURCE_TYPE_CODE": "1",
-           "FUND_TYPE_CODE": "111", "EXP_FUNC_CODE": "2050204", "GOV_BGT_ECO_CODE": "50601",
-           "DEP_BGT_ECO_CODE": "31002", "PAY_TYPE_CODE": "11", "IS_GOV_PUR": "1", "AMOUNT": "90000.00",
-           "BGT_EXE_FLAG": "1"}
-    raw = json.dumps(rec, ensure_ascii=False).encode()
-    message_id = "MX-MSG-000001"
-    path = "/api/integration/budget-platform/indicators"
-    resp = Client().post(path, data=raw, content_type="application/json",
-                         headers=signing.headers(client_id, secret, message_id, raw, path=path))
-    assert resp.status_code == 200, resp.content
     from integration.models import InboundMessage
+    from integration.tests.support import new_record, post_signed
 
-    return InboundMessage.objects.get(message_id=message_id)
+    rec = new_record(w.own, bgt_id="MX-PLATFORM-0001", amount="90000.00", div=HOME, year=YEAR,
+                     PRO_CODE="MXPLAT0001", PRO_NAME="矩阵平台指标", COR_BGT_DOC_NO="榕财教指〔2026〕1号")
+    resp = post_signed("indicator", rec, message_id="MX-MSG-000001", client_id=client_id, secret=secret)
+    assert resp.status_code == 200, resp.content
+    return InboundMessage.objects.get(message_id="MX-MSG-000001")
 
 
 def build(media_root) -> SimpleNamespace:
     from attachments import services as attachment_services
+    from budgets.tests.factories import IndicatorFactory
     from core.data.categories import ensure_seeded
     from core.reference import ensure_reference_data
-    from integration.models import PlatformClient, PlatformUnit
+    from integration.models import PlatformClient
     from integration.params import ensure as ensure_integration_params
+    from integration.tests.support import on_platform
     from orgs.models import Region, Unit
     from orgs.testing import make_unit, make_user
     from portal import services as portal_services
@@ -139,8 +118,7 @@ def build(media_root) -> SimpleNamespace:
     w.clerk, w.reviewer = w.users["own"]["clerk"], w.users["own"]["reviewer"]
     w.leader, w.reg_user = w.users["own"]["leader"], w.users["regulator"]["regulator"]
     for u in (w.competent, w.own, w.subordinate, w.same_region, w.other_region):
-        PlatformUnit.objects.create(agency_code=u.budget_code, agency_name=u.name, credit_code=u.credit_code,
-                                    mof_div_code=u.region.code, fiscal_year=YEAR)
+        on_platform(u, YEAR)
 
     # ---- 隶属关系: 本单位 asks, the 主管单位 confirms (approved, so 解除 is an available action) -----------------
     w.subordination = org_services.subordination_request(actor=w.clerk, competent_unit=w.competent, note="矩阵")
@@ -167,8 +145,8 @@ def build(media_root) -> SimpleNamespace:
     w.virtual = virtual_budget_create(actor=w.reg_user, data={
         "unit": w.own.pk, "scenario": _first_scenario(), "fiscal_year": YEAR, "pro_name": "矩阵虚拟预算",
         "amount": "50000.00", "fund_type_code": _first_fund_type(), "is_gov_pur": True})
-    ind_a = _indicator(w.own, "2000000", "矩阵公用经费")
-    ind_b = _indicator(w.own, "500000", "矩阵专项经费")
+    ind_a = IndicatorFactory(unit=w.own, amount="2000000", pro_name="矩阵公用经费", fiscal_year=YEAR)
+    ind_b = IndicatorFactory(unit=w.own, amount="500000", pro_name="矩阵专项经费", fiscal_year=YEAR)
 
     # ---- projects in each state ---------------------------------------------------------------------------
     w.project_draft = _draft_project(w, "矩阵草稿项目", {ind_a: "1000"})
@@ -215,7 +193,19 @@ def build(media_root) -> SimpleNamespace:
     w.kit_rows = _kit_rows(w)
     # 统招分签: 本单位's invitation on an approved joint project (its window open)
     w.joint_invitation = w.kit_rows[("joint", "joint_approved")][0].responses.get(unit=w.own)
+    w.intention_published = _published_intention(w)
     return w
+
+
+def _published_intention(w):
+    """采购意向公开 published (发布): its public page answers everyone, signed in or not."""
+    from intentions.models import Intention
+    from workflow import engine
+    from workflow.kit import testing
+
+    doc = engine.approve(testing.build("intentions", w.clerk, "pending"), w.reviewer, opinion="同意")
+    engine.advance(doc, w.clerk, "publish")
+    return Intention.objects.get(pk=doc.pk)
 
 
 def _export_job(w):
@@ -225,11 +215,10 @@ def _export_job(w):
 
     from core import jobs
     from core.models import JobProgress
+    from core.testing import client_for
 
-    c = Client()
-    c.force_login(w.clerk)
     with override_settings(EXPORT_SYNC_MAX_ROWS=0):
-        resp = c.get("/budgets/indicators/?export=xlsx")
+        resp = client_for(w.clerk).get("/budgets/indicators/?export=xlsx")
     assert resp.status_code == 302, resp.status_code
     jobs.run_ready()
     job = JobProgress.objects.get(owner=w.clerk)

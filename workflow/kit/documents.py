@@ -26,6 +26,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja import Status as Http
 
+from access import rights as access_rights
+from access.decorators import requires
 from access.scope import get_or_404, scoped
 from core.api import ErrorOut, actor
 from core.errors import BusinessError, FieldErrors, NotAllowed
@@ -79,13 +81,15 @@ class DocumentType:
     may_create: Callable = always           # (user) -> bool: who sees 新增 (the engine still checks the place)
     filter_form: type | None = None
     apply_filters: Callable | None = None
-    # default: by engine state, plus the flow's stages; a callable (user|None) -> [Tab] for tabs that depend on
-    # the user (待处理 = mine to act on, 已办结 = what I handled); None when the OpenAPI text is built
-    tabs: list[Tab] | Callable | None = None
+    tabs: list[Tab] | Callable | None = None  # default: by engine state, plus the flow's stages; or (user) -> tabs
     detail_fields: list[str] | None = None  # default: the form's fields
     select_related: tuple[str, ...] = ("unit", "created_by")
     scope_fields: tuple[str, ...] = ("unit",)
     save: Callable | None = None            # (actor, doc|None, data, version) -> doc: the app's own service
+    # (actor, doc|None, data) -> data: the document's own rules on the cleaned fields and lines before the kit's
+    # save, in its transaction (FieldErrors keyed like the form's fields and the lines' cells)
+    clean: Callable | None = None
+    form_context: Callable | None = None    # (request, doc|None) -> dict for the form page (a picker's options)
     requests: object | None = None          # a workflow.kit.requests.RequestType
     lines: tuple[LineSpec, ...] = ()        # inline tables (line-table components)
     detail_template: str = "kit/detail.html"
@@ -135,6 +139,11 @@ class DocumentType:
             tabs.append(Tab("approved", "已办结", Q(status=Status.APPROVED)))
         return tabs + [Tab("all", "全部", Q())]
 
+    def _tabs(self, user) -> list[Tab]:
+        if self.tabs is None:
+            return self.default_tabs()
+        return self.tabs(user) if callable(self.tabs) else self.tabs
+
     def list_spec(self, request=None) -> ListSpec:
         user = request.user if request is not None else None
 
@@ -149,7 +158,7 @@ class DocumentType:
             columns=[Column("单据编号", "number", link=lambda d: self.url("detail", d.pk)), *self.columns,
                      Column("单位", "unit.name"), Column("状态", "status_text", kind="status"),
                      Column("更新时间", "updated_at", kind="datetime")],
-            tabs=self.tabs(user) if callable(self.tabs) else self.tabs if self.tabs is not None else self.default_tabs(),
+            tabs=self._tabs(user),
             form_class=self.filter_form, apply_filters=self.apply_filters, row_actions=row_actions,
             toolbar=[("新增", self.url("new"))] if user is not None and self.may_create(user) else [],
             ordering=("-id",),
@@ -160,6 +169,8 @@ class DocumentType:
     def save_doc(self, user, doc, data: dict, version):
         if self.save is not None:
             return self.save(user, doc, data, version)
+        if self.clean is not None:
+            data = self.clean(user, doc, dict(data))
         lines = {spec.table.prefix: data.pop(spec.table.prefix, []) for spec in self.lines}
 
         def write_lines(d):
@@ -231,11 +242,10 @@ class DocumentType:
             else:
                 messages.success(request, "已保存并提交。" if submit else "已保存。")
                 return redirect(self.url("detail", saved.pk))
-        ctx = {"dt": self, "doc": doc, "form": form, "line_errors": line_errors,
-               "line_tables": [(spec.table, posted[spec.table.prefix]) for spec in self.lines]}
-        if self.form_context is not None:
-            ctx.update(self.form_context(request, doc))
-        return render(request, self.form_template, ctx)
+        return render(request, self.form_template, {
+            "dt": self, "doc": doc, "form": form, "line_errors": line_errors,
+            "line_tables": [(spec.table, posted[spec.table.prefix]) for spec in self.lines],
+            **(self.form_context(request, doc) if self.form_context is not None else {})})
 
     def detail_view(self, request, pk):
         doc = self.get(request.user, pk)
@@ -255,10 +265,17 @@ class DocumentType:
             ctx.update(self.extra_context(request, doc))
         return render(request, self.detail_template, ctx)
 
+    def _list_page(self):
+        # a list whose right is a named one of access.rights carries it like @requires (the menu test reads it)
+        name = getattr(self.may_list, "__name__", "")
+        if access_rights.RIGHTS.get(name) is self.may_list:
+            return requires(self.may_list)(self.list_view)
+        return login_required(self.list_view)
+
     def urls(self) -> list:
         """The URL patterns of the document (and of its requests), for the app's urls.py."""
         patterns = [
-            path("", login_required(self.list_view), name="list"),
+            path("", self._list_page(), name="list"),
             path("new/", login_required(self.form_view), name="new"),
             path("<int:pk>/", login_required(self.detail_view), name="detail"),
             path("<int:pk>/edit/", login_required(self.form_view), name="edit"),
@@ -384,3 +401,25 @@ def _rows(value) -> list[dict]:
     if not isinstance(value, list):
         return []
     return [{k: "" if v is None else str(v) for k, v in row.items()} for row in value if isinstance(row, dict)]
+
+
+def inbox_tabs(flow: engine.Flow, *extra: Tab) -> Callable:
+    """Tabs 待处理 (the user's open work items on this flow: to edit, review, withdraw or 发布) / 已办结 (documents
+    the user acted on that are no longer waiting for them) / the document's `extra` tabs / 全部, as
+    `DocumentType(tabs=inbox_tabs(FLOW, Tab("filed", "已备案", …)))`."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..inbox import items_for
+    from ..models import ReviewRecord
+
+    def tabs(user) -> list[Tab]:
+        if user is None or not user.is_authenticated:
+            return [Tab("todo", "待处理", Q(pk__in=[])), Tab("done", "已办结", Q(pk__in=[])), *extra,
+                    Tab("all", "全部", Q())]
+        mine = items_for(user).filter(doc_type=flow.doc_type).values("object_id")
+        acted = ReviewRecord.objects.filter(actor=user, content_type=ContentType.objects.get_for_model(flow.model))
+        return [Tab("todo", "待处理", Q(pk__in=mine)),
+                Tab("done", "已办结", Q(pk__in=acted.values("object_id")) & ~Q(pk__in=mine)),
+                *extra, Tab("all", "全部", Q())]
+
+    return tabs

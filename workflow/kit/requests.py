@@ -5,20 +5,28 @@ A kind says when it may be asked (`refusal`), how its fields are cleaned (`form`
 while pending (`hold` / `release`), what it does on approval (`apply`) and how its old → new is shown
 (`diff`). The rules run when the request is saved, again when it is submitted and again at approval: the
 target may have changed in between. One open request per target.
+
+The page and the API read a request through one parser (`RequestType.read`: 原因, the kind's form, the kind's
+`parse`). The API's JSON body is first turned into what the page would post (`posted`): fields as values, a
+declared line table's row objects as its `<prefix>-<column>` lists, a declared id list as repeated values; so
+a kind with line tables or its own `parse` gets the same API as a form kind, with the page's messages and error
+keys (`<error_key>.<row>.<column>`), and its body is described in the OpenAPI schema from the same declarations.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 from ninja import Status as Http
 
 from access.scope import get_or_404
@@ -27,6 +35,7 @@ from core import numbers
 from core.api import actor
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from core.forms import Form
+from core.lines import LineColumn, LineTable
 
 from .. import engine
 from ..models import Status
@@ -47,7 +56,15 @@ class RequestKind:
     code = ""
     label = ""
     form: type[Form] | None = None   # the kind's own fields (beside 原因); cleaned_data → clean()
-    example: dict | None = None      # valid data for the test kit's builders (None: none; a callable: (clerk) -> data)
+    # the kind's inline tables (core.lines), read by its own `parse`; in the API "<table.key>": [row objects]
+    lines: tuple[LineTable, ...] = ()
+    # repeated values the page posts beside the form (uploads' ids): (name, label); in the API a list of ids
+    id_lists: tuple[tuple[str, str], ...] = ()
+    # the kind's part of a valid API body (fields, lines, ids; 原因 is added): the OpenAPI example and the test
+    # kit's builders (None: the kind needs nothing beside 原因; a callable (clerk) -> body when the body needs rows
+    # of the clerk, e.g. an uploaded attachment: the builders call it, the OpenAPI shows no example)
+    example: dict | Callable | None = None
+    api_note: str = ""               # what an API client must know beyond the fields (the OpenAPI description)
 
     def refusal(self, target) -> str | None:
         """Why the kind may not be asked on the target now (None: it may)."""
@@ -79,8 +96,8 @@ class RequestKind:
         return self.form(post, initial=req.proposed if req else None) if self.form else None
 
     def parse(self, post, form, target, req) -> dict:
-        """The data a page posted, given to `clean_for`: by default the kind's form; a kind with line tables
-        reads them here."""
+        """The data a page posted (or the API's body as `posted` made it), given to `clean_for`: by default the
+        kind's form; a kind with line tables reads them here (`post` has `get` / `getlist`)."""
         return dict(form.cleaned_data) if form is not None else {}
 
     def clean_for(self, target, data: dict, *, final: bool, actor=None, req=None, approving: bool = False) -> dict:
@@ -298,6 +315,26 @@ class RequestType:
         base.fields["reason"].label = f"{kind.label}原因"
         return base, kind.make_form(post, target, req)
 
+    def read(self, kind: RequestKind, post, target, req=None):
+        """The one parser of the page and the API: 原因 and the kind's form bound to `post`, then the kind's
+        `parse`. (base, extra, reason, data); data is None while a form is invalid (its errors are on it)."""
+        base, extra = self._forms(kind, post, req, target)
+        valid = [f.is_valid() for f in (base, extra) if f is not None]  # both: every message in one round
+        if not all(valid):
+            return base, extra, None, None
+        return base, extra, base.cleaned_data["reason"], kind.parse(post, extra, target, req)
+
+    def read_body(self, kind: RequestKind, body: dict, target, req=None) -> tuple[str, dict]:
+        """(reason, data) of an API body, read by `read` as the page would have posted it; FieldErrors (422)
+        with the page's messages otherwise."""
+        base, extra, reason, data = self.read(kind, posted(kind, body), target, req)
+        if data is None:
+            errors = actions.form_errors(base)
+            if extra is not None:
+                errors.update(actions.form_errors(extra))
+            raise FieldErrors(errors)
+        return reason, data
+
     def form_view(self, request, target_pk=None, kind=None, pk=None):
         user = request.user
         if pk is not None:
@@ -313,13 +350,14 @@ class RequestType:
             if not self.may(user, target):
                 raise PermissionDenied
         post = request.POST if request.method == "POST" else None
-        base, extra = self._forms(k, post, req, target)
         other = None if req else self.open_request(target)
         refusal = None if req else self.refusal(target, k)
         errors: dict = {}
-        if post is not None and not (refusal or other) and base.is_valid() and (extra is None or extra.is_valid()):
-            data = k.parse(post, extra, target, req)
-            reason = base.cleaned_data["reason"]
+        if post is not None and not (refusal or other):
+            base, extra, reason, data = self.read(k, post, target, req)
+        else:
+            (base, extra), data = self._forms(k, post, req, target), None
+        if data is not None:
             try:
                 saved = editing.save_and_submit(
                     lambda: (self.create(actor=user, target=target, kind=k.code, reason=reason, data=data)
@@ -377,9 +415,49 @@ class RequestType:
 
     # ---- API -----------------------------------------------------------------------------------------
 
+    def body_schema(self, kind: RequestKind, *, create: bool) -> dict:
+        """The JSON body of a kind's request (新增 when `create`, else 修改), from its declarations."""
+        props = {"reason": {"type": "string", "maxLength": ReasonForm.base_fields["reason"].max_length,
+                            "description": f"{kind.label}原因（必填）"},
+                 "submit": {"type": "boolean", "description": "true：保存并提交（都成功或都不生效）"}}
+        if create:
+            props["kind"] = {"type": "string", "enum": [kind.code], "description": f"申请类型：{kind.label}"}
+        else:
+            props["kind"] = {"type": "string", "enum": [kind.code], "description": "申请类型（可省略，不能修改）"}
+            props["version"] = {"type": "integer", "minimum": 1, "description": "读取时的版本号；他人已修改时返回 409"}
+        for name, field in (kind.form.base_fields.items() if kind.form else ()):
+            props[name] = _field_schema(field)
+        for table in kind.lines:
+            columns = {c.name: _column_schema(c) for c in table.inputs}
+            props[table.key] = {
+                "type": "array", "description": f"{table.label}：每行一个对象，键为列名；错误键为 "
+                                                f"{table.key}.<行号，从0起>.<列名>",
+                "items": {"type": "object", "properties": columns,
+                          "required": [c.name for c in table.inputs if c.required]}}
+        for name, label in kind.id_lists:
+            props[name] = {"type": "array", "items": {"type": "integer", "minimum": 1}, "description": label}
+        return {"type": "object", "title": f"{kind.label}申请", "properties": props,
+                **({"description": kind.api_note} if kind.api_note else {}),
+                "required": ["kind", "reason"] if create else ["reason", "version"]}
+
+    def example_body(self, kind: RequestKind, *, create: bool) -> dict:
+        head = {"kind": kind.code} if create else {"version": 1}
+        # a callable example needs the clerk's own rows: the OpenAPI shows the shape with placeholder ids
+        example = {name: [1] for name, _ in kind.id_lists} if callable(kind.example) else (kind.example or {})
+        return {**head, "reason": f"{kind.label}原因", **example}
+
+    def body_openapi(self, *, create: bool) -> dict:
+        """The OpenAPI requestBody: one schema per kind (`kind` tells them apart), each kind's example."""
+        schemas = [self.body_schema(k, create=create) for k in self.kinds]
+        return {"required": True, "content": {"application/json": {
+            "schema": {"oneOf": schemas} if create else {"anyOf": schemas},
+            "examples": {k.code: {"summary": k.label, "value": self.example_body(k, create=create)}
+                         for k in self.kinds}}}}
+
     def out(self, user, req) -> dict:
         return {"id": req.pk, "number": req.number, "kind": req.kind, "kind_label": self.kind(req.kind).label,
                 "target_id": getattr(req, f"{self.target_field}_id"), "reason": req.reason, "proposed": req.proposed,
+                "details": _json(self.kind(req.kind).snapshot(req)),
                 "status": req.status, "status_text": req.status_text, "version": req.version,
                 "actions": sorted(engine.available_actions(user, req))}
 
@@ -394,6 +472,7 @@ class RequestType:
             target_id: int
             reason: str
             proposed: dict
+            details: dict = Field(description="申请自身保存的明细（资金调整明细、指标管理处室等），不在 proposed 中的部分")
             status: str
             status_text: str
             version: int
@@ -402,34 +481,24 @@ class RequestType:
         RequestOut.__name__ = f"{self.doc.namespace.title()}RequestOut"
         from .documents import ERRORS
 
-        body = {"content": {"application/json": {"schema": {"type": "object", "required": ["kind", "reason"]}}},
-                "required": True}
-
-        def _parse(request, kind_code=None):
-            data = actions.json_object(request)
-            code = kind_code or data.get("kind")
+        def kind_of(code):
             if not isinstance(code, str) or code not in rt.by_code:
                 raise FieldErrors({"kind": "申请类型不正确。"})
-            k = rt.by_code[code]
-            base = ReasonForm(data={"reason": data.get("reason")})
-            extra = k.form(data={n: data.get(n) for n in k.form.base_fields}) if k.form else None
-            errors = {} if base.is_valid() else actions.form_errors(base)
-            if extra is not None and not extra.is_valid():
-                errors.update(actions.form_errors(extra))
-            if errors:
-                raise FieldErrors(errors)
-            return k, base.cleaned_data["reason"], (extra.cleaned_data if extra else {}), data
+            return rt.by_code[code]
 
         @router.post(prefix + "/{id}/requests", response={201: RequestOut, **ERRORS},
-                     summary=f"{self.doc.title}：发起申请（保存，submit=true 时保存并提交）", openapi_extra={"requestBody": body})
+                     summary=f"{self.doc.title}：发起申请（保存，submit=true 时保存并提交）",
+                     openapi_extra={"requestBody": self.body_openapi(create=True)})
         def request_create(request, id: int):
             user = actor(request)
             target = rt.doc.get(user, id)
             if not rt.may(user, target):
-                raise NotAllowed("只有单据所属单位的经办岗可以发起申请。")
-            k, reason, data, raw = _parse(request)
+                raise NotAllowed(rt.not_allowed)
+            raw = actions.json_object(request)
+            k = kind_of(raw.get("kind"))
+            reason, data = rt.read_body(k, raw, target)
             req = editing.save_and_submit(lambda: rt.create(actor=user, target=target, kind=k.code, reason=reason,
-                                                            data=data), actor=user, submit=bool(raw.get("submit")))
+                                                            data=data), actor=user, submit=raw.get("submit") is True)
             return Http(201, rt.out(user, rt.get(user, req.pk)))
 
         @router.get(prefix + "/requests/{id}", response={200: RequestOut, **ERRORS}, summary=f"{self.doc.title}：申请详情")
@@ -438,24 +507,114 @@ class RequestType:
             return rt.out(user, rt.get(user, id))
 
         @router.put(prefix + "/requests/{id}", response={200: RequestOut, **ERRORS},
-                    summary=f"{self.doc.title}：修改申请（保存）", openapi_extra={"requestBody": body})
+                    summary=f"{self.doc.title}：修改申请（保存，submit=true 时保存并提交）",
+                    openapi_extra={"requestBody": self.body_openapi(create=False)})
         def request_update(request, id: int):
             user = actor(request)
             req = rt.get(user, id)
             if "edit" not in engine.available_actions(user, req):
                 raise NotAllowed("您不能修改此申请。")
-            k, reason, data, raw = _parse(request, req.kind)
-            if not isinstance(raw.get("version"), int):
-                raise FieldErrors({"version": "请提供读取时的版本号 version。"})
+            raw = actions.json_object(request)
+            k = rt.kind(req.kind)
+            errors = {}
+            if raw.get("kind") not in (None, req.kind):
+                errors["kind"] = "申请类型不能修改；请放弃本申请后另行发起。"
+            version = raw.get("version")
+            if not isinstance(version, int) or isinstance(version, bool):
+                errors["version"] = "请提供读取时的版本号 version。"
+            try:
+                reason, data = rt.read_body(k, raw, rt.target_of(req), req)
+            except FieldErrors as exc:
+                errors = {**exc.errors, **errors}
+            if errors:
+                raise FieldErrors(errors)
             saved = editing.save_and_submit(
-                lambda: rt.update(actor=user, req=req, reason=reason, data=data, version=raw["version"]),
-                actor=user, submit=bool(raw.get("submit")))
+                lambda: rt.update(actor=user, req=req, reason=reason, data=data, version=version),
+                actor=user, submit=raw.get("submit") is True)
             return rt.out(user, rt.get(user, saved.pk))
 
         for fn in (request_create, request_detail, request_update):
             fn.__name__ = f"{self.doc.namespace}_{fn.__name__}"
         actions.api_actions(router, prefix + "/requests", self.get, self.out, RequestOut, ERRORS,
                             f"{self.doc.title}申请")
+
+
+SCALARS = (str, int, float, Decimal, bool)
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def posted(kind: RequestKind, body: dict) -> QueryDict:
+    """An API body as the page would post it, for the page's parser (`RequestType.read`): a field as its text,
+    a declared line table's rows as its `<prefix>-<column>` lists (every column of every row, so the lists stay
+    parallel), a list of ids or other values as repeated values. A declared field in a shape no page could
+    post (an object, a nested list) is 422 here, keyed like the page's errors; an undeclared name in such a
+    shape is ignored, as a page ignores what it does not read (a scalar is passed on: a kind's own `parse`
+    may read it)."""
+    post, errors = QueryDict(mutable=True), {}
+    tables = {t.key: t for t in kind.lines}
+    lists = dict(kind.id_lists)
+    fields = {"kind", "reason", "version", "submit", *(kind.form.base_fields if kind.form else ())}
+    for name, value in body.items():
+        if name in tables:
+            table = tables[name]
+            if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+                errors[name] = f"{table.label}须为行对象的数组（每行一个对象，键为列名）。"
+                continue
+            for i, row in enumerate(value):
+                for col in table.inputs:
+                    cell = row.get(col.name)
+                    if cell is not None and not isinstance(cell, SCALARS):
+                        errors[f"{name}.{i}.{col.name}"] = f"第{i + 1}行：{col.label}格式不正确。"
+                    post.appendlist(f"{table.prefix}-{col.name}", _text(cell) if isinstance(cell, SCALARS) else "")
+        elif name in lists:
+            if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                errors[name] = f"{lists[name]}须为 id（整数）的数组。"
+                continue
+            post.setlist(name, [str(v) for v in value])
+        elif isinstance(value, SCALARS):
+            post[name] = _text(value)
+        elif isinstance(value, list) and all(isinstance(v, SCALARS) for v in value):
+            post.setlist(name, [_text(v) for v in value])  # repeated values (a multiple choice)
+        elif value is not None and name in fields:
+            errors[name] = "字段格式不正确。"
+    if errors:
+        raise FieldErrors(errors)
+    return post
+
+
+def _field_schema(field) -> dict:
+    out = {"description": str(field.label or "")}
+    if isinstance(field, forms.BooleanField):
+        return {**out, "type": "boolean"}
+    if isinstance(field, forms.IntegerField):
+        return {**out, "type": "integer"}
+    if isinstance(field, forms.MultipleChoiceField):
+        return {**out, "type": "array", "items": {"type": "string"}}
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        return {**out, "anyOf": [{"type": "string"}, {"type": "number"}]}
+    if getattr(field, "max_length", None):
+        out["maxLength"] = field.max_length
+    return {**out, "type": "string"}
+
+
+def _column_schema(col: LineColumn) -> dict:
+    text = {"type": "string", **({"maxLength": col.max_length} if col.kind == "text" else {})}
+    number = {"type": "number" if col.kind in ("number", "money") else "integer"}  # an id typed as a number
+    return {"description": col.label + ("" if col.required else "（可空）"),
+            "anyOf": [text, number] + ([] if col.required else [{"type": "null"}])}
+
+
+def _json(value):
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return actions.json_value(value)
 
 
 def _rt(req) -> RequestType:

@@ -30,13 +30,14 @@ def build(dt: DocumentType | str, clerk, state: str = "draft", **overrides):
 
 
 def build_request(dt: DocumentType | str, clerk, target, state: str = "draft"):
-    """A request of the type's first kind on an approved `target`."""
+    """A request of the type's first kind on an approved `target`, from the kind's example read as the API
+    reads a body (the page's parser)."""
     dt = DOCUMENT_TYPES[dt] if isinstance(dt, str) else dt
     rt = dt.requests
     kind = rt.kinds[0]
-    # a kind whose data needs rows of the clerk (an uploaded attachment) gives a callable example
-    data = kind.example(clerk) if callable(kind.example) else dict(kind.example or {})
-    req = rt.create(actor=clerk, target=target, kind=kind.code, reason="测试申请原因", data=data)
+    example = kind.example(clerk) if callable(kind.example) else (kind.example or {})
+    reason, data = rt.read_body(kind, {"reason": "测试申请原因", **example}, target)
+    req = rt.create(actor=clerk, target=target, kind=kind.code, reason=reason, data=data)
     if state == "pending":
         req = engine.submit(req, clerk)
     return req

@@ -4,8 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from integration.tests.support import on_platform
 from orgs.models import Role
-from orgs.testing import make_user
+from orgs.testing import make_unit, make_user
 from registry.models import UnitRegistration
 from workflow import engine
 
@@ -17,6 +18,14 @@ def flow(monkeypatch):
     f = make_flow()
     monkeypatch.setitem(engine.FLOWS, UnitRegistration.doc_type, f)
     return f
+
+
+@pytest.fixture
+def gulou(world):
+    """A 鼓楼区 school known to the platform: no county regulator, so 福州's regulator reviews it."""
+    unit = make_unit("福州市鼓楼区实验小学", region_code="350102", budget_code="350102001", is_member=False)
+    on_platform(unit)
+    return unit
 
 
 @pytest.fixture

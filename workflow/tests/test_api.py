@@ -1,28 +1,15 @@
 """GET /api/inbox: per flow, what waits for the caller's review and what is still with the caller."""
 
-import json
-
 import pytest
-from django.test import Client
 
+from core.testing import api_call, client_for
 from orgs.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def inbox(user) -> dict:
-    r = client(user).get("/api/inbox")
+    r = api_call(user, "get", "/api/inbox")
     assert r.status_code == 200
     return r.json()
 
@@ -32,7 +19,7 @@ def rows(user) -> dict:
 
 
 def post(user, url, data):
-    r = client(user).post(url, json.dumps(data), content_type="application/json")
+    r = api_call(user, "post", url, data)
     assert r.status_code in (200, 201), r.json()
     return r.json()
 
@@ -50,7 +37,7 @@ def test_inbox_empty(world):
 
 
 def test_inbox_anonymous_is_401():
-    r = Client().get("/api/inbox")
+    r = client_for(None).get("/api/inbox")
     assert r.status_code == 401
     assert r.json()["code"] == "unauthorized"
 
@@ -82,6 +69,6 @@ def test_inbox_subordination_for_the_competent_unit(world):
 def test_inbox_with_token(world):
     save_registration(world)
     _, key = create_token(world.fz_clerk, "测试")
-    r = Client().get("/api/inbox", HTTP_AUTHORIZATION=f"Bearer {key}")
+    r = client_for(None).get("/api/inbox", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert r.status_code == 200
     assert r.json()["mine"] == 1

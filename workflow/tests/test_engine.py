@@ -7,9 +7,8 @@ import pytest
 from audit import services as audit_services
 from audit.models import AuditLog
 from core.errors import BusinessError, NotAllowed, StaleError
-from integration.models import PlatformUnit
 from orgs.models import Role
-from orgs.testing import make_unit, make_user
+from orgs.testing import make_user
 from registry.services import registration_save
 from workflow import engine, selectors
 from workflow.models import Action, ReviewRecord, Status
@@ -341,11 +340,7 @@ def ids(qs):
     return sorted(qs.values_list("pk", flat=True))
 
 
-def test_awaiting_review_follows_the_current_node(staff, flow):
-    # a 鼓楼区 school: no county regulator, so 福州's regulator reviews it
-    gulou = make_unit("福州市鼓楼区实验小学", region_code="350102", budget_code="350102001", is_member=False)
-    PlatformUnit.objects.create(agency_code=gulou.budget_code, agency_name=gulou.name,
-                                credit_code=gulou.credit_code, mof_div_code="350102", fiscal_year=2026)
+def test_awaiting_review_follows_the_current_node(staff, flow, gulou):
     gl_clerk = make_user("gl_clerk", gulou, Role.CLERK)
     gl_reviewer = make_user("gl_reviewer", gulou, Role.REVIEWER)
 

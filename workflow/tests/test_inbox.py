@@ -3,7 +3,6 @@ the node's role at the node's place, never the submitter; the clerks' own rows i
 
 import pytest
 
-from integration.models import PlatformUnit
 from orgs import scope_columns
 from orgs.models import Region, Role
 from orgs.testing import make_unit, make_user
@@ -105,11 +104,8 @@ def test_another_unit_and_another_region_see_nothing(staff):
         assert sees(user, doc) == set(), user
 
 
-def test_a_new_regulator_below_takes_its_region_over_at_once(staff, world):
+def test_a_new_regulator_below_takes_its_region_over_at_once(staff, world, gulou):
     """The rows keep the unit's region; who is responsible for it is decided when the inbox is read."""
-    gulou = make_unit("福州市鼓楼区实验小学", region_code="350102", budget_code="350102001", is_member=False)
-    PlatformUnit.objects.create(agency_code=gulou.budget_code, agency_name=gulou.name,
-                                credit_code=gulou.credit_code, mof_div_code="350102", fiscal_year=2026)
     clerk, reviewer = make_user("gl_clerk", gulou, Role.CLERK), make_user("gl_reviewer", gulou, Role.REVIEWER)
     doc = engine.submit(new_registration(clerk), clerk)
     engine.approve(doc, reviewer)

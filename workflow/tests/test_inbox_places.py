@@ -1,21 +1,16 @@
 """Work items at the kit's places and stages, on the kit's sample document (tests/kitsample): clerk → reviewer →
 the unit's competent unit (主管预算单位), then 待发布 → 发布; the competent unit changing while it waits."""
 
-import pytest
-
 from orgs import scope_columns
 from orgs.models import Role
 from orgs.testing import make_unit, make_user
+from tests.kitsample import conftest as kitsample
 from tests.kitsample.models import Notice
 from tests.kitsample.test_kit import new_notice
 from workflow import engine, selectors
 from workflow.models import WorkItem
 
-
-@pytest.fixture
-def w(world):
-    world.sub1_reviewer = make_user("sub1_reviewer", world.sub1, Role.REVIEWER)
-    return world
+w = kitsample.w  # the kit sample's world (a fixture)
 
 
 def rows(doc):

@@ -8,10 +8,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core.errors import BusinessError
-from integration.models import PlatformUnit
 from orgs.models import Role
 from orgs.selectors import regions_reviewed_by
-from orgs.testing import make_unit, make_user
+from orgs.testing import make_user
 from registry.models import UnitRegistration
 from registry.services import registration_save
 from workflow import engine, selectors
@@ -68,10 +67,7 @@ def ids(qs):
 
 
 @pytest.fixture
-def people(world):
-    gulou = make_unit("福州市鼓楼区实验小学", region_code="350102", budget_code="350102001", is_member=False)
-    PlatformUnit.objects.create(agency_code=gulou.budget_code, agency_name=gulou.name,
-                                credit_code=gulou.credit_code, mof_div_code="350102", fiscal_year=2026)
+def people(world, gulou):
     units = [world.fz_unit, gulou, world.dept]
     users = [world.fz_reg, world.fj_reg, world.jx_reg, make_user("p_fz_reg2", world.fz_reg_unit, Role.REGULATOR)]
     for i, unit in enumerate(units):

@@ -1,0 +1,3 @@
+from .docs import INTENTION
+
+router = INTENTION.api_router()
