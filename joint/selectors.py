@@ -117,6 +117,7 @@ class CollectedLine:
     unit_price: Decimal
     quantity: Decimal = ZERO
     amount: Decimal = ZERO
+    line_id: int | None = None  # the JointLine (the plan keeps its per-line flags by it)
 
 
 @dataclass
@@ -149,7 +150,8 @@ def collected_for_plan(user):
 def summary(joint: JointProject) -> Collected:
     joined = [r for r in responses(joint) if r.included]
     out: OrderedDict[int, CollectedLine] = OrderedDict(
-        (ln.pk, CollectedLine(ln.category, ln.item_name, ln.measure_unit, ln.unit_price)) for ln in lines(joint))
+        (ln.pk, CollectedLine(ln.category, ln.item_name, ln.measure_unit, ln.unit_price, line_id=ln.pk))
+        for ln in lines(joint))
     for rl in JointResponseLine.objects.filter(response__in=joined, is_active=True):
         if (c := out.get(rl.joint_line_id)) is not None:
             c.quantity += rl.quantity

@@ -49,6 +49,7 @@ class PlanForm(Form):
     plan_type = forms.ChoiceField(label="计划类型", choices=PlanType.choices, required=False, widget=forms.HiddenInput)
     project_id = forms.IntegerField(label="采购项目", required=False, widget=forms.HiddenInput)
     mall_line_id = forms.IntegerField(label="网上超市采购明细", required=False, widget=forms.HiddenInput)
+    joint_project_id = forms.IntegerField(label="统招分签项目", required=False, widget=forms.HiddenInput)
     # 组织实施方案
     organization_form = forms.ChoiceField(label="组织形式", choices=[("", "请选择"), *OrganizationForm.choices],
                                           required=False)

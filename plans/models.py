@@ -15,8 +15,9 @@ class PlanType(models.TextChoices):
 
 
 # the project's 实施形式 each plan type takes (projects.models.ImplementationForm values)
+# (统招分签 takes no project: it takes the lead's collected JointProject)
 PROJECT_FORM = {PlanType.GENERAL: "general", PlanType.MALL: "mall", PlanType.RENEWAL: "renewal",
-                PlanType.SELF: "self", PlanType.JOINT: "joint_response"}
+                PlanType.SELF: "self"}
 NO_AGENCY = (PlanType.MALL, PlanType.RENEWAL, PlanType.SELF)  # 网上超市 / 合同续签 / 自行采购: no 组织实施 by an agency
 
 
@@ -41,14 +42,17 @@ NON_OPEN = [m for m in Method.values if m != Method.OPEN]
 
 
 class Plan(Reviewable):
-    """采购计划申报 (FJ 4.1). What it took from the project is a copy (name, amount, lines, funds), frozen once
-    submitted: a later 资金 request on the project does not rewrite a filed plan."""
+    """采购计划申报 (FJ 4.1). What it took from the project (统招分签: from the collected JointProject) is a copy
+    (name, amount, lines, funds), frozen once submitted: a later 资金 request on the project does not rewrite a
+    filed plan."""
 
     doc_type = "plan"
 
     plan_type = models.CharField("计划类型", max_length=10, choices=PlanType.choices)
     project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name="采购项目")
+    joint_project = models.ForeignKey("joint.JointProject", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name="统招分签项目")
     mall_line = models.ForeignKey("projects.ContentLine", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name="网上超市采购明细")
     # copied from the project (read-only in the plan)
@@ -88,7 +92,8 @@ class Plan(Reviewable):
         indexes = [models.Index(fields=["unit", "status", "-id"], name="plan_unit_status"),
                    models.Index(fields=["region_path", "status", "-id"], name="plan_region_status"),
                    models.Index(fields=["filed_agency", "-id"], name="plan_filed_agency"),
-                   models.Index(fields=["project", "status"], name="plan_project")]
+                   models.Index(fields=["project", "status"], name="plan_project"),
+                   models.Index(fields=["organization_form", "region_path", "-id"], name="plan_region_form")]
 
     def __str__(self):
         return f"{self.name or '采购计划'}（{self.number}）"
@@ -152,16 +157,20 @@ class PlanLine(models.Model):
 
 
 class PlanShare(models.Model):
-    """A plan line's amount under one 预算项目 (PRO_CODE of an indicator paying the project, pro rata): the rows
-    the 化整为零 check (实施条例 28) sums, written when the plan is submitted."""
+    """A plan line's amount under one 预算项目 (PRO_CODE of an indicator paying the project, pro rata) of one
+    purchaser: the rows the 化整为零 check (实施条例 28) sums, written when the plan is submitted. `unit` is the
+    plan's unit, except in a 统招分签 plan: each responding unit's share under its own indicators."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="shares")
+    unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="采购单位")
     category_code = models.CharField("品目编码", max_length=20)
     pro_code = models.CharField("预算项目编码", max_length=40)
     amount = models.DecimalField("金额", **MONEY)
 
     class Meta:
-        indexes = [models.Index(fields=["pro_code", "category_code"], name="plan_share_key")]
+        indexes = [models.Index(fields=["pro_code", "category_code"], name="plan_share_key"),
+                   models.Index(fields=["unit", "pro_code", "category_code"], name="plan_share_unit_key")]
 
 
 class PlanRequest(RequestDocument):

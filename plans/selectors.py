@@ -1,10 +1,13 @@
 """Reads of 采购计划, always scoped: the kit's scope for the list and detail (own unit, the competent unit's
-tree, the regulator's region, the receiving agency once filed); the project picker; the agency's inbox."""
+tree, the regulator's region, the receiving agency once filed); the project and joint project pickers; the
+agency's inbox; the regulator's 计划管理 lists (the region's plans by their unit)."""
 
 from django.db.models import QuerySet
 
+from access.scope import scoped
 from attachments import selectors as attachment_selectors
 from contracts import selectors as contract_selectors
+from joint import selectors as joint_selectors
 from projects import selectors as project_selectors
 from supervision import selectors as supervision_selectors
 from workflow.models import Status
@@ -25,6 +28,18 @@ def pickable_projects(user, plan_type: str) -> QuerySet:
         qs = qs.exclude(pk__in=Plan.objects.filter(services.open_plans_q(), project__isnull=False)
                         .values("project_id"))
     return qs.order_by("-id")
+
+
+def pickable_joints(user) -> QuerySet:
+    """【+选择采购项目】 of a 统招分签 plan: the lead unit's collected joint projects that no plan uses or holds as
+    a draft."""
+    return joint_selectors.collected_for_plan(user).exclude(
+        pk__in=Plan.objects.filter(services.open_plans_q(), joint_project__isnull=False).values("joint_project_id"))
+
+
+def joint_summaries(user, joints) -> list:
+    """The picker's rows: each collected joint project summed (the total of the approved responses that joined)."""
+    return [joint_selectors.get_collected(user, j.pk) for j in joints]
 
 
 def free_mall_lines(project) -> list:
@@ -56,3 +71,10 @@ def detail_context(user, plan) -> dict:
 
 def split_warnings(user) -> QuerySet:
     return supervision_selectors.warnings(user, kind=services.SPLIT_KIND)
+
+
+def region_plans(user) -> QuerySet:
+    """计划管理: the plans of units in the regulator's region that were ever submitted (drafts are the unit's own
+    business), by their unit only (not by the receiving agency)."""
+    return (scoped(Plan.objects.select_related("unit", "agency"), user, ("unit",))
+            .filter(submitted_at__isnull=False))

@@ -12,6 +12,13 @@
 
 The project becomes used (projects.services.project_mark_used) when the plan is submitted, and is freed when
 the plan goes back to the clerk (撤回, 审核不通过 to the clerk), is discarded or is revoked (采购计划撤销).
+
+统招分签 plans (FJ 4.1.4) take the lead unit's collected JointProject instead of a project (its name, the total of
+the approved responses that joined, the joint lines summed over them, every responder's fund lines), and mark
+it planned (joint.services.joint_mark_planned: 取消归集 and 终止 refused) at the same moments. The rules apply as
+to a project plan, on the lead's unit (its region's catalogue and thresholds, its review chain). 化整为零 counts
+each responder's part under the responder and its own indicators' PRO_CODE: the money and the 预算项目 are the
+responder's (实施条例 28 is about one 采购人's 预算项目), so a responder's other plans add up with its share.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ from core import catalog, params
 from core.errors import BusinessError, FieldErrors
 from core.money import format_yuan
 from core.validation import phone_problem
+from joint import selectors as joint_selectors
+from joint import services as joint_services
 from orgs import scope_columns
 from orgs.models import Unit
 from projects import selectors as project_selectors
@@ -56,7 +65,6 @@ PARAMS = params.of("plans")
 ZERO, CENT, HUNDRED = Decimal("0"), Decimal("0.01"), Decimal("100")
 KIND_LABELS = {"goods": "货物", "works": "工程", "services": "服务"}
 AGENCY_KINDS = (Unit.KIND_AGENCY, Unit.KIND_CENTRAL)
-JOINT_NOT_READY = "统招分签采购计划须在统招分签项目归集后申报，该功能尚未接入，暂不能新增。"
 SPLIT_KIND = "plan_split"
 SPLIT_BASIS = "政府采购法实施条例第二十八条（化整为零）"
 _money = format_yuan
@@ -342,13 +350,76 @@ def _copy_from_project(plan: Plan) -> None:
     plan.procurement_kind, plan.summary, plan.total_amount = project.procurement_kind, project.summary, total
 
 
+def joint_refusal(joint, unit_id: int) -> str | None:
+    """Why this joint project cannot be planned (None: it can): the lead's own, collected, not planned."""
+    if joint.unit_id != unit_id:
+        return "只能选择本单位牵头的统招分签项目。"
+    if joint.terminated_at is not None:
+        return "统招分签项目已终止。"
+    if joint.status != Status.APPROVED or joint.stage != "collect_done":
+        return "只有已归集的统招分签项目可以申报采购计划。"
+    if joint.planned_by:
+        return "统招分签项目已被其他采购计划使用。"
+    return None
+
+
+def _joint_taken(joint_id, qs_filter: Q, exclude_pk=None) -> Plan | None:
+    qs = Plan.objects.filter(qs_filter, joint_project_id=joint_id)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("id").first()
+
+
+def _copy_from_joint(plan: Plan, actor) -> None:
+    """The plan's copy of the collected joint project: name, Σ of the approved responses that joined, the joint
+    lines summed over them (keeping the clerk's flags per joint line) and every responder's fund lines."""
+    collected = joint_selectors.get_collected(actor, plan.joint_project_id)
+    old = {ln.source_line_id: ln for ln in plan.lines.filter(is_active=True)}
+    plan.lines.filter(is_active=True).update(is_active=False)
+    PlanLine.objects.bulk_create(
+        PlanLine(plan=plan, seq=i, source_line_id=ln.line_id, category=ln.category, item_name=ln.item_name,
+                 quantity=ln.quantity, measure_unit=ln.measure_unit, unit_price=ln.unit_price, amount=ln.amount,
+                 is_import=getattr(old.get(ln.line_id), "is_import", False),
+                 is_gov_service=getattr(old.get(ln.line_id), "is_gov_service", False))
+        for i, ln in enumerate(collected.lines, 1))
+    plan.funds = [{"indicator": f.indicator_id, "bgt_id": f.indicator.bgt_id, "pro_code": f.indicator.pro_code,
+                   "pro_name": f.indicator.pro_name, "amount": str(f.amount.quantize(CENT)),
+                   "unit": r.unit_id, "unit_name": r.unit.name}
+                  for r in collected.responses for f in project_selectors.fund_lines(r.project)]
+    joint = collected.joint
+    plan.project_number, plan.name, plan.fiscal_year = joint.number, collected.name, collected.fiscal_year
+    plan.procurement_kind, plan.summary = collected.procurement_kind, joint.summary or collected.demand_summary
+    plan.total_amount = collected.total_amount
+
+
+def _joint_start(actor, joint) -> Plan:
+    if actor.unit_id is None or joint is None:
+        raise FieldErrors({"joint_project_id": "请选择已归集的统招分签项目。"})
+    if refusal := joint_refusal(joint, actor.unit_id):
+        raise BusinessError(refusal, code="joint_refused", field="joint_project_id")
+    if other := _joint_taken(joint.pk, open_plans_q()):
+        raise BusinessError(f"该统招分签项目已有采购计划（{other.number}，{other.status_text}），不能重复申报。",
+                            code="project_taken", field="joint_project_id")
+    values = {"plan_type": PlanType.JOINT, "joint_project": joint, "contact_name": "", "contact_phone": "",
+              **scope_columns.values_for(Plan, actor.unit)}
+    return editing.create(Plan, actor=actor, unit=actor.unit, values=values,
+                          fields=["plan_type", "joint_project_id"],
+                          write=lambda plan: (_copy_from_joint(plan, actor), plan.save()))
+
+
 @transaction.atomic
-def plan_start(*, actor, plan_type: str, project, mall_line=None) -> Plan:
-    """【选择】 of 【+选择采购项目】: a draft plan of the type, with its copy of the project."""
+def plan_start(*, actor, plan_type: str, project=None, mall_line=None, joint=None) -> Plan:
+    """【选择】 of 【+选择采购项目】: a draft plan of the type, with its copy of the project (统招分签: of the
+    collected joint project `joint`)."""
     if plan_type not in PlanType.values:
         raise FieldErrors({"plan_type": "请选择计划类型。"})
     if plan_type == PlanType.JOINT:
-        raise BusinessError(JOINT_NOT_READY, code="joint_not_ready", field="plan_type")
+        if project is not None or mall_line is not None:
+            raise BusinessError("统招分签计划选择已归集的统招分签项目，不选择采购项目。", code="project_refused",
+                                field="project_id")
+        return _joint_start(actor, joint)
+    if joint is not None:
+        raise BusinessError("只有统招分签计划选择统招分签项目。", code="joint_refused", field="joint_project_id")
     if actor.unit_id is None or project is None:
         raise FieldErrors({"project_id": "请选择采购项目。"})
     if refusal := project_refusal(project, plan_type, actor.unit_id):
@@ -374,14 +445,17 @@ def plan_start(*, actor, plan_type: str, project, mall_line=None) -> Plan:
 
 def plan_save(actor, plan: Plan | None, data: dict, version) -> Plan:
     """The DocumentType's save: 保存 of the clerk's fields (a new plan — through the API — starts from
-    plan_type, project_id and, for 网上超市, mall_line_id)."""
+    plan_type, project_id and, for 网上超市, mall_line_id; 统招分签 from joint_project_id)."""
     if plan is None:
-        project = project_selectors.visible(actor).filter(pk=data.get("project_id")).first()
+        project = (project_selectors.visible(actor).filter(pk=data["project_id"]).first()
+                   if data.get("project_id") else None)
+        joint = (joint_selectors.visible(actor).filter(pk=data["joint_project_id"]).first()
+                 if data.get("joint_project_id") else None)
         plan = plan_start(actor=actor, plan_type=data.get("plan_type") or "", project=project,
-                          mall_line=data.get("mall_line_id"))
+                          mall_line=data.get("mall_line_id"), joint=joint)
         version = plan.version
     else:
-        for name in ("plan_type", "project_id", "mall_line_id"):
+        for name in ("plan_type", "project_id", "mall_line_id", "joint_project_id"):
             if data.get(name) not in (None, "") and str(data[name]) != str(getattr(plan, name)):
                 raise FieldErrors({name: "计划类型和采购项目在新增时选定，不能修改；如需更换请放弃本计划后重新新增。"})
 
@@ -404,34 +478,60 @@ def _stored_data(plan: Plan) -> dict:
             "service_lines": plan.service_lines}
 
 
+def _pro_rata(lines: list[tuple[str, Decimal]], funds: list[tuple[str, Decimal]], out: dict, *prefix) -> None:
+    """Each (品目编码, amount) line under each paying (PRO_CODE, amount) fund, pro rata, added into `out`."""
+    fund_total = sum((a for _, a in funds), ZERO)
+    for code, line_amount in lines:
+        for pro_code, amount in funds:
+            part = (line_amount * amount / fund_total).quantize(CENT, ROUND_HALF_UP) if fund_total else ZERO
+            out[(*prefix, code, pro_code)] += part
+
+
 def shares_of(plan: Plan) -> dict[tuple[str, str], Decimal]:
     """{(品目编码, PRO_CODE): amount}: each line under each paying indicator's PRO_CODE, pro rata."""
-    funds = [(f["pro_code"] or "", Decimal(f["amount"])) for f in plan.funds or []]
-    fund_total = sum((a for _, a in funds), ZERO)
     out: dict = defaultdict(lambda: ZERO)
-    for line in plan.lines.filter(is_active=True).select_related("category"):
-        for pro_code, amount in funds:
-            part = (line.amount * amount / fund_total).quantize(CENT, ROUND_HALF_UP) if fund_total else ZERO
-            out[(line.category.code, pro_code)] += part
+    _pro_rata([(ln.category.code, ln.amount) for ln in plan.lines.filter(is_active=True).select_related("category")],
+              [(f["pro_code"] or "", Decimal(f["amount"])) for f in plan.funds or []], out)
     return dict(out)
 
 
-def split_findings(plan: Plan) -> list[str]:
-    """化整为零 (实施条例 28): per (品目, 预算项目) of this plan, the year's cumulative amount of the unit's
-    non-open plans in review or filed, when it exceeds the 公开招标数额 — as sentences for the warning."""
+def unit_shares(plan: Plan) -> dict[tuple[int, str, str], Decimal]:
+    """{(unit id, 品目编码, PRO_CODE): amount}: `shares_of` under the plan's unit; a 统招分签 plan's under each
+    responder: what its response took of each joint line, paid by its own fund lines (in the plan's copy)."""
+    if plan.plan_type != PlanType.JOINT:
+        return {(plan.unit_id, c, p): a for (c, p), a in shares_of(plan).items()}
+    collected = joint_selectors.summary(plan.joint_project)  # the joint the plan took (checked when taken)
+    codes = {ln.line_id: ln.category.code for ln in collected.lines}
+    out: dict = defaultdict(lambda: ZERO)
+    for r in collected.responses:
+        taken = [(codes[jl], rl.amount) for jl, rl in joint_selectors.response_lines(r).items() if jl in codes]
+        funds = [(f["pro_code"] or "", Decimal(f["amount"])) for f in plan.funds or [] if f.get("unit") == r.unit_id]
+        _pro_rata(taken, funds, out, r.unit_id)
+    return dict(out)
+
+
+def split_findings(plan: Plan, shares: dict | None = None) -> list[str]:
+    """化整为零 (实施条例 28): per (采购单位, 品目, 预算项目) of this plan, the year's cumulative amount of that
+    unit's non-open plans (and 统招分签 shares) in review or filed, when it exceeds the unit's 公开招标数额 — as
+    sentences for the warning."""
     if plan.procurement_method not in NON_OPEN:
         return []
-    threshold = open_tender_threshold(plan.unit, rule_date(plan))
+    shares = unit_shares(plan) if shares is None else shares
     others = PlanShare.objects.filter(
-        plan__unit_id=plan.unit_id, plan__fiscal_year=plan.fiscal_year, plan__procurement_method__in=NON_OPEN,
+        plan__fiscal_year=plan.fiscal_year, plan__procurement_method__in=NON_OPEN,
         plan__status__in=(Status.PENDING, Status.APPROVED), plan__revoked_at__isnull=True).exclude(plan=plan)
-    findings = []
-    for (code, pro_code), amount in sorted(shares_of(plan).items()):
+    units = Unit.objects.in_bulk({u for u, _, _ in shares})
+    on, findings = rule_date(plan), []
+    for (unit_id, code, pro_code), amount in sorted(shares.items()):
         if not pro_code:
             continue
-        before = others.filter(category_code=code, pro_code=pro_code).aggregate(s=Sum("amount"))["s"] or ZERO
+        unit = units[unit_id]
+        threshold = open_tender_threshold(unit, on)
+        before = (others.filter(unit_id=unit_id, category_code=code, pro_code=pro_code)
+                  .aggregate(s=Sum("amount"))["s"] or ZERO)
         if before > 0 and before + amount > threshold:  # one plan alone above it is for the regulator (法 27)
-            findings.append(f"品目 {code}、预算项目 {pro_code}：{plan.fiscal_year}年度非公开招标方式采购计划累计 "
+            who = f"{unit.name}：" if unit_id != plan.unit_id else ""
+            findings.append(f"{who}品目 {code}、预算项目 {pro_code}：{plan.fiscal_year}年度非公开招标方式采购计划累计 "
                             f"{_money(before + amount)} 元（含本计划 {_money(amount)} 元），超过公开招标数额标准 "
                             f"{_money(threshold)} 元")
     return findings
@@ -439,9 +539,13 @@ def split_findings(plan: Plan) -> list[str]:
 
 def submitted(plan: Plan, actor) -> None:
     """提交: the copy taken again (frozen from now on), every rule again, the project marked used (its row
-    lock orders two plans racing for it), the 化整为零 check and its 监督预警."""
-    if plan.plan_type == PlanType.JOINT:
-        raise BusinessError(JOINT_NOT_READY, code="joint_not_ready")
+    lock orders two plans racing for it), the 化整为零 check and its 监督预警. A 统招分签 plan marks its joint
+    project planned instead (refused unless it is still collected and unplanned)."""
+    if plan.joint_project_id is not None:
+        if refusal := joint_refusal(plan.joint_project, plan.unit_id):
+            raise BusinessError(refusal, code="joint_refused")
+        joint_services.joint_mark_planned(joint=plan.joint_project, by=key(plan), actor=actor)
+        _copy_from_joint(plan, actor)
     if plan.project is not None:
         project_services.project_mark_used(project=plan.project, by=key(plan), actor=actor)
         if other := _taken(plan.project_id, plan.mall_line_id, holding_q(), exclude_pk=plan.pk):
@@ -453,10 +557,11 @@ def submitted(plan: Plan, actor) -> None:
     v = _validated(plan, _stored_data(plan))
     _write(actor, plan, v)
     plan.save()
+    shares = unit_shares(plan)
     PlanShare.objects.filter(plan=plan).delete()  # derived rows of the last submit
-    PlanShare.objects.bulk_create(PlanShare(plan=plan, category_code=c, pro_code=p, amount=a)
-                                  for (c, p), a in shares_of(plan).items())
-    findings = split_findings(plan)
+    PlanShare.objects.bulk_create(PlanShare(plan=plan, unit_id=u, category_code=c, pro_code=p, amount=a)
+                                  for (u, c, p), a in shares.items())
+    findings = split_findings(plan, shares)
     if findings and not plan.split_explanation:
         raise FieldErrors({"split_explanation": "；".join(findings) + "。可能构成化整为零（政府采购法实施条例第二十八条），"
                            "请填写化整为零情况说明后再提交。"})
@@ -468,9 +573,15 @@ def submitted(plan: Plan, actor) -> None:
 
 
 def returned(plan: Plan, actor) -> None:
-    """撤回, 审核不通过 to the clerk, 放弃: the project is no longer used by this plan."""
+    """撤回, 审核不通过 to the clerk, 放弃: the project (or joint project) is no longer used by this plan."""
+    _release(plan, actor)
+
+
+def _release(plan: Plan, actor) -> None:
     if plan.project is not None:
         project_services.project_unmark_used(project=plan.project, by=key(plan), actor=actor)
+    if plan.joint_project is not None:
+        joint_services.joint_unmark_planned(joint=plan.joint_project, by=key(plan), actor=actor)
 
 
 def filed(plan: Plan, actor) -> None:
@@ -481,9 +592,8 @@ def filed(plan: Plan, actor) -> None:
 
 
 def plan_revoke(plan: Plan, actor) -> None:
-    """采购计划撤销 approved: the plan is 已撤销 and its project free to be planned again."""
+    """采购计划撤销 approved: the plan is 已撤销 and its project (or joint project) free to be planned again."""
     if plan.revoked_at is not None:
         raise BusinessError("采购计划已撤销。", code="plan_revoked")
     plan.revoked_at = timezone.now()
-    if plan.project is not None:
-        project_services.project_unmark_used(project=plan.project, by=key(plan), actor=actor)
+    _release(plan, actor)

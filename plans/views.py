@@ -1,5 +1,5 @@
 """The pages the kit does not make: 新增 (the type, then 【+选择采购项目】), the agency's 采购计划接收 and the
-regulator's 化整为零预警."""
+regulator's 化整为零预警 and 计划管理 lists (one view per declaration of plans/lists.py)."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -13,22 +13,29 @@ from core.listing import Column, ListSpec, render_list
 
 from . import selectors, services
 from .docs import PLAN
+from .lists import RegionList
 from .models import PlanType
 
 TYPE_GROUPS = [("项目采购", [PlanType.GENERAL]), ("网上超市", [PlanType.MALL]),
                ("其他采购", [PlanType.RENEWAL, PlanType.SELF]), ("统招分签", [PlanType.JOINT])]
+TYPE_LABEL = {PlanType.JOINT: "统招分签采购"}  # FJ 4.1.4: 统招分签 → 统招分签采购
 TYPE_HELP = {PlanType.GENERAL: "一般项目采购：实施形式为一般项目采购的项目。",
              PlanType.MALL: "网上超市采购：选择项目采购内容清单中的一条明细，生成一笔订单。",
              PlanType.RENEWAL: "合同续签：服务类一签多年项目，须选择原合同。",
              PlanType.SELF: "自行采购：未达到分散采购限额的非政府采购项目。",
-             PlanType.JOINT: services.JOINT_NOT_READY}
+             PlanType.JOINT: "统招分签采购：选择本单位牵头、已归集的统招分签项目。"}
 
 
 @requires(rights.may_start_plan)
 def plan_new_choose(request):
-    groups = [(g, [{"code": t, "label": PlanType(t).label.split("·")[-1], "help": TYPE_HELP[t],
-                    "enabled": t != PlanType.JOINT} for t in types]) for g, types in TYPE_GROUPS]
+    groups = [(g, [{"code": t, "label": TYPE_LABEL.get(t, PlanType(t).label.split("·")[-1]), "help": TYPE_HELP[t]}
+                   for t in types]) for g, types in TYPE_GROUPS]
     return render(request, "plans/choose.html", {"groups": groups, "dt": PLAN})
+
+
+def _posted_id(request, name) -> int | None:
+    text = (request.POST.get(name) or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 @requires(rights.may_start_plan)
@@ -38,24 +45,31 @@ def plan_pick(request, plan_type):
         raise Http404("计划类型不存在")
     user = request.user
     error = ""
+    is_joint = plan_type == PlanType.JOINT
     if request.method == "POST":
-        project = selectors.pickable_projects(user, plan_type).filter(pk=request.POST.get("project") or 0).first()
+        pk = _posted_id(request, "project") or 0
+        if is_joint:
+            start = {"joint": selectors.pickable_joints(user).filter(pk=pk).first()}
+        else:
+            start = {"project": selectors.pickable_projects(user, plan_type).filter(pk=pk).first(),
+                     "mall_line": _posted_id(request, "mall_line")}
         try:
-            plan = services.plan_start(actor=user, plan_type=plan_type, project=project,
-                                       mall_line=request.POST.get("mall_line") or None)
+            plan = services.plan_start(actor=user, plan_type=plan_type, **start)
         except BusinessError as exc:
             error = "；".join(exc.errors.values()) if isinstance(exc, FieldErrors) else exc.message
         else:
             messages.success(request, "已选择采购项目，请完善组织实施方案、执行相关政策和项目联系方式。")
             return redirect(PLAN.url("edit", plan.pk))
-    projects = list(selectors.pickable_projects(user, plan_type)[:200]) if plan_type != PlanType.JOINT else []
+    if is_joint:
+        projects = selectors.joint_summaries(user, selectors.pickable_joints(user)[:200])
+    else:
+        projects = list(selectors.pickable_projects(user, plan_type)[:200])
     if plan_type == PlanType.MALL:
         for p in projects:
             p.free_lines = selectors.free_mall_lines(p)
     return render(request, "plans/pick.html", {
         "dt": PLAN, "plan_type": plan_type, "type_label": PlanType(plan_type).label, "projects": projects,
-        "error": error or (services.JOINT_NOT_READY if plan_type == PlanType.JOINT else ""),
-        "is_mall": plan_type == PlanType.MALL})
+        "error": error, "is_mall": plan_type == PlanType.MALL, "is_joint": is_joint})
 
 
 def _plan_link(p):
@@ -89,3 +103,16 @@ SPLIT = ListSpec(
 @requires(rights.may_supervise_plans)
 def split_warning_list(request):
     return render_list(request, selectors.split_warnings(request.user), SPLIT)
+
+
+def region_view(page: RegionList):
+    """The page of one 计划管理 list: the region's submitted plans it covers, through the list pipeline."""
+    spec = page.spec()
+
+    @requires(rights.may_supervise_plans)
+    def view(request):
+        return render_list(request, selectors.region_plans(request.user).filter(page.base), spec,
+                           extra={"help": page.help})
+
+    view.__name__ = view.__qualname__ = f"region_{page.code}"
+    return view

@@ -61,8 +61,9 @@ def test_the_project_must_match_the_type_and_the_unit(pl):
         plan(pl.clerk, proj, "self")
     with pytest.raises(BusinessError, match="本单位"):
         plan(pl.sub_clerk, proj)
-    with pytest.raises(BusinessError, match="统招分签"):
+    with pytest.raises(BusinessError, match="不选择采购项目") as exc:
         plan(pl.clerk, proj, "joint")
+    assert exc.value.field == "project_id"
 
 
 def test_mall_plans_take_exactly_one_line_each(pl):
@@ -95,12 +96,14 @@ def test_renewal_needs_a_filed_services_contract_of_the_unit(pl):
     assert "原合同" in exc.value.errors["original_contract_id"]
     other = contract_services.contract_record_filed(unit=pl.w.sub1, number="HT-1", name="他单位合同", supplier="甲",
                                                     amount=W, signed_on="2025-01-01")
-    with pytest.raises(FieldErrors):
+    with pytest.raises(FieldErrors) as exc:
         plan(pl.clerk, proj, "renewal", original_contract_id=other.pk)
+    assert exc.value.errors == {"original_contract_id": "请选择原合同（本单位已备案的合同）。"}
     goods = contract_services.contract_record_filed(unit=pl.w.dept, number="HT-2", name="货物合同", supplier="甲",
                                                     amount=W, signed_on="2025-01-01", procurement_kind="goods")
-    with pytest.raises(FieldErrors, match=""):
+    with pytest.raises(FieldErrors) as exc:
         plan(pl.clerk, proj, "renewal", original_contract_id=goods.pk)
+    assert exc.value.errors == {"original_contract_id": "合同续签的原合同须为服务类合同。"}
     mine = contract_services.contract_record_filed(unit=pl.w.dept, number="HT-3", name="物业合同", supplier="甲",
                                                    amount=W, signed_on="2025-01-01", multi_year=True)
     p = plan(pl.clerk, proj, "renewal", original_contract_id=mine.pk)

@@ -1,6 +1,7 @@
 """统招分签 in a real browser (FJ 2.1): the lead creates it and its reviewer approves; of three invited units one
 declines with a reason (the §2.1.3 popup on 采购项目立项 → 新增), one responds and its reviewer approves, one lets
-the window close → 归集 is refused before the deadline and allowed after it."""
+the window close → 归集 is refused before the deadline and allowed after it → the lead files a 统招分签 plan of the
+collected project, and 取消归集 is refused while the plan uses it."""
 
 import datetime as dt
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from joint.models import JointProject
 from joint.tests.conftest import jw  # noqa: F401  (the fixture)
+from plans.models import Plan
 from projects import services as project_services
 from projects.models import Project
 
@@ -104,3 +106,36 @@ def test_joint_project_three_units_collect_refused_then_allowed(jw, new_page):  
     joint.refresh_from_db()
     assert joint.stage == "collect_done" and list(joint.responses.filter(included=True).values_list(
         "unit_id", flat=True)) == [jw.b.pk]
+
+    # after 归集 the lead files a 统招分签 plan (FJ 4.1.4): 新增 → 统招分签采购 → 【+选择采购项目】 → 选择
+    lead.goto(lead.base + "/plans/new/")
+    lead.click("a:has-text('统招分签采购')")
+    row = lead.locator("tr", has_text=joint.number)
+    assert "50,000.00" in row.inner_text() and "福建省卫生健康委员会" in row.inner_text()
+    shot(lead, "joint_plan_pick")
+    row.locator("button:has-text('选择')").click()
+    lead.wait_for_url(lead.base + "/plans/*/edit/")
+    assert "已归集的统招分签项目自动获取" in lead.content() and "福建省卫生健康委员会：" in lead.content()
+    lead.select_option("select[name=organization_form]", "self_organized")
+    lead.select_option("select[name=procurement_method]", "inquiry")
+    lead.check("input[name=sme_oriented]")
+    lead.fill("input[name=contact_name]", "林经办")
+    lead.fill("input[name=contact_phone]", "0591-87654321")
+    lead.click("button[name=submit]")
+    plan = Plan.objects.get(joint_project=joint)
+    lead.wait_for_url(lead.base + f"/plans/{plan.pk}/")
+    shot(lead, "joint_plan_submitted")
+    joint.refresh_from_db()
+    assert joint.planned_by == f"plans.plan:{plan.pk}"
+    review(reviewer, reviewer.base + f"/plans/{plan.pk}/")
+    plan.refresh_from_db()
+    assert plan.status_text == "已备案" and plan.total_amount == 50000
+
+    # 取消归集 is refused while the plan uses the joint project
+    lead.goto(lead.base + f"/joint/{joint.pk}/")
+    lead.click("[data-open-dialog=direct-uncollect]")
+    lead.fill("#direct-uncollect textarea[name=reason]", "调整归集范围")
+    lead.click("#direct-uncollect button:has-text('确定')")
+    lead.wait_for_load_state()
+    assert "已被采购计划使用，不能取消归集" in lead.content()
+    assert JointProject.objects.get(pk=joint.pk).stage == "collect_done"

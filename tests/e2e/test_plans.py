@@ -118,3 +118,37 @@ def test_a_filed_plan_is_revoked_and_its_project_planned_again(pw, new_page):
     page.locator("tr", has_text=proj.name).locator("button:has-text('选择')").click()
     page.wait_for_url(page.base + "/plans/*/edit/")
     assert Plan.objects.filter(project=proj).count() == 2
+
+
+def test_the_regulators_plan_management_pages_list_and_export(pw, new_page):
+    central_unit = make_unit("福建省政府采购中心", region_code="350000", kind=Unit.KIND_CENTRAL)
+    central = plan(pw.dept_clerk, project(pw.dept_clerk, pw.dept_reviewer, "100000", code="A02010104"),
+                   organization_form="central", agency=central_unit)
+    engine.approve(engine.submit(central, pw.dept_clerk), pw.dept_reviewer)
+    ind = indicator(pw.county, "900000")
+    county = plan(pw.county_clerk, project(pw.county_clerk, pw.county_reviewer, "100000", funds=[(ind, "100000")]),
+                  organization_form="entrusted", agency=pw.agency)
+    engine.submit(county, pw.county_clerk)
+    reg = new_page("fj_reg")
+    reg.goto(reg.base + "/")
+    reg.click("nav.sidebar >> text=查看项目预算审核")
+    assert county.number in reg.content() and central.number not in reg.content()  # 审核中 first
+    reg.click(".tabs >> text=已备案")
+    assert central.number in reg.content() and county.number not in reg.content()
+    shot(reg, "plans_region_budget_review")
+    reg.click("nav.sidebar >> text=查看指定集采中心")
+    reg.click(".tabs >> text=全部")
+    row = reg.locator("tr", has_text=central.number)
+    assert "福建省政府采购中心" in row.inner_text() and county.number not in reg.content()
+    with reg.expect_download() as download:
+        reg.click("text=导出为Excel")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    reg.click("nav.sidebar >> text=委托社会代理")
+    reg.click(".tabs >> text=全部")
+    assert pw.agency.name in reg.locator("tr", has_text=county.number).inner_text()
+    shot(reg, "plans_region_entrusted_agency")
+    reg.click(f"text={county.number}")
+    reg.wait_for_url(reg.base + f"/plans/{county.pk}/")
+    fz = new_page("fz_reg")
+    fz.goto(fz.base + "/plans/region/budget_review/?tab=all")
+    assert county.number in fz.content() and central.number not in fz.content()

@@ -64,6 +64,7 @@ ROUTES: dict[str, Route] = {
     "budgets:office_activate": Route("office", POST),
     "budgets:indicator_detail": Route("indicator"),
     "projects:new": Route(None, GET, {"form": ["general"]}),
+    "plans:pick": Route(None, GET + POST, {"plan_type": ["general", "joint"]}),  # 新增 → the type's picker
     "projects:detail": Route("project_any"),
     "projects:edit": Route("project_draft", GET + POST),
     "projects:action": Route("project_pending", POST, ACTIONS, "project_draft"),
