@@ -3,17 +3,10 @@ import datetime as dt
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 
-from .menu import MenuItem
-
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "基础"
-    menu = [
-        MenuItem("系统管理", "规则参数", "core:parameter_list", "may_keep_parameters", 20),
-        MenuItem("系统管理", "工作日调整", "core:workday_list", "may_set_workdays", 30),
-        MenuItem("系统管理", "我的后台任务", "jobs:list", "is_authenticated", 80),
-    ]
     # periodic jobs (core.jobs; `manage.py run_periodic`): any app declares its own the same way
     periodic_jobs = [
         {"name": "delete_expired_exports", "every": dt.timedelta(hours=1),

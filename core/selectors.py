@@ -2,17 +2,16 @@
 
 from django.db.models import Q, QuerySet
 
-from access.scope import is_admin
-
 from . import params
 from .models import RuleParameter
 
 
-def parameters_for(user) -> QuerySet:
-    """规则参数 a user may list: the admin all; a regulator the national editions, its region's ancestors, its
-    region and the regions under it (which it may set); never another province's or a sibling city's."""
+def parameters_for(user, *, every: bool) -> QuerySet:
+    """规则参数 a user may list: every row when `every` (the administrator, access.rights.is_admin, asked by
+    the caller); a regulator the national editions, its region's ancestors, its region and the regions under
+    it (which it may set); never another province's or a sibling city's."""
     qs = RuleParameter.objects.all()
-    if is_admin(user):
+    if every:
         return qs
     if not user.is_regulator:
         return qs.none()

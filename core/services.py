@@ -1,10 +1,12 @@
-"""Writes of the kernel's own tables: rule parameters and working-day adjustments."""
+"""Writes of the kernel's own tables: rule parameters and working-day adjustments.
+
+Who may write is the caller's question (access.rights sits above core): it passes the answer as `allowed`,
+and the service still refuses when it is False."""
 
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from access import rights
 from audit import services as audit
 
 from . import params
@@ -12,13 +14,10 @@ from .errors import FieldErrors, NotAllowed
 from .models import RuleParameter, WorkdayAdjustment
 
 
-def _may_set_region(actor, region_code: str) -> bool:
-    """A regulator sets parameters for its own region and those below it; an admin for any."""
-    return rights.may_set_parameters(actor, region_code)
-
-
 @transaction.atomic
-def parameter_add(*, actor, data: dict) -> RuleParameter:
+def parameter_add(*, actor, data: dict, allowed: bool) -> RuleParameter:
+    """A new edition of a rule parameter. `allowed`: whether the actor may set parameters for data's region
+    (access.rights.may_set_parameters: a regulator its own region and those below it, an admin any)."""
     errors = {}
     code = data.get("region_code") or ""
     if code and params.region_path(code) is None:
@@ -36,7 +35,7 @@ def parameter_add(*, actor, data: dict) -> RuleParameter:
         errors["effective_from"] = "该参数在此区划、级次和生效日期已有取值，请换一个生效日期。"
     if errors:
         raise FieldErrors(errors)
-    if not _may_set_region(actor, code):
+    if not allowed:
         raise NotAllowed("只能为本辖区及下级区划设置参数（全国参数由系统管理员设置）。")
     param = RuleParameter.objects.create(
         name=data["name"], label=data["label"], region_code=code, level=data.get("level") or "",
@@ -47,8 +46,9 @@ def parameter_add(*, actor, data: dict) -> RuleParameter:
 
 
 @transaction.atomic
-def workday_set(*, actor, date, is_working_day: bool, reason: str) -> WorkdayAdjustment:
-    if not rights.may_set_workdays(actor):  # the calendar is national: no regional regulator sets it
+def workday_set(*, actor, date, is_working_day: bool, reason: str, allowed: bool) -> WorkdayAdjustment:
+    """`allowed`: access.rights.may_set_workdays (the calendar is national: no regional regulator sets it)."""
+    if not allowed:
         raise NotAllowed("工作日调整由系统管理员维护。")
     if not (reason or "").strip():
         raise FieldErrors({"reason": "请填写说明。"})

@@ -17,8 +17,8 @@ from django.http import Http404
 from access import scope
 from budgets import selectors as budget_selectors
 from core.validation import parse_id
-from orgs.models import Subordination, Unit
-from workflow.models import Status
+from orgs.models import Unit
+from registry import selectors as registry_selectors
 
 from .models import InboundMessage, PlatformSubordination, PlatformUnit, region_path_for
 
@@ -94,8 +94,8 @@ def platform_subordinations(user) -> QuerySet:
     zc = local.filter(budget_code=OuterRef("agency_code")).exclude(budget_code="").order_by("pk")
     # the region, its subregions and the regions above it (a superior unit may be provincial)
     names = PlatformUnit.objects.filter(_region_scope(user, PlatformUnit, above=True)).order_by("-fiscal_year", "-id")
-    pending = Subordination.objects.filter(unit__in=local, unit__budget_code=OuterRef("agency_code"),
-                                           status=Status.PENDING).order_by("-id")
+    pending = registry_selectors.pending_subordinations().filter(
+        unit__in=local, unit__budget_code=OuterRef("agency_code")).order_by("-id")
     qs = PlatformSubordination.objects.annotate(
         agency_name=Subquery(names.filter(agency_code=OuterRef("agency_code")).values("agency_name")[:1]),
         super_agency_name=Subquery(names.filter(agency_code=OuterRef("super_agency_code")).values("agency_name")[:1]),

@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from orgs.models import Subordination, Unit
-from workflow.models import Status
+from orgs.models import Unit
+from registry import selectors as registry_selectors
 
 from . import signing
 from .models import PlatformClient, PlatformUnit
@@ -127,7 +127,7 @@ def demo_units() -> list[dict]:
             continue
         superior = unit.competent
         if superior is None:  # the platform already knows the link the unit has asked 政采 to confirm
-            pending = (Subordination.objects.filter(unit=unit, status=Status.PENDING)
+            pending = (registry_selectors.pending_subordinations().filter(unit=unit)
                        .select_related("competent_unit").order_by("-id").first())
             superior = pending.competent_unit if pending else None
         out.append({"code": code, "name": unit.name, "credit_code": unit.credit_code, "div": unit.region.code,

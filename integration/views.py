@@ -76,7 +76,7 @@ def _filter_units(qs, data):
 
 
 def _zc_unit_link(row):
-    return reverse("orgs:unit_detail", args=[row.zc_unit_id]) if row.zc_unit_id else None
+    return reverse("registry:unit_detail", args=[row.zc_unit_id]) if row.zc_unit_id else None
 
 
 @requires(rights.may_view_integration)

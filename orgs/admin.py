@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import ApiToken, Region, RoleAssignment, Subordination, Unit, UnitRegistration, User
+from .models import ApiToken, Region, RoleAssignment, Unit, User
 
 
 @admin.register(Unit)
@@ -18,5 +18,5 @@ class UserAdmin(ReadOnlyAdmin):
     search_fields = ["username", "full_name"]
 
 
-for model in (Region, RoleAssignment, Subordination, UnitRegistration, ApiToken):
+for model in (Region, RoleAssignment, ApiToken):
     admin.site.register(model, ReadOnlyAdmin)

@@ -1,10 +1,9 @@
-"""Reads of orgs, always scoped through access."""
+"""Reads of orgs: the region tree, the regulators' regions, unit codes. The scoped lists of units and of
+主体管理's documents are registry's (they ask access, which sits above orgs)."""
 
 from django.db.models import QuerySet
 
-from access.scope import scoped, unit_q
-
-from .models import Region, Role, Subordination, Unit, UnitRegistration
+from .models import Region, Role, Unit
 
 
 def responsible_regulator_region(unit: Unit) -> Region | None:
@@ -44,32 +43,6 @@ def region_codes_under(path: str) -> QuerySet:
 def region_by_code(code: str) -> Region | None:
     """Regions are public reference data: no scope."""
     return Region.objects.filter(code=code).first()
-
-
-def visible_units(user) -> QuerySet:
-    return Unit.objects.filter(unit_q(user)).select_related("region", "competent")
-
-
-def member_units(user) -> QuerySet:
-    """查看采购单位信息: purchaser units of the user's scope that are 正式库会员."""
-    return visible_units(user).filter(kind=Unit.KIND_PURCHASER, is_member=True)
-
-
-def registrations(user) -> QuerySet:
-    return scoped(UnitRegistration.objects.all(), user).select_related("unit", "region", "submitted_by")
-
-
-def subordinations(user) -> QuerySet:
-    return scoped(Subordination.objects.all(), user, ("unit", "competent_unit")).select_related(
-        "unit", "competent_unit", "unit__region")
-
-
-def competent_candidates(unit: Unit) -> QuerySet:
-    """Units a subordinate may choose as its competent unit: member competent units of its province."""
-    province = unit.region_path.split("/")[1]
-    return (Unit.objects.filter(kind=Unit.KIND_PURCHASER, is_competent=True, is_member=True,
-                                region_path__startswith=f"/{province}/")
-            .exclude(pk=unit.pk).exclude(path__startswith=unit.path).order_by("region__code", "name"))
 
 
 CODE_FIELDS = {"credit_code": "统一社会信用代码", "budget_code": "单位预算编码"}

@@ -10,13 +10,13 @@ from core.models import Category
 from integration.models import PlatformUnit
 from intentions import demo as intentions_demo
 from joint import demo as joint_demo
-from orgs import services as org_services
 from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
 from plans import demo as plans_demo
 from portal.services import bulletin_publish
 from projects import services as project_services
 from projects.models import Project
+from registry import services as registry_services
 from workflow import engine
 
 DEMO_PASSWORD = "Zc@123456"
@@ -83,17 +83,17 @@ def load() -> bool:
 
     # a Fujian registration waiting for the provincial regulator (厦门 has no regulator of its own in the demo)
     xm = units["xm_unit"]
-    reg = org_services.registration_save(actor=users["xm_clerk"], data={
-        **org_services.registration_prefill(xm), "contact_name": "孙经办", "contact_phone": "0592-5550101",
+    reg = registry_services.registration_save(actor=users["xm_clerk"], data={
+        **registry_services.registration_prefill(xm), "contact_name": "孙经办", "contact_phone": "0592-5550101",
         "address": "厦门市思明区湖滨北路", "legal_representative": "示例法人"})
     engine.submit(reg, users["xm_clerk"])
     # one subordinate unit chose its competent unit and the department confirmed it ...
-    link = org_services.subordination_request(actor=users["fj_exam_clerk"], competent_unit=units["fj_edu"],
-                                              note="省教育厅直属事业单位")
+    link = registry_services.subordination_request(actor=users["fj_exam_clerk"], competent_unit=units["fj_edu"],
+                                                   note="省教育厅直属事业单位")
     engine.approve(link, users["fj_edu_competent"], opinion="确认隶属")
     # ... another has chosen it; the department still has to confirm
-    org_services.subordination_request(actor=users["fj_av_clerk"], competent_unit=units["fj_edu"],
-                                       note="根据机构编制文件，隶属省教育厅")
+    registry_services.subordination_request(actor=users["fj_av_clerk"], competent_unit=units["fj_edu"],
+                                            note="根据机构编制文件，隶属省教育厅")
     bulletin_publish(actor=users["fj_reg"], title="关于做好采购单位用户库基本信息核对工作的通知",
                      body="各采购单位：\n请核对用户库基本信息中的单位预算编码，确保与预算管理一体化平台一致后提交审核。")
     bulletin_publish(actor=users["fz_reg"], title="福州市2026年度政府采购分散采购限额标准提示",

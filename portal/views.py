@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +10,8 @@ from access.decorators import requires
 from core.errors import FieldErrors
 from core.forms import Form
 from core.listing import Column, ListSpec, render_list
+from orgs import services as orgs_services
+from orgs.forms import PasswordChangeForm
 from workflow.selectors import inbox_counts
 
 from . import selectors, services
@@ -62,3 +65,21 @@ def bulletin_new(request):
             messages.success(request, "通知已发布。")
             return redirect("portal:bulletin_list")
     return render(request, "portal/bulletin_form.html", {"form": form})
+
+
+@requires(rights.is_authenticated)
+def password_change(request):
+    """修改密码 (orgs.services.password_change: a wrong old password counts as a login failure)."""
+    form = PasswordChangeForm(request.POST or None)
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            orgs_services.password_change(actor=request.user, ip=request.META.get("REMOTE_ADDR"),
+                                          **form.cleaned_data)
+        except FieldErrors as exc:
+            errors = exc.errors
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改。")
+            return redirect("portal:workbench")
+    return render(request, "portal/password_change.html", {"form": form, "errors": errors})

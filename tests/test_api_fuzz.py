@@ -27,9 +27,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 
-from core.api import create_token
 from orgs.models import Role
 from orgs.testing import make_user
+from orgs.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import path
 
-from core.api import create_token
+from orgs.tokens import create_token
 
 ROOT = Path(settings.BASE_DIR)
 PROD_HOST = "zhengcai.example.gov.cn"
@@ -121,7 +121,7 @@ def test_no_inline_event_handlers_in_templates():
 
 
 def test_rendered_inline_script_nonce_matches_the_header(world):
-    from orgs.models import Subordination
+    from registry.models import Subordination
 
     sub = Subordination.objects.create(unit=world.sub1, competent_unit=world.dept, status="approved",
                                        created_by=world.sub1_clerk)

@@ -1,7 +1,7 @@
 """The JSON API root (django-ninja). Each app contributes a router from its api.py.
 
 OpenAPI at /api/openapi.json, interactive docs at /api/docs (both for signed-in users only). Every operation requires a bearer token or a
-logged-in session (core.api.API_AUTH); errors share one JSON shape (core.api.install_error_handlers).
+logged-in session (orgs.tokens.API_AUTH); errors share one JSON shape (core.api.install_error_handlers).
 """
 
 from functools import wraps
@@ -11,7 +11,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from ninja import NinjaAPI
 
-from core.api import API_AUTH, ExactJsonParser, error_body, install_error_handlers, user_for_key
+from core.api import ExactJsonParser, error_body, install_error_handlers
+from orgs.tokens import API_AUTH, user_for_key
 
 
 def users_only(view):
@@ -44,7 +45,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-api.add_router("", "orgs.api.router")
+api.add_router("", "registry.api.router")
 api.add_router("", "workflow.api.router")
 api.add_router("", "budgets.api.router")
 api.add_router("", "projects.api.router")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "workflow",
     "audit",
     "attachments",
+    "registry",
     "integration",
     "budgets",
     "projects",

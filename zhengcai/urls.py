@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from orgs.urls import org_patterns
+from portal.views import password_change
 
 from .api import api
 
@@ -10,7 +10,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("orgs.urls")),
-    path("orgs/", include((org_patterns, "orgs"))),
+    path("password/", password_change, name="password_change"),  # the shell's page of an orgs service
+    path("orgs/", include("registry.urls")),
     path("attachments/", include("attachments.urls")),
     path("budgets/", include("budgets.urls")),
     path("projects/", include("projects.urls")),
@@ -20,8 +21,8 @@ urlpatterns = [
     path("intentions/", include("intentions.urls")),
     path("portal/intentions/", include("intentions.public_urls")),
     path("integration/", include("integration.urls")),
-    path("settings/", include("core.urls")),
-    path("jobs/", include("core.job_urls")),
+    path("settings/", include("portal.settings_urls")),
+    path("jobs/", include("portal.job_urls")),
     path("", include("portal.urls")),
 ]
 if settings.TESTING:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = [r.value for r in Role]
 
-# Pages whose views the lead is moving onto the document kit (projects/, orgs/views.py): not yet behind
+# Pages whose views the lead is moving onto the document kit (projects/, registry/views.py): not yet behind
 # @requires. For them only "shown ⇒ opens" is checked; each must leave this set once its view carries the
 # entry's right (test_pending_entries_are_really_pending fails until it does).
 PENDING_VIEWS: set[str] = set()  # views whose menu entry's right is not yet their decorator (none left)
@@ -27,7 +27,7 @@ PENDING_VIEWS: set[str] = set()  # views whose menu entry's right is not yet the
 
 def test_declarations_name_existing_rights_once():
     assert menu.check_declarations() == []
-    typo = MenuItem("系统管理", "规则参数", "core:parameter_list", "may_keep_parameter", 20)
+    typo = MenuItem("系统管理", "规则参数", "settings:parameter_list", "may_keep_parameter", 20)
     assert menu.check_declarations([typo]) == ["规则参数: access.rights has no right 'may_keep_parameter'"]
     assert len(menu.check_declarations([typo, typo])) == 3
 

@@ -7,8 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from access.scope import covers, get_or_404, in_jurisdiction, scoped, unit_q, units
-from orgs.models import Role, Subordination, Unit, User
+from orgs.models import Role, Unit, User
 from orgs.testing import make_unit, make_user
+from registry.models import Subordination
 from workflow import engine
 
 
@@ -131,7 +132,7 @@ def test_scoped_filters_rows_by_their_unit(tree):
 
 def test_scoped_over_several_unit_fields(tree):
     """A subordination request is visible to both sides: the requesting unit and the chosen competent unit."""
-    from orgs.services import subordination_request
+    from registry.services import subordination_request
 
     fz_to_dept = subordination_request(actor=tree.fz_clerk, competent_unit=tree.dept)
     both = ("unit", "competent_unit")
@@ -162,7 +163,7 @@ def test_get_or_404(tree):
 
 def test_covers_follows_a_new_link(tree):
     """After a confirmed 隶属关系 the competent unit covers the new subordinate and its subtree."""
-    from orgs.services import subordination_request
+    from registry.services import subordination_request
 
     sub = subordination_request(actor=tree.fz_clerk, competent_unit=tree.other_dept)
     other_competent = make_user("other_competent", tree.other_dept, Role.COMPETENT)

@@ -11,8 +11,8 @@ from budgets.models import BudgetIndicator
 from budgets.platform import on_unit_registered
 from budgets.tests.factories import IndicatorFactory
 from integration import selectors as integration_selectors
-from orgs import services as org_services
 from orgs import signals
+from registry import services as org_services
 from workflow import engine
 
 pytestmark = pytest.mark.django_db

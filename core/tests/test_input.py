@@ -68,7 +68,7 @@ def test_amount_problem(value, problem):
 
 @pytest.mark.django_db
 def test_registration_refuses_a_phone_of_fullwidth_digits(world):
-    from orgs.services import validate_registration
+    from registry.services import validate_registration
 
     errors = validate_registration({"contact_phone": "０５９１１２３４５６７"}, world.dept)
     assert errors.get("contact_phone") == "联系电话只能包含数字和“-”。"

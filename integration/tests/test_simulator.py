@@ -67,7 +67,7 @@ def test_messages_are_deterministic(world):
 
 
 def test_a_unit_without_a_code_uses_the_platforms_record_and_pending_links_are_known(world):
-    from orgs import services as org_services
+    from registry import services as org_services
 
     world.fz_unit.budget_code = ""
     world.fz_unit.save()

@@ -166,7 +166,7 @@ def test_subordination_list_shows_mismatches_and_changes_nothing(world, send):
 
 
 def test_a_pending_link_that_agrees_with_the_platform_is_explained(world, send):
-    from orgs import services as org_services
+    from registry import services as org_services
 
     org_services.subordination_request(actor=world.fz_clerk, competent_unit=world.dept, note="")
     send("subordination", {"AGENCY_CODE": world.fz_unit.budget_code, "SUPER_AGENCY_CODE": world.dept.budget_code})

@@ -14,9 +14,8 @@ from orgs.models import Region, Role, Unit
 from orgs.testing import make_unit, make_user
 from projects.models import Project
 from projects.tests.support import make_indicator, save
+from registry.tests.test_services import data_for, fresh
 from workflow import engine
-
-from .test_services import data_for, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ NONE = dict.fromkeys(ALL, False)
 def test_a_unit_moved_by_an_approved_registration_takes_its_projects_to_the_new_regulator(world, moved):
     unit, clerk, project, xm_reg = moved
     assert sees(world.fz_reg, project) == ALL and sees(xm_reg, project) == NONE
-    from orgs import services
+    from registry import services
 
     reg = services.registration_save(actor=clerk, data=data_for(unit, region=Region.objects.get(code="350200")))
     engine.approve(engine.submit(reg, clerk), world.fz_reg)
@@ -77,7 +76,7 @@ def test_a_unit_moved_by_an_approved_registration_takes_its_projects_to_the_new_
 
 
 def test_competent_unit_confirmation_and_dissolution_refresh_unit_path(world, moved):
-    from orgs import services
+    from registry import services
 
     unit, clerk, project, _ = moved
     below = make_unit("福州市市政管理局下属所", region_code="350100", budget_code="350100302", competent=unit)

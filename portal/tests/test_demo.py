@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import BudgetIndicator
-from orgs.models import Subordination, Unit, UnitRegistration, User
+from orgs.models import Unit, User
 from portal import demo
 from projects.models import Project
+from registry.models import Subordination, UnitRegistration
 from workflow.models import Status
 
 pytestmark = pytest.mark.django_db

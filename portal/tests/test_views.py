@@ -12,11 +12,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from orgs import services
 from orgs.models import Role, User
 from orgs.testing import make_user
 from portal.models import Bulletin
 from portal.services import bulletin_publish
+from registry import services
 from workflow import engine
 
 pytestmark = pytest.mark.django_db

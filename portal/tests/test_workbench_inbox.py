@@ -12,12 +12,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.data.categories import ensure_seeded
-from orgs import services as org_services
 from orgs.models import Role
 from orgs.testing import make_unit, make_user
 from projects.models import ProjectRequest
 from projects.tests.support import make_indicator, save, upload
 from projects.tests.test_request_support import approved_project
+from registry import services as org_services
 from workflow import engine, selectors
 from workflow.models import WorkItem
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from core.api import create_token
+from orgs.tokens import create_token
 from projects.models import Project
 from workflow.models import Status
 

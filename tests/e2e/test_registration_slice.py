@@ -2,8 +2,9 @@
 
 import pytest
 
-from orgs.models import Role, Unit, UnitRegistration
+from orgs.models import Role, Unit
 from orgs.testing import make_user
+from registry.models import UnitRegistration
 
 from .conftest import shot
 

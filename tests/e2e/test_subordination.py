@@ -2,7 +2,7 @@
 
 import pytest
 
-from orgs.models import Subordination
+from registry.models import Subordination
 
 from .conftest import shot
 

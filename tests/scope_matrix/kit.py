@@ -52,12 +52,12 @@ assert set(ACTIONS["action"]) <= set(ENGINE_ACTIONS)
 ROUTES: dict[str, Route] = {
     # every document type declared on the kit: generated (kit_routes below)
     # pages
-    "orgs:registration_detail": Route("registration"),
-    "orgs:registration_action": Route("registration", POST, ACTIONS),
-    "orgs:unit_detail": Route("unit"),
-    "orgs:subordination_detail": Route("subordination"),
-    "orgs:subordination_dissolve": Route("subordination", POST),
-    "orgs:subordination_action": Route("subordination", POST, ACTIONS),
+    "registry:registration_detail": Route("registration"),
+    "registry:registration_action": Route("registration", POST, ACTIONS),
+    "registry:unit_detail": Route("unit"),
+    "registry:subordination_detail": Route("subordination"),
+    "registry:subordination_dissolve": Route("subordination", POST),
+    "registry:subordination_action": Route("subordination", POST, ACTIONS),
     "attachments:download": Route("attachment"),
     "attachments:delete": Route("attachment", POST),
     "budgets:office_deactivate": Route("office", POST),

@@ -86,13 +86,13 @@ def build(media_root) -> SimpleNamespace:
     from integration.models import PlatformClient
     from integration.params import ensure as ensure_integration_params
     from integration.tests.support import on_platform
-    from orgs import services as org_services
     from orgs.models import Region, Unit
     from orgs.testing import make_unit, make_user
     from portal import services as portal_services
     from projects import request_kinds as rq
     from projects.models import ProjectRequest
     from projects.tests.support import upload
+    from registry import services as org_services
     from workflow import engine
 
     ensure_reference_data()  # a transactional test's flush removes what the migrations seeded
@@ -240,6 +240,7 @@ def _first_fund_type():
 
 def _parameter(w):
     """A 福州 edition of a rule parameter, added by the regulator through the service (None if refused)."""
+    from access import rights
     from core import services as core_services
     from core.errors import BusinessError
     from core.models import RuleParameter
@@ -250,7 +251,8 @@ def _parameter(w):
     data = {"name": base.name, "region_code": HOME, "level": base.level, "effective_from": f"{YEAR}-07-01",
             "value": base.value, "label": base.label, "kind": base.kind, "unit": base.unit, "note": "矩阵"}
     try:
-        return core_services.parameter_add(actor=w.reg_user, data=data)
+        return core_services.parameter_add(actor=w.reg_user, data=data,
+                                           allowed=rights.may_set_parameters(w.reg_user, HOME))
     except BusinessError:  # FieldErrors / NotAllowed: the world is still whole without it
         return None
 

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 
 from integration.tests.support import on_platform
-from orgs.models import Role, UnitRegistration
+from orgs.models import Role
 from orgs.testing import make_unit, make_user
+from registry.models import UnitRegistration
 from workflow import engine
 
 from .support import make_flow

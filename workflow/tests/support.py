@@ -4,9 +4,10 @@ reviewer (own unit) → leader (own unit, only when the registration says 主管
 regulator responsible for the unit's region, with the budget-code check of the real flow).
 """
 
-from orgs.flows import check_budget_code
-from orgs.models import Role, UnitRegistration
-from orgs.services import registration_save
+from orgs.models import Role
+from registry.flows import check_budget_code
+from registry.models import UnitRegistration
+from registry.services import registration_save
 from workflow import engine
 
 NODE_ORDER = ("reviewer", "leader", "regulator")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.api import create_token
 from core.testing import api_call, client_for
+from orgs.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 

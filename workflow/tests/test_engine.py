@@ -8,8 +8,8 @@ from audit import services as audit_services
 from audit.models import AuditLog
 from core.errors import BusinessError, NotAllowed, StaleError
 from orgs.models import Role
-from orgs.services import registration_save
 from orgs.testing import make_user
+from registry.services import registration_save
 from workflow import engine, selectors
 from workflow.models import Action, ReviewRecord, Status
 

@@ -23,9 +23,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from audit.models import AuditLog
 from core.errors import BusinessError
-from orgs.models import UnitRegistration
-from orgs.services import registration_save
 from orgs.testing import make_user
+from registry.models import UnitRegistration
+from registry.services import registration_save
 from workflow import engine, selectors
 from workflow.models import Action, ReviewRecord, Status
 

@@ -72,7 +72,7 @@ def test_final_approval_leaves_no_work(staff):
 
 
 def test_a_save_rewrites_the_rows_shown(staff):
-    from orgs.services import registration_save
+    from registry.services import registration_save
 
     from .support import registration_data
 

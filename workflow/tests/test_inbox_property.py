@@ -8,10 +8,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core.errors import BusinessError
-from orgs.models import Role, UnitRegistration
+from orgs.models import Role
 from orgs.selectors import regions_reviewed_by
-from orgs.services import registration_save
 from orgs.testing import make_user
+from registry.models import UnitRegistration
+from registry.services import registration_save
 from workflow import engine, selectors
 from workflow.models import EDITABLE, Status
 

@@ -5,9 +5,9 @@ The key is printed once; only its SHA-256 is stored, so it cannot be shown again
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.api import create_token
 from core.errors import BusinessError
 from orgs.models import User
+from orgs.tokens import create_token
 
 
 class Command(BaseCommand):

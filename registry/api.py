@@ -14,6 +14,8 @@ from ninja.pagination import paginate
 from access.scope import get_or_404
 from core.api import ERRORS, NOT_FOUND, ErrorOut, Id, Paged, actor, api_fields
 from core.errors import BusinessError, FieldErrors, NotAllowed
+from orgs.models import Role
+from orgs.selectors import region_by_code
 from workflow import engine
 from workflow.api import ReviewOut
 from workflow.kit.actions import api_actions
@@ -21,7 +23,6 @@ from workflow.models import Action
 from workflow.models import Status as DocStatus
 
 from . import selectors, services
-from .models import Role
 
 router = Router(tags=["主体管理"])
 
@@ -228,7 +229,7 @@ def _subordination_detail(user, sub):
 def _registration_data(payload: RegistrationIn) -> tuple[dict, bool]:
     data = payload.dict(exclude={"region_code", "version"})
     code = payload.region_code.strip()
-    data["region"] = selectors.region_by_code(code) if code else None
+    data["region"] = region_by_code(code) if code else None
     return data, bool(code) and data["region"] is None
 
 

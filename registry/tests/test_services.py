@@ -12,9 +12,10 @@ from audit import services as audit_services
 from audit.models import AuditLog
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
 from integration.models import PlatformUnit
-from orgs import services
-from orgs.models import Region, Role, Subordination, Unit, UnitRegistration
+from orgs.models import Region, Role, Unit
 from orgs.testing import make_unit, make_user
+from registry import services
+from registry.models import Subordination, UnitRegistration
 from workflow import engine
 from workflow.models import Action, ReviewRecord, Status
 

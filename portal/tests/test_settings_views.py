@@ -1,4 +1,4 @@
-"""系统管理 pages of the kernel: 规则参数 and 工作日调整, through django.test.Client.
+"""系统管理 pages of the kernel's tables (portal): 规则参数 and 工作日调整, through django.test.Client.
 
 A regulator sets parameters for its own region and below, an administrator for any region; other roles get
 403, anonymous goes to /login/. Bad input gets its Chinese message beside the field and saves nothing.

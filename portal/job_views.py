@@ -10,9 +10,8 @@ from django.shortcuts import render
 
 from access import rights
 from access.decorators import requires
-
-from .listing import MAX_KEY
-from .models import JobProgress
+from core.listing import MAX_KEY
+from core.models import JobProgress
 
 
 def _own_job(request, pk: int) -> JobProgress:
@@ -27,13 +26,13 @@ def _own_job(request, pk: int) -> JobProgress:
 @requires(rights.is_authenticated)
 def job_list(request):
     jobs = JobProgress.objects.filter(owner=request.user).order_by("-id")[:50]
-    return render(request, "core/jobs/list.html", {"jobs": jobs, "keep_days": settings.EXPORT_KEEP_DAYS})
+    return render(request, "portal/jobs/list.html", {"jobs": jobs, "keep_days": settings.EXPORT_KEEP_DAYS})
 
 
 @login_required
 def job_detail(request, pk):
     job = _own_job(request, pk)
-    template = "core/jobs/progress.html" if request.htmx else "core/jobs/detail.html"
+    template = "portal/jobs/progress.html" if request.htmx else "portal/jobs/detail.html"
     return render(request, template, {"job": job})
 
 

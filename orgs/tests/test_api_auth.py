@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from core.api import create_token, revoke_token
 from core.errors import FieldErrors
 from orgs.models import ApiToken
+from orgs.tokens import create_token, revoke_token
 
 pytestmark = pytest.mark.django_db
 

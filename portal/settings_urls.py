@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import settings_views as views
 
-app_name = "core"
+app_name = "settings"  # /settings/: the kernel's 规则参数 and 工作日调整
 urlpatterns = [
     path("parameters/", views.parameter_list, name="parameter_list"),
     path("parameters/new/", views.parameter_new, name="parameter_new"),

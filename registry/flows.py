@@ -1,15 +1,15 @@
 """The flows of 主体管理, declared to the approval engine."""
 
 from core.errors import BusinessError
-from integration.selectors import platform_record_for
+from orgs.models import Role
+from orgs.selectors import CODE_FIELDS, code_owners
+from orgs.signals import platform_record_for
 from workflow.engine import OWN_UNIT, REGULATOR, Flow, Node, register
 
-from .models import Role, Subordination, UnitRegistration
+from .models import Subordination, UnitRegistration
 
 
 def check_budget_code(reg: UnitRegistration) -> None:
-    from .selectors import CODE_FIELDS, code_owners
-
     taken = code_owners(credit_code=reg.credit_code, budget_code=reg.budget_code, exclude_unit_id=reg.unit_id)
     if taken:
         names = "、".join(CODE_FIELDS[f] for f in taken)
@@ -27,13 +27,13 @@ def check_budget_code(reg: UnitRegistration) -> None:
 REGISTRATION = register(Flow(
     doc_type=UnitRegistration.doc_type, label="采购单位用户库基本信息", model=UnitRegistration,
     nodes=(Node("regulator", "监管部门审核", Role.REGULATOR, where=REGULATOR, check=check_budget_code),),
-    on_approve="orgs.services.registration_apply", url_name="orgs:registration_detail",
+    on_approve="registry.services.registration_apply", url_name="registry:registration_detail",
 ))
 
 SUBORDINATION = register(Flow(
     doc_type=Subordination.doc_type, label="隶属关系", model=Subordination,
     nodes=(Node("competent", "主管预算单位确认", Role.COMPETENT, where=OWN_UNIT, unit_field="competent_unit",
-                check="orgs.services.subordination_confirmable"),),
-    on_submit="orgs.services.subordination_resubmitted", on_approve="orgs.services.subordination_apply",
-    url_name="orgs:subordination_detail",
+                check="registry.services.subordination_confirmable"),),
+    on_submit="registry.services.subordination_resubmitted", on_approve="registry.services.subordination_apply",
+    url_name="registry:subordination_detail",
 ))
