@@ -54,6 +54,16 @@ USER_TABLE = {
     "may_keep_parameters": REGULATORS | ADMINS,
     "may_set_workdays": ADMINS,
     "may_upload_attachments": WITH_UNIT,
+    "may_view_joint_projects": UNIT_STAFF,
+    "may_view_intentions": UNIT_STAFF,
+    "may_publish_intentions": UNIT_CLERKS,
+    "may_view_plans": UNIT_STAFF | REGULATORS,
+    "may_start_plan": UNIT_CLERKS,
+    "in_agency_unit": {"agency"},                    # the agency role in a 代理机构 or 集中采购机构
+    "may_view_entrusted_plans": {"agency"},
+    "may_supervise_plans": REGULATORS,
+    "may_view_region_indicators": REGULATORS,
+    "may_view_contracts": UNIT_STAFF | REGULATORS,
 }
 
 
