@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from intentions.models import Intention
 from joint.models import JointProject
 from joint.tests.conftest import jw  # noqa: F401  (the fixture)
 from plans.models import Plan
@@ -106,6 +107,28 @@ def test_joint_project_three_units_collect_refused_then_allowed(jw, new_page):  
     joint.refresh_from_db()
     assert joint.stage == "collect_done" and list(joint.responses.filter(included=True).values_list(
         "unit_id", flat=True)) == [jw.b.pk]
+
+    # after 归集 the lead publishes the intention of the joint project (FJ 2.1.4 注), public without login
+    lead.goto(lead.base + "/intentions/new/")
+    lead.click("button[data-open-dialog=pick-projects]")
+    lead.locator("#pick-projects tr", has_text=joint.name).locator("input[type=checkbox]").check()
+    lead.locator("#pick-projects button[data-pick-rows]").click()
+    line = lead.locator("#line-lines tbody tr").nth(0)
+    line.locator("[name=line-demand_summary]").fill("全省教育系统计算机，各分签单位分别签订合同")
+    line.locator("input[name=line-expected_month]").fill("2027-01")
+    lead.click("button[name=submit]")
+    lead.wait_for_url(lead.base + "/intentions/*/")
+    assert "已保存并提交" in lead.content()
+    intention = Intention.objects.get(lines__joint=joint)
+    review(reviewer, reviewer.base + f"/intentions/{intention.pk}/")
+    lead.goto(lead.base + "/intentions/publish/")
+    lead.once("dialog", lambda d: d.accept())
+    lead.locator("tr", has_text=intention.number).locator("button", has_text="发布").click()
+    lead.wait_for_load_state()
+    anon = new_page()
+    anon.goto(anon.base + "/portal/intentions/")
+    assert joint.name in anon.content()
+    shot(anon, "joint_intention_public")
 
     # after 归集 the lead files a 统招分签 plan (FJ 4.1.4): 新增 → 统招分签采购 → 【+选择采购项目】 → 选择
     lead.goto(lead.base + "/plans/new/")
