@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cached_property
 
 from .errors import FieldErrors
 from .money import amount_problem, parse_decimal
@@ -73,9 +72,10 @@ class LineColumn:
         choices = self.choices() if callable(self.choices) else self.choices
         return [c if isinstance(c, Choice) else Choice(str(c[0]), str(c[1])) for c in choices or ()]
 
-    @cached_property
+    @property
     def option_groups(self) -> list[dict]:
-        """The options in their <optgroup>s, in order (a group without a label: plain options)."""
+        """The options in their <optgroup>s, in order (a group without a label: plain options). Not cached: a
+        callable's options are read from the database on each render."""
         groups: list[dict] = []
         for c in self.options():
             if not groups or groups[-1]["label"] != c.group:
