@@ -13,7 +13,7 @@ from contracts import services as contract_services
 from core import catalog
 from core.models import Category
 from orgs.models import Role, Unit, User
-from orgs.testing import make_unit, make_user
+from orgs.testing import credit_code, make_unit, make_user
 from projects import services as project_services
 from workflow import engine
 
@@ -70,7 +70,8 @@ def load() -> int:
     """Once: the 集中采购机构, contracts of 福建省教育厅, one filed plan entrusted to the demo agency."""
     if Unit.objects.filter(kind=Unit.KIND_CENTRAL).exists():
         return 0
-    central = make_unit("福建省政府采购中心", region_code="350000", kind=Unit.KIND_CENTRAL)
+    # its own credit code: this runs in another process than portal.demo.load, whose builder sequence restarts
+    central = make_unit("福建省政府采购中心", region_code="350000", kind=Unit.KIND_CENTRAL, code=credit_code(90001))
     make_user("central", central, Role.AGENCY, password="Zc@123456", full_name="许集采")
     edu = Unit.objects.filter(name="福建省教育厅").first()
     agency = Unit.objects.filter(kind=Unit.KIND_AGENCY).order_by("pk").first()
