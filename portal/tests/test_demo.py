@@ -1,10 +1,12 @@
 """The demo data load through the services, once, and give every role something to look at."""
 
+import itertools
 from decimal import Decimal
 
 import pytest
 
 from budgets.models import BudgetIndicator
+from orgs import testing as org_testing
 from orgs.models import Unit, User
 from portal import demo
 from projects.models import Project
@@ -26,8 +28,11 @@ def test_demo_loads_once_with_every_role_and_pending_work():
     assert exam.competent.name == "福建省教育厅" and exam.path.startswith(exam.competent.path)
 
 
-def test_demo_projects_need_indicators_then_load_once():
+def test_demo_projects_need_indicators_then_load_once(monkeypatch):
+    # `make demo` runs load and load_projects in two processes: the unit builder's sequence starts at 1 in each
+    monkeypatch.setattr(org_testing, "_seq", itertools.count(1))
     demo.load()
+    monkeypatch.setattr(org_testing, "_seq", itertools.count(1))
     assert demo.load_projects() == 0  # the simulator has not pushed indicators yet
     edu = Unit.objects.get(name="福建省教育厅")
     for i in (1, 2):
