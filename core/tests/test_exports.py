@@ -27,12 +27,12 @@ def media(settings, tmp_path):
 
 
 def _indicators(unit, n, *, year=2026, prefix="EXP"):
-    from budgets.models import BudgetIndicator
+    from budgets.tests.factories import IndicatorFactory
 
-    return [BudgetIndicator.objects.create(
-        bgt_id=f"{prefix}-{unit.pk}-{year}-{i:03d}", unit=unit, agency_code=unit.budget_code,
-        mof_div_code=unit.region.code, fiscal_year=year, pro_code=f"P{i:03d}", pro_name=f"导出测试项目{i}",
-        amount=Decimal(f"{1000 + i}.50"), cur_amt=Decimal("0")) for i in range(n)]
+    return [IndicatorFactory(
+        bgt_id=f"{prefix}-{unit.pk}-{year}-{i:03d}", unit=unit, agency_code=unit.budget_code, fiscal_year=year,
+        pro_code=f"P{i:03d}", pro_name=f"导出测试项目{i}", amount=Decimal(f"{1000 + i}.50"), cur_amt="0")
+        for i in range(n)]
 
 
 def _sheet(content: bytes):
@@ -83,10 +83,10 @@ def test_export_instances_are_the_orm_objects(world):
     """exports.instances() builds objects without Model.__init__: every field, the select_related relation
     (or None through a LEFT JOIN), properties and get_X_display read the same as the ORM's own objects."""
     from budgets.models import BudgetIndicator
+    from budgets.tests.factories import IndicatorFactory
 
     _indicators(world.dept, 2)
-    BudgetIndicator.objects.create(bgt_id="EXP-NOUNIT", unit=None, agency_code="999", mof_div_code="350000",
-                                   fiscal_year=2026, amount=Decimal("5.00"))
+    IndicatorFactory(bgt_id="EXP-NOUNIT", unit=None, agency_code="999", amount="5.00", cur_amt="0")
     qs = BudgetIndicator.objects.select_related("unit").order_by("bgt_id")
     fields = [f.attname for f in BudgetIndicator._meta.concrete_fields]
     ours, orm = list(exports.instances(qs)), list(qs)
