@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from budgets.models import BudgetIndicator
+from budgets.tests.factories import IndicatorFactory
 from core import params
 from core.errors import BusinessError, FieldErrors
 from core.testing import client_for
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def indicator(unit, code, amount="5110000", bgt_id="BGT-TAKEOVER-1"):
-    return BudgetIndicator.objects.create(
-        bgt_id=bgt_id, unit=unit, agency_code=code, mof_div_code=unit.region.code, fiscal_year=2026,
-        pro_name="公用经费", amount=amount, cur_amt=amount)
+    return IndicatorFactory(bgt_id=bgt_id, unit=unit, agency_code=code, pro_name="公用经费", amount=amount)
 
 
 # ---- 1. indicator takeover through registration ---------------------------------------------------------------
