@@ -558,12 +558,10 @@ def test_concurrent_first_saves_leave_one_open_registration(world):
 
 def test_approval_links_the_platform_indicators_that_arrived_under_the_unit_code(world):
     """Indicators pushed before the unit registered wait unmatched; approval of its code links them."""
-    from decimal import Decimal
+    from budgets.tests.factories import IndicatorFactory
 
-    from budgets.models import BudgetIndicator
-
-    waiting = BudgetIndicator.objects.create(bgt_id="BGT-FZ-1", agency_code="350100101", mof_div_code="350100",
-                                             fiscal_year=2026, amount=Decimal("100000.00"), pro_name="教学设备购置")
+    waiting = IndicatorFactory(bgt_id="BGT-FZ-1", agency_code="350100101", mof_div_code="350100",
+                               amount="100000.00", cur_amt="0", pro_name="教学设备购置")
     reg = submitted(world.fz_clerk, budget_code="350100101")
     engine.approve(reg, world.fz_reg)
     waiting.refresh_from_db()
