@@ -8,12 +8,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.storage import default_storage
-from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from core import exports, jobs
 from core.listing import Column
 from core.models import JobProgress
+from core.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +27,12 @@ def media(settings, tmp_path):
 
 
 def _indicators(unit, n, *, year=2026, prefix="EXP"):
-    from budgets.models import BudgetIndicator
+    from budgets.tests.factories import IndicatorFactory
 
-    return [BudgetIndicator.objects.create(
-        bgt_id=f"{prefix}-{unit.pk}-{year}-{i:03d}", unit=unit, agency_code=unit.budget_code,
-        mof_div_code=unit.region.code, fiscal_year=year, pro_code=f"P{i:03d}", pro_name=f"导出测试项目{i}",
-        amount=Decimal(f"{1000 + i}.50"), cur_amt=Decimal("0")) for i in range(n)]
-
-
-def _client(user):
-    c = Client()
-    c.force_login(user)
-    return c
+    return [IndicatorFactory(
+        bgt_id=f"{prefix}-{unit.pk}-{year}-{i:03d}", unit=unit, agency_code=unit.budget_code, fiscal_year=year,
+        pro_code=f"P{i:03d}", pro_name=f"导出测试项目{i}", amount=Decimal(f"{1000 + i}.50"), cur_amt="0")
+        for i in range(n)]
 
 
 def _sheet(content: bytes):
@@ -50,7 +44,7 @@ def test_sync_export_has_headers_numbers_and_every_filtered_row(world, media):
     _indicators(world.dept, 7, year=2026)
     _indicators(world.dept, 3, year=2025)
     _indicators(world.jx_unit, 2, year=2026)  # another unit: never in the clerk's export
-    resp = _client(world.dept_clerk).get(URL + "?fiscal_year=2026&export=xlsx")
+    resp = client_for(world.dept_clerk).get(URL + "?fiscal_year=2026&export=xlsx")
     assert resp.status_code == 200
     assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "filename*=UTF-8''" in resp["Content-Disposition"]
@@ -89,10 +83,10 @@ def test_export_instances_are_the_orm_objects(world):
     """exports.instances() builds objects without Model.__init__: every field, the select_related relation
     (or None through a LEFT JOIN), properties and get_X_display read the same as the ORM's own objects."""
     from budgets.models import BudgetIndicator
+    from budgets.tests.factories import IndicatorFactory
 
     _indicators(world.dept, 2)
-    BudgetIndicator.objects.create(bgt_id="EXP-NOUNIT", unit=None, agency_code="999", mof_div_code="350000",
-                                   fiscal_year=2026, amount=Decimal("5.00"))
+    IndicatorFactory(bgt_id="EXP-NOUNIT", unit=None, agency_code="999", amount="5.00", cur_amt="0")
     qs = BudgetIndicator.objects.select_related("unit").order_by("bgt_id")
     fields = [f.attname for f in BudgetIndicator._meta.concrete_fields]
     ours, orm = list(exports.instances(qs)), list(qs)
@@ -118,7 +112,7 @@ def test_above_the_threshold_a_job_makes_the_file_for_its_owner_only(world, medi
     settings.EXPORT_SYNC_MAX_ROWS = 3
     _indicators(world.dept, 5, year=2026)
     _indicators(world.dept, 2, year=2025)
-    clerk = _client(world.dept_clerk)
+    clerk = client_for(world.dept_clerk)
     resp = clerk.get(URL + "?fiscal_year=2026&page=2&export=xlsx")
     job = JobProgress.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/jobs/{job.pk}/"
@@ -155,11 +149,11 @@ def test_above_the_threshold_a_job_makes_the_file_for_its_owner_only(world, medi
 
     # anyone else: 404 on the page and the file, as for a missing job; the list shows nothing of it
     for other in (world.dept_reviewer, world.fj_reg, world.jx_clerk):
-        c = _client(other)
+        c = client_for(other)
         assert c.get(f"/jobs/{job.pk}/").status_code == 404
         assert c.get(f"/jobs/{job.pk}/download/").status_code == 404
         assert job.label not in c.get("/jobs/").content.decode()
-    assert Client().get(f"/jobs/{job.pk}/download/").status_code == 302  # anonymous: to the login page
+    assert client_for(None).get(f"/jobs/{job.pk}/download/").status_code == 302  # anonymous: to the login page
 
 
 def test_a_job_whose_owner_lost_the_list_fails_without_rows(world, media, settings):
@@ -167,25 +161,25 @@ def test_a_job_whose_owner_lost_the_list_fails_without_rows(world, media, settin
 
     settings.EXPORT_SYNC_MAX_ROWS = 1
     _indicators(world.dept, 3)
-    _client(world.dept_clerk).get(URL + "?export=xlsx")
+    client_for(world.dept_clerk).get(URL + "?export=xlsx")
     RoleAssignment.objects.filter(user=world.dept_clerk).delete()
     jobs.run_ready()
     job = JobProgress.objects.get()
     assert job.state == JobProgress.FAILED and "无权导出" in job.message and not job.result_name
     assert DBTaskResult.objects.count() == 1  # a refusal is not retried
-    assert _client(world.dept_clerk).get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert client_for(world.dept_clerk).get(f"/jobs/{job.pk}/download/").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/jobs/abc/", "/jobs/0/", "/jobs/-1/", "/jobs/99999999999999999999999/",
                                   "/jobs/99999999999999999999999/download/", "/jobs/1.5/download/",
                                   "/jobs/%00/", "/jobs/12345/"])
 def test_a_malformed_or_missing_job_id_is_404(world, path):
-    assert _client(world.dept_clerk).get(path).status_code == 404
+    assert client_for(world.dept_clerk).get(path).status_code == 404
 
 
 def test_a_job_not_done_has_no_download(world, media):
     job = JobProgress.objects.create(owner=world.dept_clerk, kind="export", label="导出：测试")
-    assert _client(world.dept_clerk).get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert client_for(world.dept_clerk).get(f"/jobs/{job.pk}/download/").status_code == 404
 
 
 def test_expired_export_files_are_deleted(world, media, settings):
@@ -207,4 +201,4 @@ def test_expired_export_files_are_deleted(world, media, settings):
     new.refresh_from_db()
     assert old.result_name == "" and "过期" in old.message and not default_storage.exists("exports/old.xlsx")
     assert default_storage.exists(new.result_name)
-    assert _client(world.dept_clerk).get(f"/jobs/{old.pk}/download/").status_code == 404
+    assert client_for(world.dept_clerk).get(f"/jobs/{old.pk}/download/").status_code == 404

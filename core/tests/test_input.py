@@ -7,11 +7,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django import forms
-from django.test import Client
 
 from core.forms import DateField, Form, MoneyField
 from core.listing import MAX_PAGE, key_after, page_number
 from core.money import MAX_AMOUNT_MESSAGE, amount_problem
+from core.testing import client_for
 from core.validation import parse_id, phone_problem
 
 
@@ -78,8 +78,7 @@ def test_registration_refuses_a_phone_of_fullwidth_digits(world):
 @pytest.mark.parametrize("query", ["received_to=9999-12-31", "received_from=99999-12-31",
                                    "received_to=" + "9" * 400])
 def test_message_log_date_filters_never_crash(world, query):
-    c = Client(raise_request_exception=False)
-    c.force_login(world.fj_reg)
+    c = client_for(world.fj_reg, raise_request_exception=False)
     r = c.get("/integration/messages/?" + query)
     assert r.status_code == 200
     assert "日期" in r.content.decode()
@@ -89,8 +88,7 @@ def test_message_log_date_filters_never_crash(world, query):
 def test_api_refuses_non_object_bodies_and_nan(world):
     import json
 
-    c = Client(raise_request_exception=False)
-    c.force_login(world.fj_reg)
+    c = client_for(world.fj_reg, raise_request_exception=False)
     for raw in ('"x"', "[1]", '{"amount": NaN}'):
         r = c.post("/api/budgets/virtual", raw, content_type="application/json")
         assert r.status_code in (400, 422) and r.json()["message"], raw
@@ -110,8 +108,7 @@ def test_every_export_formats_money_with_two_decimals(world):
     checked = 0
     for user, url in ((world.dept_clerk, "/projects/?export=xlsx"), (world.dept_clerk, "/budgets/?export=xlsx"),
                       (world.dept_clerk, "/budgets/indicators/?export=xlsx"), (world.fj_reg, "/projects/region/?export=xlsx")):
-        c = Client()
-        c.force_login(user)
+        c = client_for(user)
         r = c.get(url)
         assert r.status_code == 200, url
         ws = openpyxl.load_workbook(io.BytesIO(r.content)).active

@@ -10,23 +10,17 @@ import re
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from budgets.tests.factories import make_indicator
+from budgets.tests.factories import IndicatorFactory
 from core.listing import SortKey, capped_count, paginate
 from core.money import MAX_AMOUNT_MESSAGE
+from core.testing import client_for
 from integration.models import InboundMessage, PlatformClient
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def messages(n, region_path, *, status=InboundMessage.APPLIED, **kw):
@@ -60,11 +54,11 @@ def test_the_page_shows_capped_totals_and_tab_counts(world, small_cap):
     path = world.fj_reg_unit.region_path
     messages(9, path)
     messages(3, path, status=InboundMessage.REFUSED)
-    page = client(world.fj_reg).get("/integration/messages/").content.decode()
+    page = client_for(world.fj_reg).get("/integration/messages/").content.decode()
     assert "共 5+ 条" in page and "第 1 页" in page
     tabs = dict(re.findall(r'tab=(\w+)"[^>]*>[^<]*<span class="count">([^<]+)</span>', page))
     assert tabs == {"all": "5+", "applied": "5+", "duplicate": "0", "refused": "3", "failed": "0"}
-    refused = client(world.fj_reg).get("/integration/messages/?tab=refused").content.decode()
+    refused = client_for(world.fj_reg).get("/integration/messages/?tab=refused").content.decode()
     assert "共 3 条，第 1/1 页" in refused
 
 
@@ -88,7 +82,7 @@ def test_pages_walk_every_row_once_in_order_by_number_then_keyset(world, small_c
     path = world.fj_reg_unit.region_path
     rows = messages(45, path)
     expected = sorted((m.pk for m in rows), reverse=True)
-    c = client(world.fj_reg)
+    c = client_for(world.fj_reg)
     url, seen, pages = "/integration/messages/?tab=all", [], []
     while url:
         body = c.get(url if url.startswith("/") else "/integration/messages/" + url).content.decode()
@@ -115,7 +109,7 @@ def test_numbered_pages_when_the_count_is_known(world):
     path = world.fj_reg_unit.region_path
     rows = messages(45, path)
     expected = sorted((m.pk for m in rows), reverse=True)
-    c = client(world.fj_reg)
+    c = client_for(world.fj_reg)
     body = c.get("/integration/messages/?page=3").content.decode()
     assert "共 45 条，第 3/3 页" in body and _ids(body) == expected[40:]
     assert _link(body, "上一页").endswith("page=2") and _link(body, "下一页") is None
@@ -246,14 +240,14 @@ BAD = ["page=99999999999999999999", "page=-1", "page=abc", "page=" + "9" * 400, 
 @pytest.mark.parametrize("url", ["/integration/messages/", "/integration/units/", "/integration/subordinations/"])
 def test_bad_paging_never_500s_on_a_page(world, url, query, small_cap):
     messages(8, world.fj_reg_unit.region_path)
-    assert client(world.fj_reg).get(f"{url}?{query}").status_code == 200
+    assert client_for(world.fj_reg).get(f"{url}?{query}").status_code == 200
 
 
 @pytest.mark.parametrize("query", BAD)
 def test_bad_paging_never_500s_on_a_datetime_keyed_list(world, query, small_cap):
     for i in range(7):
-        make_indicator(world.dept, source="virtual", virtual_scenario="multi_year", bgt_id=f"VI-T-{i}")
-    assert client(world.fj_reg).get(f"/budgets/virtual/?{query}").status_code == 200
+        IndicatorFactory(unit=world.dept, source="virtual", virtual_scenario="multi_year", bgt_id=f"VI-T-{i}")
+    assert client_for(world.fj_reg).get(f"/budgets/virtual/?{query}").status_code == 200
 
 
 # ---- the API: the page's form, capped counts, keyset ---------------------------------------------------------
@@ -261,11 +255,11 @@ def test_bad_paging_never_500s_on_a_datetime_keyed_list(world, query, small_cap)
 
 @pytest.fixture
 def many(world):
-    return [make_indicator(world.dept, pro_code=f"35{i:08d}") for i in range(13)]
+    return [IndicatorFactory(unit=world.dept, pro_code=f"35{i:08d}") for i in range(13)]
 
 
 def test_api_walks_by_next_after_with_the_page_order(world, many, small_cap):
-    c = client(world.dept_clerk)
+    c = client_for(world.dept_clerk)
     first = c.get("/api/budgets/indicators", {"limit": 4}).json()
     assert first["count"] == 5 and first["count_capped"] is True and first["total"] == 5 and first["has_next"]
     got, body = [], first
@@ -294,17 +288,17 @@ def test_api_walks_by_next_after_with_the_page_order(world, many, small_cap):
     ({"unit_name": "教\x00育"}, "unit_name", "不能包含空字符。"),
 ])
 def test_api_validates_the_query_with_the_page_form(world, query, field, message, small_cap):
-    r = client(world.dept_clerk).get("/api/budgets/indicators", query)
+    r = client_for(world.dept_clerk).get("/api/budgets/indicators", query)
     assert r.status_code == 422, r.content
     body = r.json()
     assert body["code"] == "invalid" and body["message"] == "请求参数不正确。" and body["errors"] == {field: message}
     # the page shows the same message beside the field
     if field in ("fiscal_year", "amount_min", "amount_max", "fund_type", "is_gov_pur"):
-        assert message in client(world.dept_clerk).get("/budgets/", query).content.decode()
+        assert message in client_for(world.dept_clerk).get("/budgets/", query).content.decode()
 
 
 def test_api_documents_the_form_fields(world):
-    schema = client(world.dept_clerk).get("/api/openapi.json").json()
+    schema = client_for(world.dept_clerk).get("/api/openapi.json").json()
     op = schema["paths"]["/api/budgets/indicators"]["get"]
     names = {p["name"] for p in op["parameters"]}
     assert {"fiscal_year", "unit_name", "is_gov_pur", "include_subordinates", "tab", "valid", "limit", "offset",

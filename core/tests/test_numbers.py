@@ -1,10 +1,9 @@
-import threading
-
 import pytest
 from django.db import connection, transaction
 
 from core.models import DocumentCounter
 from core.numbers import format_number, issue, next_number
+from core.testing import postgres_only, race
 
 
 def _next(doc_type="project", region_code="350100", year=2026) -> int:
@@ -77,32 +76,17 @@ def test_separate_committed_transactions_are_gap_free():
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_numbers_are_gap_free_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    postgres_only()
     threads_n, per_thread = 8, 50
-    start = threading.Barrier(threads_n)
     results: list[list[int]] = [[] for _ in range(threads_n)]
-    errors: list[BaseException] = []
 
     def worker(i):
-        try:
-            start.wait(timeout=30)
-            for _ in range(per_thread):
-                with transaction.atomic():
-                    results[i].append(next_number("project", "350100", 2026))
-        except BaseException as exc:  # re-raised in the test thread below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for _ in range(per_thread):
+            with transaction.atomic():
+                results[i].append(next_number("project", "350100", 2026))
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(threads_n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a worker thread hung"
-    if errors:
-        raise errors[0]
+    ok, refused = race([lambda i=i: worker(i) for i in range(threads_n)], timeout=120)
+    assert sorted(ok) == list(range(threads_n)) and refused == []
     issued = [n for r in results for n in r]
     assert len(issued) == threads_n * per_thread
     assert sorted(issued) == list(range(1, threads_n * per_thread + 1))

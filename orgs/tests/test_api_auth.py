@@ -7,11 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from core.errors import FieldErrors
+from core.testing import client_for
 from orgs.models import ApiToken
 from orgs.tokens import create_token, revoke_token
 
@@ -58,7 +58,7 @@ def test_create_token_needs_a_name(world):
 def test_token_authenticates_as_its_user_and_marks_use(world):
     token, key = create_token(world.fz_clerk, "测试")
     assert token.last_used_at is None
-    r = Client().get("/api/me", **bearer(key))
+    r = client_for(None).get("/api/me", **bearer(key))
     assert r.status_code == 200
     assert r.json()["username"] == "fz_clerk"
     token.refresh_from_db()
@@ -67,14 +67,14 @@ def test_token_authenticates_as_its_user_and_marks_use(world):
 
 def test_token_sees_only_its_users_scope(world):
     _, key = create_token(world.jx_reg, "江西")
-    assert Client().get(f"/api/units/{world.fz_unit.pk}", **bearer(key)).status_code == 404
-    assert Client().get(f"/api/units/{world.jx_unit.pk}", **bearer(key)).status_code == 200
+    assert client_for(None).get(f"/api/units/{world.fz_unit.pk}", **bearer(key)).status_code == 404
+    assert client_for(None).get(f"/api/units/{world.jx_unit.pk}", **bearer(key)).status_code == 200
 
 
 def test_revoked_token_is_refused(world):
     token, key = create_token(world.fz_clerk, "测试")
     revoke_token(token)
-    r = Client().get("/api/me", **bearer(key))
+    r = client_for(None).get("/api/me", **bearer(key))
     assert r.status_code == 401
     assert r.json() == UNAUTHORIZED
     assert r["WWW-Authenticate"].startswith("Bearer")
@@ -84,19 +84,19 @@ def test_token_of_inactive_user_is_refused(world):
     _, key = create_token(world.fz_clerk, "测试")
     world.fz_clerk.is_active = False
     world.fz_clerk.save()
-    assert Client().get("/api/me", **bearer(key)).status_code == 401
+    assert client_for(None).get("/api/me", **bearer(key)).status_code == 401
 
 
 @pytest.mark.parametrize("header", ["Bearer nonsense", "Bearer ", "Token abc", "Basic Zm9vOmJhcg=="])
 def test_bad_authorization_headers_are_401(world, header):
-    r = Client().get("/api/me", HTTP_AUTHORIZATION=header)
+    r = client_for(None).get("/api/me", HTTP_AUTHORIZATION=header)
     assert r.status_code == 401
     assert r.json() == UNAUTHORIZED
 
 
 def test_token_post_needs_no_csrf(world):
     _, key = create_token(world.fz_clerk, "测试")
-    c = Client(enforce_csrf_checks=True)
+    c = client_for(None, enforce_csrf_checks=True)
     r = c.post("/api/registrations", registration_body(world.fz_unit), content_type="application/json",
                **bearer(key))
     assert r.status_code == 201, r.json()
@@ -110,7 +110,7 @@ def test_command_prints_the_key_once(world):
     token = ApiToken.objects.get(name="代理机构对接")
     assert token.user == world.fz_clerk and token.prefix == key[:8]
     assert "不会再次显示" in err.getvalue()
-    assert Client().get("/api/me", **bearer(key)).json()["username"] == "fz_clerk"
+    assert client_for(None).get("/api/me", **bearer(key)).json()["username"] == "fz_clerk"
 
 
 def test_command_unknown_user(world):
@@ -122,14 +122,12 @@ def test_command_unknown_user(world):
 
 
 def test_session_get(world):
-    c = Client()
-    c.force_login(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     assert c.get("/api/me").json()["username"] == "fz_clerk"
 
 
 def test_session_post_needs_csrf(world):
-    c = Client(enforce_csrf_checks=True)
-    c.force_login(world.fz_clerk)
+    c = client_for(world.fz_clerk, enforce_csrf_checks=True)
     r = c.post("/api/registrations", registration_body(world.fz_unit), content_type="application/json")
     assert r.status_code == 403
     assert r.json() == {"code": "csrf_failed", "message": "CSRF 校验失败，请刷新页面后重试。"}
@@ -142,14 +140,14 @@ def test_session_post_needs_csrf(world):
 
 
 def test_anonymous_post_is_401_not_csrf(world):
-    c = Client(enforce_csrf_checks=True)
+    c = client_for(None, enforce_csrf_checks=True)
     r = c.post("/api/registrations", registration_body(world.fz_unit), content_type="application/json")
     assert r.status_code == 401
     assert r.json() == UNAUTHORIZED
 
 
 def test_logged_out_session_cookie_is_401(world):
-    c = Client()
+    c = client_for(None)
     c.cookies["sessionid"] = "stale-session-key"
     assert c.get("/api/me").status_code == 401
 
@@ -158,24 +156,21 @@ def test_logged_out_session_cookie_is_401(world):
 
 
 def test_malformed_json_is_400_in_chinese(world):
-    c = Client()
-    c.force_login(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     r = c.post("/api/registrations", "{not json", content_type="application/json")
     assert r.status_code == 400
     assert r.json() == {"code": "bad_request", "message": "请求体不是合法的 JSON。"}
 
 
 def test_missing_row_is_404_in_chinese(world):
-    c = Client()
-    c.force_login(world.fj_reg)
+    c = client_for(world.fj_reg)
     r = c.get("/api/registrations/424242")
     assert r.status_code == 404
     assert r.json() == {"code": "not_found", "message": "记录不存在或不在您的权限范围内"}
 
 
 def test_openapi_json_is_served_with_paths_and_security(world):
-    c = Client()
-    c.force_login(world.fz_clerk)  # the schema is for signed-in users only
+    c = client_for(world.fz_clerk)  # the schema is for signed-in users only
     r = c.get("/api/openapi.json")
     assert r.status_code == 200
     doc = r.json()
@@ -194,22 +189,21 @@ def test_openapi_json_is_served_with_paths_and_security(world):
 
 
 def test_docs_page_is_served(world):
-    c = Client()
-    c.force_login(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     assert c.get("/api/docs").status_code == 200
-    assert Client().get("/api/docs").status_code == 302  # to the login page
+    assert client_for(None).get("/api/docs").status_code == 302  # to the login page
 
 
 def test_token_last_used_is_not_rewritten_on_every_request(world):
     token, key = create_token(world.fz_clerk, "测试")
-    Client().get("/api/me", **bearer(key))
+    client_for(None).get("/api/me", **bearer(key))
     token.refresh_from_db()
     first = token.last_used_at
-    Client().get("/api/me", **bearer(key))
+    client_for(None).get("/api/me", **bearer(key))
     token.refresh_from_db()
     assert token.last_used_at == first
     stale = timezone.now() - timedelta(minutes=5)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=stale)
-    Client().get("/api/me", **bearer(key))
+    client_for(None).get("/api/me", **bearer(key))
     token.refresh_from_db()
     assert token.last_used_at > stale + timedelta(minutes=4)

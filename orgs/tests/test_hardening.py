@@ -1,10 +1,10 @@
 """Issue 6 in orgs: lockout bypass (2) and passwords (10)."""
 
 import pytest
-from django.test import Client
 
 from core import params
 from core.errors import FieldErrors
+from core.testing import client_for
 from orgs import services
 from orgs.models import LoginAttempt, Role
 from orgs.testing import make_user
@@ -27,7 +27,7 @@ def _fail(c, username, times):
 
 
 def test_a_lookalike_spelling_does_not_log_in_while_the_account_is_locked(world):
-    c = Client()
+    c = client_for(None)
     _fail(c, "fz_clerk", params.value("login_max_failures"))
     r = c.post("/login/", {"username": "ｆz_clerk", "password": PASSWORD})  # fullwidth ｆ: NFKC gives fz_clerk
     assert r.status_code == 200
@@ -36,7 +36,7 @@ def test_a_lookalike_spelling_does_not_log_in_while_the_account_is_locked(world)
 
 
 def test_failures_under_lookalike_spellings_count_for_the_one_account(world):
-    c = Client()
+    c = client_for(None)
     limit = params.value("login_max_failures")
     spellings = ["fz_clerk", "ｆz_clerk", "fｚ_clerk", " fz_clerk ", "ｆｚ＿ｃｌｅｒｋ"]
     for i in range(limit):
@@ -47,8 +47,7 @@ def test_failures_under_lookalike_spellings_count_for_the_one_account(world):
 
 
 def test_password_change_old_password_guesses_are_throttled(world):
-    c = Client()
-    c.force_login(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     limit = params.value("login_max_failures")
     for _ in range(limit):
         r = c.post("/password/", {"old": "guess-1234", "new": "Xy@98765qq", "new2": "Xy@98765qq"})
@@ -92,8 +91,7 @@ def test_password_may_not_equal_the_old_one(world):
 
 
 def test_short_password_message_on_the_page_is_chinese(world):
-    c = Client()
-    c.force_login(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     page = c.post("/password/", {"old": PASSWORD, "new": "Ab@1x", "new2": "Ab@1x"}).content.decode()
     assert "密码长度至少为8位。" in page
     assert "This password" not in page and "密码太短" not in page

@@ -6,8 +6,8 @@ import json
 
 import openpyxl
 import pytest
-from django.test import Client
 
+from core.testing import client_for
 from integration.models import PlatformUnit
 from orgs import scope_columns
 from orgs.models import Region, Role, Unit
@@ -36,15 +36,9 @@ def moved(world):
     return unit, clerk, project, xm_reg
 
 
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def sees(user, project) -> dict:
     """Where the regulator meets the project: 项目查询, its export, the detail page, the API list and detail."""
-    c = client(user)
+    c = client_for(user)
     page = c.get("/projects/region/").content.decode()
     sheet = openpyxl.load_workbook(io.BytesIO(c.get("/projects/region/?export=xlsx").content)).active
     api_list = json.loads(c.get("/api/projects?scope=region").content)["items"]

@@ -3,30 +3,15 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from core import params
+from core.testing import client_for
 from orgs.models import LoginAttempt
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Zc@123456"
-
-
-def client(user=None) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
-
-
-def get(user, url, **kw):
-    return client(user).get(url, **kw)
-
-
-def post(user, url, data=None, **kw):
-    return client(user).post(url, data or {}, **kw)
 
 
 def html(response) -> str:
@@ -43,14 +28,14 @@ def assert_login_redirect(response, url):
 
 
 def test_login_page_renders_in_chinese(db):
-    r = Client().get("/login/")
+    r = client_for(None).get("/login/")
     assert r.status_code == 200
     assert "政府采购管理系统" in html(r)
     assert "用户名" in html(r) and "密码" in html(r)
 
 
 def test_good_login_redirects_to_workbench(world):
-    c = Client()
+    c = client_for(None)
     r = c.post("/login/", {"username": "fz_clerk", "password": PASSWORD})
     assert r.status_code == 302
     assert r["Location"] == "/"
@@ -60,7 +45,7 @@ def test_good_login_redirects_to_workbench(world):
 
 
 def test_wrong_password_shows_chinese_message_and_records_failure(world):
-    c = Client()
+    c = client_for(None)
     r = c.post("/login/", {"username": "fz_clerk", "password": "wrong-password"})
     assert r.status_code == 200
     assert "用户名或密码不正确" in html(r)
@@ -69,14 +54,14 @@ def test_wrong_password_shows_chinese_message_and_records_failure(world):
 
 
 def test_logged_in_user_visiting_login_goes_to_workbench(world):
-    r = get(world.fz_clerk, "/login/")
+    r = client_for(world.fz_clerk).get("/login/")
     assert r.status_code == 302
     assert r["Location"] == "/"
 
 
 def test_too_many_failures_lock_the_account_even_for_the_right_password(world):
     limit = params.value("login_max_failures")
-    c = Client()
+    c = client_for(None)
     for _ in range(limit):
         r = c.post("/login/", {"username": "fz_clerk", "password": "wrong-password"})
         assert r.status_code == 200
@@ -86,13 +71,13 @@ def test_too_many_failures_lock_the_account_even_for_the_right_password(world):
     assert "账号已临时锁定" in html(r)
     assert "_auth_user_id" not in c.session
     # the lock is per account: another user still logs in
-    other = Client()
+    other = client_for(None)
     assert other.post("/login/", {"username": "fz_reviewer", "password": PASSWORD}).status_code == 302
 
 
 def test_the_lock_ends_after_the_lock_time(world):
     limit = params.value("login_max_failures")
-    c = Client()
+    c = client_for(None)
     for _ in range(limit):
         c.post("/login/", {"username": "fz_clerk", "password": "wrong-password"})
     assert "账号已临时锁定" in html(c.post("/login/", {"username": "fz_clerk", "password": PASSWORD}))
@@ -104,15 +89,15 @@ def test_the_lock_ends_after_the_lock_time(world):
 
 
 def test_login_follows_next_inside_the_site_only(world):
-    r = Client().post("/login/", {"username": "fj_reg", "password": PASSWORD, "next": "/orgs/units/"})
+    r = client_for(None).post("/login/", {"username": "fj_reg", "password": PASSWORD, "next": "/orgs/units/"})
     assert r.status_code == 302 and r["Location"] == "/orgs/units/"
-    r = Client().post("/login/", {"username": "fj_reg", "password": PASSWORD, "next": "https://evil.example/"})
+    r = client_for(None).post("/login/", {"username": "fj_reg", "password": PASSWORD, "next": "https://evil.example/"})
     assert r.status_code == 302 and r["Location"] == "/"
 
 
 def test_one_failure_fewer_than_the_limit_does_not_lock(world):
     limit = params.value("login_max_failures")
-    c = Client()
+    c = client_for(None)
     for _ in range(limit - 1):
         c.post("/login/", {"username": "fz_clerk", "password": "wrong-password"})
     r = c.post("/login/", {"username": "fz_clerk", "password": PASSWORD})
@@ -123,7 +108,7 @@ def test_one_failure_fewer_than_the_limit_does_not_lock(world):
 def test_a_success_resets_the_failure_count(world):
     limit = params.value("login_max_failures")
     for _ in range(2):
-        c = Client()
+        c = client_for(None)
         for _ in range(limit - 1):
             c.post("/login/", {"username": "fz_clerk", "password": "wrong-password"})
         r = c.post("/login/", {"username": "fz_clerk", "password": PASSWORD})
@@ -132,7 +117,7 @@ def test_a_success_resets_the_failure_count(world):
 
 
 def test_logout_is_a_post_and_ends_the_session(world):
-    c = client(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     assert c.get("/").status_code == 200
     r = c.post("/logout/")
     assert r.status_code == 302
@@ -141,6 +126,6 @@ def test_logout_is_a_post_and_ends_the_session(world):
 
 
 def test_logout_by_get_is_refused(world):
-    c = client(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     assert c.get("/logout/").status_code == 405
     assert c.get("/").status_code == 200

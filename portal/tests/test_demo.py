@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import BudgetIndicator
+from budgets.tests.factories import IndicatorFactory
 from orgs import testing as org_testing
 from orgs.models import Unit, User
 from portal import demo
@@ -36,9 +37,8 @@ def test_demo_projects_need_indicators_then_load_once(monkeypatch):
     assert demo.load_projects() == 0  # the simulator has not pushed indicators yet
     edu = Unit.objects.get(name="福建省教育厅")
     for i in (1, 2):
-        BudgetIndicator.objects.create(bgt_id=f"BGT-DEMO-{i}", unit=edu, agency_code=edu.budget_code,
-                                       mof_div_code="350000", fiscal_year=2026, amount=Decimal("500000.00"),
-                                       pro_name=f"演示指标{i}")
+        IndicatorFactory(bgt_id=f"BGT-DEMO-{i}", unit=edu, mof_div_code="350000", amount="500000.00", cur_amt="0",
+                         pro_name=f"演示指标{i}")
     assert demo.load_projects() == 3
     assert demo.load_projects() == 0
     projects = {p.name: p for p in Project.objects.filter(unit=edu)}

@@ -12,10 +12,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 
 from core import params
 from core.models import RuleParameter, WorkdayAdjustment
+from core.testing import client_for
 from orgs.models import Role
 from orgs.testing import make_user
 
@@ -23,21 +23,6 @@ pytestmark = pytest.mark.django_db
 
 PARAM_NAME = "decentralized_limit_goods"  # seeded for 福州 (350100) from 2022-01-01: 500000 元
 FUTURE = dt.date(2031, 1, 1)
-
-
-def client(user=None) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
-
-
-def get(user, url, **kw):
-    return client(user).get(url, **kw)
-
-
-def post(user, url, data=None, **kw):
-    return client(user).post(url, data or {}, **kw)
 
 
 def html(response) -> str:
@@ -85,16 +70,16 @@ def param_count() -> int:
 @pytest.mark.parametrize("url", ["/settings/parameters/", "/settings/parameters/new/", "/settings/workdays/",
                                  "/settings/workdays/new/"])
 def test_anonymous_is_sent_to_login(db, url):
-    r = Client().get(url)
+    r = client_for(None).get(url)
     assert r.status_code == 302
     assert r["Location"].startswith("/login/?next=")
 
 
 def test_anonymous_post_saves_nothing(world):
     before = param_count()
-    r = Client().post("/settings/parameters/new/", param_form())
+    r = client_for(None).post("/settings/parameters/new/", param_form())
     assert r.status_code == 302 and r["Location"].startswith("/login/")
-    r = Client().post("/settings/workdays/new/", {"date": "2031-01-04", "is_working_day": "1", "reason": "调休"})
+    r = client_for(None).post("/settings/workdays/new/", {"date": "2031-01-04", "is_working_day": "1", "reason": "调休"})
     assert r.status_code == 302 and r["Location"].startswith("/login/")
     assert param_count() == before
     assert not WorkdayAdjustment.objects.exists()
@@ -106,7 +91,7 @@ def test_anonymous_post_saves_nothing(world):
 @pytest.mark.parametrize("who", ["fj_reg", "fz_reg", "jx_reg", "admin"])
 def test_parameter_list_for_regulators_and_admin(world, admin, who):
     user = admin if who == "admin" else getattr(world, who)
-    r = get(user, "/settings/parameters/?name=login_max_failures")
+    r = client_for(user).get("/settings/parameters/?name=login_max_failures")
     assert r.status_code == 200
     page = html(r)
     assert "规则参数" in page and "新增参数版本" in page
@@ -114,7 +99,7 @@ def test_parameter_list_for_regulators_and_admin(world, admin, who):
 
 
 def _listed_regions(user) -> set[str]:
-    r = get(user, "/settings/parameters/?export=xlsx")
+    r = client_for(user).get("/settings/parameters/?export=xlsx")
     assert r.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     col = list(rows[0]).index("适用区划")
@@ -136,21 +121,21 @@ def test_parameter_list_shows_the_regulators_region_and_above(world, admin):
 def test_parameter_pages_refused_to_others(world, who):
     user = getattr(world, who)
     before = param_count()
-    assert get(user, "/settings/parameters/").status_code == 403
-    assert get(user, "/settings/parameters/?export=xlsx").status_code == 403
-    assert get(user, "/settings/parameters/new/").status_code == 403
-    assert post(user, "/settings/parameters/new/", param_form()).status_code == 403
+    assert client_for(user).get("/settings/parameters/").status_code == 403
+    assert client_for(user).get("/settings/parameters/?export=xlsx").status_code == 403
+    assert client_for(user).get("/settings/parameters/new/").status_code == 403
+    assert client_for(user).post("/settings/parameters/new/", param_form()).status_code == 403
     assert param_count() == before
 
 
 def test_parameter_list_filters_by_region(world):
-    page = grid(html(get(world.fj_reg, f"/settings/parameters/?name={PARAM_NAME}&region_code=350100")))
+    page = grid(html(client_for(world.fj_reg).get(f"/settings/parameters/?name={PARAM_NAME}&region_code=350100")))
     assert "350100" in page and "500000" in page
     assert "350500" not in page
 
 
 def test_parameter_list_export(world):
-    r = get(world.fj_reg, "/settings/parameters/?export=xlsx&name=login_")
+    r = client_for(world.fj_reg).get("/settings/parameters/?export=xlsx&name=login_")
     assert r.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == ["参数名", "参数说明", "适用区划", "级次", "生效日期", "取值", "单位", "依据", "可信度"]
@@ -161,7 +146,7 @@ def test_parameter_list_export(world):
 
 
 def test_parameter_new_form(world):
-    r = get(world.fz_reg, "/settings/parameters/new/")
+    r = client_for(world.fz_reg).get("/settings/parameters/new/")
     assert r.status_code == 200
     page = html(r)
     assert "新增参数版本" in page and "适用区划代码" in page and "生效日期" in page
@@ -169,14 +154,14 @@ def test_parameter_new_form(world):
 
 def test_parameter_new_prefilled_from_an_existing_edition(world):
     src = RuleParameter.objects.get(name=PARAM_NAME, region_code="350100", level="")
-    page = html(get(world.fz_reg, f"/settings/parameters/new/?from={src.pk}"))
+    page = html(client_for(world.fz_reg).get(f"/settings/parameters/new/?from={src.pk}"))
     assert f'value="{PARAM_NAME}"' in field_html(page, "参数名")
     assert 'value="350100"' in field_html(page, "适用区划代码")
 
 
 def test_city_regulator_adds_an_edition_for_its_city(world):
     before = params.value(PARAM_NAME, region_code="350100", on=FUTURE)
-    r = post(world.fz_reg, "/settings/parameters/new/", param_form())
+    r = client_for(world.fz_reg).post("/settings/parameters/new/", param_form())
     assert r.status_code == 302 and r["Location"] == "/settings/parameters/"
     assert "参数已新增，自生效日期起生效。" in flashed(r)
     row = RuleParameter.objects.get(name=PARAM_NAME, region_code="350100", effective_from=FUTURE)
@@ -188,7 +173,7 @@ def test_city_regulator_adds_an_edition_for_its_city(world):
 
 
 def test_city_regulator_adds_an_edition_for_a_county_below(world):
-    r = post(world.fz_reg, "/settings/parameters/new/", param_form(region_code="350102"))
+    r = client_for(world.fz_reg).post("/settings/parameters/new/", param_form(region_code="350102"))
     assert r.status_code == 302
     assert RuleParameter.objects.filter(region_code="350102", effective_from=FUTURE).exists()
 
@@ -196,23 +181,23 @@ def test_city_regulator_adds_an_edition_for_a_county_below(world):
 @pytest.mark.parametrize("code", ["360000", "350000", "350200", ""])
 def test_city_regulator_refused_outside_its_region(world, code):
     before = param_count()
-    r = post(world.fz_reg, "/settings/parameters/new/", param_form(region_code=code))
+    r = client_for(world.fz_reg).post("/settings/parameters/new/", param_form(region_code=code))
     assert r.status_code == 200
     assert "只能为本辖区及下级区划设置参数" in field_html(html(r), "适用区划代码")
     assert param_count() == before
 
 
 def test_province_regulator_may_set_its_cities(world):
-    r = post(world.fj_reg, "/settings/parameters/new/", param_form(region_code="350200"))
+    r = client_for(world.fj_reg).post("/settings/parameters/new/", param_form(region_code="350200"))
     assert r.status_code == 302
-    r = post(world.jx_reg, "/settings/parameters/new/", param_form(region_code="350200", value="900000",
+    r = client_for(world.jx_reg).post("/settings/parameters/new/", param_form(region_code="350200", value="900000",
                                                                      effective_from="2031-02-01"))
     assert r.status_code == 200
     assert "只能为本辖区及下级区划设置参数" in field_html(html(r), "适用区划代码")
 
 
 def test_admin_may_set_a_nationwide_edition(world, admin):
-    r = post(admin, "/settings/parameters/new/", param_form(name="login_max_failures", region_code="",
+    r = client_for(admin).post("/settings/parameters/new/", param_form(name="login_max_failures", region_code="",
                                                              kind=RuleParameter.KIND_INT, value="6", unit="次"))
     assert r.status_code == 302
     assert params.value("login_max_failures", on=FUTURE) == 6
@@ -222,7 +207,7 @@ def test_admin_may_set_a_nationwide_edition(world, admin):
                                          (RuleParameter.KIND_INT, "1.5"), (RuleParameter.KIND_INT, "abc")])
 def test_value_must_match_the_kind(world, kind, value):
     before = param_count()
-    r = post(world.fz_reg, "/settings/parameters/new/", param_form(kind=kind, value=value))
+    r = client_for(world.fz_reg).post("/settings/parameters/new/", param_form(kind=kind, value=value))
     assert r.status_code == 200
     page = html(r)
     assert "取值与类型不符" in field_html(page, "取值")
@@ -232,27 +217,27 @@ def test_value_must_match_the_kind(world, kind, value):
 
 def test_duplicate_edition_is_refused_beside_the_date(world):
     before = param_count()
-    r = post(world.fz_reg, "/settings/parameters/new/", param_form(effective_from="2022-01-01"))
+    r = client_for(world.fz_reg).post("/settings/parameters/new/", param_form(effective_from="2022-01-01"))
     assert r.status_code == 200
     assert "该参数在此区划、级次和生效日期已有取值" in field_html(html(r), "生效日期")
     assert param_count() == before
     # the same edition twice through the page: the second is refused
-    assert post(world.fz_reg, "/settings/parameters/new/", param_form()).status_code == 302
-    r = post(world.fz_reg, "/settings/parameters/new/", param_form(value="900000"))
+    assert client_for(world.fz_reg).post("/settings/parameters/new/", param_form()).status_code == 302
+    r = client_for(world.fz_reg).post("/settings/parameters/new/", param_form(value="900000"))
     assert r.status_code == 200
     assert "已有取值" in field_html(html(r), "生效日期")
     assert RuleParameter.objects.get(name=PARAM_NAME, region_code="350100", effective_from=FUTURE).value == "800000"
 
 
 def test_unknown_region_code_is_refused(world, admin):
-    r = post(admin, "/settings/parameters/new/", param_form(region_code="999999"))
+    r = client_for(admin).post("/settings/parameters/new/", param_form(region_code="999999"))
     assert r.status_code == 200
     assert "没有该行政区划代码" in field_html(html(r), "适用区划代码")
 
 
 def test_missing_required_fields(world):
     before = param_count()
-    r = post(world.fz_reg, "/settings/parameters/new/", param_form(name="", effective_from="不是日期"))
+    r = client_for(world.fz_reg).post("/settings/parameters/new/", param_form(name="", effective_from="不是日期"))
     assert r.status_code == 200
     page = html(r)
     assert "必填" in field_html(page, "参数名")
@@ -273,10 +258,10 @@ def _a_weekday(year=2031):
 
 def test_workday_pages_for_the_admin(world, admin):
     user = admin
-    r = get(user, "/settings/workdays/")
+    r = client_for(user).get("/settings/workdays/")
     assert r.status_code == 200
     assert "工作日调整" in html(r) and "新增调整" in html(r)
-    r = get(user, "/settings/workdays/new/")
+    r = client_for(user).get("/settings/workdays/new/")
     assert r.status_code == 200
     assert "新增工作日调整" in html(r) and "说明" in html(r)
 
@@ -284,9 +269,9 @@ def test_workday_pages_for_the_admin(world, admin):
 @pytest.mark.parametrize("who", ["fz_clerk", "dept_competent", "fz_reviewer", "fj_reg", "jx_reg"])
 def test_workday_pages_refused_to_others(world, who):
     user = getattr(world, who)
-    assert get(user, "/settings/workdays/").status_code == 403
-    assert get(user, "/settings/workdays/new/").status_code == 403
-    r = post(user, "/settings/workdays/new/", {"date": "2031-03-05", "is_working_day": "0", "reason": "放假"})
+    assert client_for(user).get("/settings/workdays/").status_code == 403
+    assert client_for(user).get("/settings/workdays/new/").status_code == 403
+    r = client_for(user).post("/settings/workdays/new/", {"date": "2031-03-05", "is_working_day": "0", "reason": "放假"})
     assert r.status_code == 403
     assert not WorkdayAdjustment.objects.exists()
 
@@ -296,14 +281,14 @@ def test_workday_adjustment_is_listed_and_used_by_the_calendar(world, admin):
 
     day = _a_weekday()
     assert workdays.is_working_day(day)
-    r = post(admin, "/settings/workdays/new/",
+    r = client_for(admin).post("/settings/workdays/new/",
              {"date": day.isoformat(), "is_working_day": "0", "reason": "国务院办公厅通知：补充放假"})
     assert r.status_code == 302 and r["Location"] == "/settings/workdays/"
     assert "已保存。" in flashed(r)
     assert not workdays.is_working_day(day)
     row = WorkdayAdjustment.objects.get(date=day)
     assert row.created_by == admin and not row.is_working_day
-    page = grid(html(get(admin, "/settings/workdays/")))
+    page = grid(html(client_for(admin).get("/settings/workdays/")))
     assert day.isoformat() in page and "休息" in page and "补充放假" in page
 
 
@@ -312,7 +297,7 @@ def test_workday_adjustment_to_working_saturday(world, admin):
 
     saturday = _a_weekday() + dt.timedelta(days=3)
     assert not workdays.is_working_day(saturday)
-    r = post(admin, "/settings/workdays/new/",
+    r = client_for(admin).post("/settings/workdays/new/",
              {"date": saturday.isoformat(), "is_working_day": "1", "reason": "调休上班"})
     assert r.status_code == 302
     assert workdays.is_working_day(saturday)
@@ -322,28 +307,28 @@ def test_workday_second_entry_for_a_date_replaces_the_first(world, admin):
     from core import workdays
 
     day = _a_weekday()
-    post(admin, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
-    post(admin, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "1", "reason": "更正"})
+    client_for(admin).post("/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
+    client_for(admin).post("/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "1", "reason": "更正"})
     assert WorkdayAdjustment.objects.filter(date=day).count() == 1
     assert workdays.is_working_day(day)
 
 
 def test_workday_empty_reason_shows_message_and_saves_nothing(world, admin):
-    r = post(admin, "/settings/workdays/new/", {"date": _a_weekday().isoformat(), "is_working_day": "0",
+    r = client_for(admin).post("/settings/workdays/new/", {"date": _a_weekday().isoformat(), "is_working_day": "0",
                                                        "reason": ""})
     assert r.status_code == 200
     page = html(r)
     assert "必填" in field_html(page, "说明")
     assert "请修正标出的字段" in page
-    r = post(admin, "/settings/workdays/new/", {"date": "", "is_working_day": "0", "reason": "放假"})
+    r = client_for(admin).post("/settings/workdays/new/", {"date": "", "is_working_day": "0", "reason": "放假"})
     assert "必填" in field_html(html(r), "日期")
     assert not WorkdayAdjustment.objects.exists()
 
 
 def test_workday_list_export(world, admin):
     day = _a_weekday()
-    post(admin, "/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
-    r = get(admin, "/settings/workdays/?export=xlsx")
+    client_for(admin).post("/settings/workdays/new/", {"date": day.isoformat(), "is_working_day": "0", "reason": "放假"})
+    r = client_for(admin).get("/settings/workdays/?export=xlsx")
     assert r.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == ["日期", "调整为", "说明", "录入人", "录入时间"]

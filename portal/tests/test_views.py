@@ -10,8 +10,8 @@ import re
 import openpyxl
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 
+from core.testing import client_for
 from orgs.models import Role, User
 from orgs.testing import make_user
 from portal.models import Bulletin
@@ -23,21 +23,6 @@ pytestmark = pytest.mark.django_db
 
 WORLD_USERS = ["fj_reg", "fj_reg2", "fz_reg", "jx_reg", "dept_clerk", "dept_reviewer", "dept_competent",
                "sub1_clerk", "fz_clerk", "fz_reviewer", "jx_clerk"]
-
-
-def client(user=None) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
-
-
-def get(user, url, **kw):
-    return client(user).get(url, **kw)
-
-
-def post(user, url, data=None, **kw):
-    return client(user).post(url, data or {}, **kw)
 
 
 def html(response) -> str:
@@ -108,7 +93,7 @@ def menu_items(response) -> list[dict]:
 
 
 def menu_labels(user) -> set[str]:
-    return {i["label"] for i in menu_items(get(user, "/"))}
+    return {i["label"] for i in menu_items(client_for(user).get("/"))}
 
 
 def nav_links(page: str) -> list[str]:
@@ -122,17 +107,17 @@ def nav_links(page: str) -> list[str]:
 
 @pytest.mark.parametrize("url", ["/", "/bulletins/", "/bulletins/new/", "/bulletins/{pk}/"])
 def test_anonymous_is_sent_to_login(world, bulletins, url):
-    assert_login_redirect(Client().get(url.format(pk=bulletins["fj"].pk)))
+    assert_login_redirect(client_for(None).get(url.format(pk=bulletins["fj"].pk)))
 
 
 def test_anonymous_cannot_publish(world):
-    r = Client().post("/bulletins/new/", {"title": "匿名通知", "body": "……"})
+    r = client_for(None).post("/bulletins/new/", {"title": "匿名通知", "body": "……"})
     assert_login_redirect(r)
     assert not Bulletin.objects.exists()
 
 
 def test_anonymous_sees_no_menu_on_login_page(db):
-    page = html(Client().get("/login/"))
+    page = html(client_for(None).get("/login/"))
     assert "sidebar" not in page and "审核采购单位信息" not in page
 
 
@@ -142,7 +127,7 @@ def test_anonymous_sees_no_menu_on_login_page(db):
 @pytest.mark.parametrize("who", WORLD_USERS)
 def test_workbench_opens_for_every_user(world, who):
     user = getattr(world, who)
-    r = get(user, "/")
+    r = client_for(user).get("/")
     assert r.status_code == 200
     page = html(r)
     assert "工作台" in page and "待处理事项" in page and "最新通知" in page
@@ -151,7 +136,7 @@ def test_workbench_opens_for_every_user(world, who):
 
 def test_workbench_regulator_sees_pending_registration_of_its_region_with_review(world):
     reg = submitted_registration(world.fz_clerk)
-    page = html(get(world.fz_reg, "/"))
+    page = html(client_for(world.fz_reg).get("/"))
     todo = section(page, "待处理事项")
     assert reg.number in todo and "福州市第一中学" in todo
     assert f'<a href="/orgs/registrations/{reg.pk}/">审核</a>' in todo
@@ -160,60 +145,60 @@ def test_workbench_regulator_sees_pending_registration_of_its_region_with_review
 
 def test_workbench_regulator_of_another_region_does_not_see_it(world):
     reg = submitted_registration(world.fz_clerk)
-    assert reg.number not in section(html(get(world.jx_reg, "/")), "待处理事项")
+    assert reg.number not in section(html(client_for(world.jx_reg).get("/")), "待处理事项")
     # 福州 has its own regulator, so the province's regulator is not the one to review it
-    assert reg.number not in section(html(get(world.fj_reg, "/")), "待处理事项")
+    assert reg.number not in section(html(client_for(world.fj_reg).get("/")), "待处理事项")
 
 
 def test_workbench_province_regulator_reviews_units_without_a_city_regulator(world):
     reg = submitted_registration(world.dept_clerk)
-    todo = section(html(get(world.fj_reg, "/")), "待处理事项")
+    todo = section(html(client_for(world.fj_reg).get("/")), "待处理事项")
     assert reg.number in todo and "审核" in todo
-    assert reg.number not in section(html(get(world.fz_reg, "/")), "待处理事项")
+    assert reg.number not in section(html(client_for(world.fz_reg).get("/")), "待处理事项")
 
 
 def test_workbench_clerk_sees_own_submission_to_withdraw(world):
     reg = submitted_registration(world.fz_clerk)
-    todo = section(html(get(world.fz_clerk, "/")), "待处理事项")
+    todo = section(html(client_for(world.fz_clerk).get("/")), "待处理事项")
     assert reg.number in todo and "撤回" in todo
-    assert reg.number not in section(html(get(world.jx_clerk, "/")), "待处理事项")
-    assert reg.number not in section(html(get(world.dept_clerk, "/")), "待处理事项")
+    assert reg.number not in section(html(client_for(world.jx_clerk).get("/")), "待处理事项")
+    assert reg.number not in section(html(client_for(world.dept_clerk).get("/")), "待处理事项")
 
 
 def test_workbench_clerk_sees_returned_registration(world):
     reg = submitted_registration(world.fz_clerk)
     engine.reject(reg, world.fz_reg, opinion="单位地址不完整")
-    page = html(get(world.fz_clerk, "/"))
+    page = html(client_for(world.fz_clerk).get("/"))
     todo = section(page, "待处理事项")
     assert reg.number in todo and "已退回" in todo
     assert f'<a href="/orgs/registrations/{reg.pk}/">处理</a>' in todo
     assert "待我处理" in page
     # and it left the regulator's list
-    assert reg.number not in section(html(get(world.fz_reg, "/")), "待处理事项")
+    assert reg.number not in section(html(client_for(world.fz_reg).get("/")), "待处理事项")
 
 
 def test_workbench_competent_unit_sees_subordination_to_confirm(world):
     sub = services.subordination_request(actor=world.fz_clerk, competent_unit=world.dept)
-    todo = section(html(get(world.dept_competent, "/")), "待处理事项")
+    todo = section(html(client_for(world.dept_competent).get("/")), "待处理事项")
     assert sub.number in todo and f'<a href="/orgs/subordinations/{sub.pk}/">审核</a>' in todo
-    assert sub.number not in section(html(get(world.dept_clerk, "/")), "待处理事项")
+    assert sub.number not in section(html(client_for(world.dept_clerk).get("/")), "待处理事项")
 
 
 def test_workbench_empty_inbox_says_so(world):
-    page = html(get(world.jx_clerk, "/"))
+    page = html(client_for(world.jx_clerk).get("/"))
     assert "当前没有需要您处理的事项" in page and "暂无待处理事项" in page
 
 
 def test_workbench_bulletins_of_own_region_and_above(world, bulletins):
-    fz = section(html(get(world.fz_clerk, "/")), "最新通知")
+    fz = section(html(client_for(world.fz_clerk).get("/")), "最新通知")
     assert "福建省年度采购工作通知" in fz and "福州市采购意向公开提醒" in fz
     assert "江西省专家库更新通知" not in fz
-    jx = section(html(get(world.jx_clerk, "/")), "最新通知")
+    jx = section(html(client_for(world.jx_clerk).get("/")), "最新通知")
     assert "江西省专家库更新通知" in jx
     assert "福建省年度采购工作通知" not in jx and "福州市采购意向公开提醒" not in jx
-    dept = section(html(get(world.dept_clerk, "/")), "最新通知")
+    dept = section(html(client_for(world.dept_clerk).get("/")), "最新通知")
     assert "福建省年度采购工作通知" in dept and "福州市采购意向公开提醒" not in dept
-    fj = section(html(get(world.fj_reg, "/")), "最新通知")  # a regulator also sees those below
+    fj = section(html(client_for(world.fj_reg).get("/")), "最新通知")  # a regulator also sees those below
     assert "福建省年度采购工作通知" in fj and "福州市采购意向公开提醒" in fj
     assert "江西省专家库更新通知" not in fj
 
@@ -228,29 +213,29 @@ def test_workbench_bulletins_of_own_region_and_above(world, bulletins):
 ])
 def test_bulletin_detail_scope(world, bulletins, who, bulletin, status):
     item = bulletins[bulletin]
-    r = get(getattr(world, who), f"/bulletins/{item.pk}/")
+    r = client_for(getattr(world, who)).get(f"/bulletins/{item.pk}/")
     assert r.status_code == status
     if status == 200:
         assert item.title in html(r) and item.body in html(r)
 
 
 def test_bulletin_missing_is_404(world):
-    assert get(world.fj_reg, "/bulletins/999999/").status_code == 404
+    assert client_for(world.fj_reg).get("/bulletins/999999/").status_code == 404
 
 
 def test_bulletin_list_for_regulator(world, bulletins):
-    r = get(world.fj_reg, "/bulletins/")
+    r = client_for(world.fj_reg).get("/bulletins/")
     assert r.status_code == 200
     page = html(r)
     assert "通知公告" in page and "发布通知" in page
     assert "福建省年度采购工作通知" in page and "福州市采购意向公开提醒" in page
     assert "江西省专家库更新通知" not in page
-    fz = html(get(world.fz_reg, "/bulletins/"))
+    fz = html(client_for(world.fz_reg).get("/bulletins/"))
     assert "福州市采购意向公开提醒" in fz and "福建省年度采购工作通知" in fz and "江西省专家库更新通知" not in fz
 
 
 def test_bulletin_list_export(world, bulletins):
-    r = get(world.jx_reg, "/bulletins/?export=xlsx")
+    r = client_for(world.jx_reg).get("/bulletins/?export=xlsx")
     assert r.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == ["标题", "发布范围", "发布人", "发布时间"]
@@ -260,14 +245,14 @@ def test_bulletin_list_export(world, bulletins):
 @pytest.mark.parametrize("who", ["fz_clerk", "dept_competent", "dept_reviewer"])
 def test_bulletin_pages_refused_to_non_regulators(world, who):
     user = getattr(world, who)
-    assert get(user, "/bulletins/").status_code == 403
-    assert get(user, "/bulletins/new/").status_code == 403
-    assert post(user, "/bulletins/new/", {"title": "经办发的通知", "body": "……"}).status_code == 403
+    assert client_for(user).get("/bulletins/").status_code == 403
+    assert client_for(user).get("/bulletins/new/").status_code == 403
+    assert client_for(user).post("/bulletins/new/", {"title": "经办发的通知", "body": "……"}).status_code == 403
     assert not Bulletin.objects.exists()
 
 
 def test_bulletin_new_form(world):
-    r = get(world.fz_reg, "/bulletins/new/")
+    r = client_for(world.fz_reg).get("/bulletins/new/")
     assert r.status_code == 200
     page = html(r)
     assert "发布通知" in page and "标题" in page and "内容" in page
@@ -275,23 +260,23 @@ def test_bulletin_new_form(world):
 
 
 def test_bulletin_publish_by_regulator(world):
-    r = post(world.fz_reg, "/bulletins/new/", {"title": "关于做好年度采购意向公开的通知", "body": "请各单位按时公开。"})
+    r = client_for(world.fz_reg).post("/bulletins/new/", {"title": "关于做好年度采购意向公开的通知", "body": "请各单位按时公开。"})
     assert r.status_code == 302 and r["Location"] == "/bulletins/"
     assert "通知已发布。" in flashed(r)
     item = Bulletin.objects.get()
     assert item.region == world.fz_reg_unit.region and item.published_by == world.fz_reg
-    assert "关于做好年度采购意向公开的通知" in section(html(get(world.fz_clerk, "/")), "最新通知")
-    assert "关于做好年度采购意向公开的通知" not in section(html(get(world.dept_clerk, "/")), "最新通知")
+    assert "关于做好年度采购意向公开的通知" in section(html(client_for(world.fz_clerk).get("/")), "最新通知")
+    assert "关于做好年度采购意向公开的通知" not in section(html(client_for(world.dept_clerk).get("/")), "最新通知")
 
 
 def test_bulletin_empty_title_shows_message_and_saves_nothing(world):
-    r = post(world.fj_reg, "/bulletins/new/", {"title": "", "body": "正文"})
+    r = client_for(world.fj_reg).post("/bulletins/new/", {"title": "", "body": "正文"})
     assert r.status_code == 200
     assert "必填" in field_html(html(r), "标题")
-    r = post(world.fj_reg, "/bulletins/new/", {"title": "   ", "body": "正文"})
+    r = client_for(world.fj_reg).post("/bulletins/new/", {"title": "   ", "body": "正文"})
     assert r.status_code == 200
     assert "field-error" in field_html(html(r), "标题")
-    r = post(world.fj_reg, "/bulletins/new/", {"title": "标题", "body": ""})
+    r = client_for(world.fj_reg).post("/bulletins/new/", {"title": "标题", "body": ""})
     assert "必填" in field_html(html(r), "内容")
     assert not Bulletin.objects.exists()
 
@@ -333,7 +318,7 @@ def test_menu_of_a_competent_unit(world):
 
 
 def test_menu_is_rendered_in_the_sidebar_and_marks_the_current_page(world):
-    r = get(world.fj_reg, "/orgs/registrations/")
+    r = client_for(world.fj_reg).get("/orgs/registrations/")
     links = nav_links(html(r))
     assert "/orgs/registrations/" in links and "/settings/parameters/" in links
     assert "/orgs/registration/" not in links
@@ -342,7 +327,7 @@ def test_menu_is_rendered_in_the_sidebar_and_marks_the_current_page(world):
 
 
 def _check_links(user):
-    c = client(user)
+    c = client_for(user)
     page = c.get("/")
     links = [i["url"] for i in menu_items(page)]
     assert links == [u for u in nav_links(html(page)) if u != "/"]
@@ -369,13 +354,13 @@ def test_menu_links_open_for_an_administrator(world):
 
 def test_menu_link_of_a_reviewer_opens_once_the_unit_has_a_registration(world):
     reg = submitted_registration(world.fz_clerk)
-    r = get(world.fz_reviewer, "/orgs/registration/", follow=True)
+    r = client_for(world.fz_reviewer).get("/orgs/registration/", follow=True)
     assert r.status_code == 200
     assert reg.number in html(r)
 
 
 def test_menu_links_of_a_user_without_unit(world):
     orphan = User.objects.create_user(username="orphan", password="Zc@123456")
-    r = get(orphan, "/")
+    r = client_for(orphan).get("/")
     assert r.status_code == 200
     assert {i["label"] for i in menu_items(r)} == {"我的后台任务", "修改密码"}  # both open for any user

@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.data.categories import ensure_seeded
+from core.testing import client_for
 from orgs.models import Role
 from orgs.testing import make_unit, make_user
 from projects.models import ProjectRequest
@@ -40,8 +40,7 @@ def busy(world, settings, tmp_path):
 
 
 def workbench(user):
-    c = Client()
-    c.force_login(user)
+    c = client_for(user)
     c.get("/")   # warm the per-process caches (content types, the menu) outside the count
     with CaptureQueriesContext(connection) as ctx:
         page = c.get("/").content.decode()

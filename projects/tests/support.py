@@ -2,13 +2,13 @@
 
 import itertools
 import re
-from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from attachments import services as attachment_services
 from budgets.models import BudgetIndicator
+from budgets.tests.factories import IndicatorFactory
 from core.models import Category
 from projects import services
 from projects.models import Project
@@ -33,12 +33,11 @@ def year() -> int:
 
 
 def make_indicator(unit, amount, *, fiscal_year=None, pro_name=None, **kw) -> BudgetIndicator:
-    n = next(_seq)
-    return BudgetIndicator.objects.create(
-        bgt_id=kw.pop("bgt_id", f"BGT-{unit.pk}-{n:05d}"), unit=unit, agency_code=unit.budget_code or "000000",
-        mof_div_code=unit.region.code, fiscal_year=fiscal_year or year(),
-        pro_code=f"PRO{n:04d}", pro_name=pro_name or f"公用经费{n}", amount=Decimal(str(amount)),
-        cur_amt=Decimal(str(amount)), **kw)
+    """IndicatorFactory with this year's fiscal year and the unit's budget code (000000 when it has none)."""
+    kw.setdefault("agency_code", unit.budget_code or "000000")
+    if pro_name:
+        kw["pro_name"] = pro_name
+    return IndicatorFactory(unit=unit, amount=amount, fiscal_year=fiscal_year or year(), **kw)
 
 
 def cat(code: str) -> Category:

@@ -6,7 +6,6 @@ negative, and the ledger sum equals the cached reservation. On SQLite (one write
 submissions run one after another and the same totals must hold.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -15,7 +14,7 @@ from django.db.models import Sum
 
 from budgets import ledger
 from budgets.models import BudgetIndicator, LedgerEntry
-from core.errors import BusinessError
+from core.testing import in_turn, race
 from projects.models import Project
 from workflow import engine
 from workflow.models import Status
@@ -27,66 +26,28 @@ pytestmark = [pytest.mark.pg, pytest.mark.django_db(transaction=True)]
 N, EACH, AMOUNT = 20, Decimal("100"), Decimal("1000")
 
 
-def _submit(project, clerk, ok, refused, errors):
-    try:
-        engine.submit(Project.objects.get(pk=project.pk), clerk)
-        ok.append(project.pk)
-    except BusinessError as exc:
-        refused.append((project.pk, exc.code))
-    except BaseException as exc:  # re-raised in the test thread
-        errors.append(exc)
-
-
-def _race(projects, clerk, indicator):
-    start = threading.Barrier(len(projects) + 1)
-    ok, refused, errors, samples = [], [], [], []
-    done = threading.Event()
-
-    def worker(p):
-        try:
-            start.wait(timeout=30)
-            _submit(p, clerk, ok, refused, errors)
-        finally:
-            connection.close()
-
-    def sampler():
-        try:
-            start.wait(timeout=30)
-            while not done.is_set():
-                ind = BudgetIndicator.objects.get(pk=indicator.pk)
-                total = LedgerEntry.objects.filter(indicator=indicator).aggregate(s=Sum("amount"))["s"] or 0
-                samples.append((ind.available, AMOUNT - total))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(p,)) for p in projects]
-    watch = threading.Thread(target=sampler)
-    for t in [*threads, watch]:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    done.set()
-    watch.join(timeout=30)
-    assert not any(t.is_alive() for t in [*threads, watch]), "a thread hung"
-    if errors:
-        raise errors[0]
-    return ok, refused, samples
+def _sampler(indicator, samples):
+    """Reads the indicator and its ledger on a further connection while the submissions run."""
+    def sample():
+        ind = BudgetIndicator.objects.get(pk=indicator.pk)
+        total = LedgerEntry.objects.filter(indicator=indicator).aggregate(s=Sum("amount"))["s"] or 0
+        samples.append((ind.available, AMOUNT - total))
+    return sample
 
 
 def test_twenty_submissions_room_for_ten(proj):
     indicator = make_indicator(proj.unit, AMOUNT, pro_name="并发测试指标")
     projects = [save(proj.clerk, indicator=indicator, amount=EACH, name=f"并发项目{i + 1}") for i in range(N)]
+    calls = [lambda p=p: engine.submit(Project.objects.get(pk=p.pk), proj.clerk) for p in projects]
     if connection.vendor == "postgresql":
-        ok, refused, samples = _race(projects, proj.clerk, indicator)
+        samples = []
+        ok, refused = race(calls, timeout=120, sample=_sampler(indicator, samples))
         assert samples, "the sampler never ran"
         assert all(avail >= 0 and by_ledger >= 0 for avail, by_ledger in samples), min(samples)
     else:  # SQLite: one writer at a time, so the same submissions in sequence
-        ok, refused, errors = [], [], []
-        for p in projects:
-            _submit(p, proj.clerk, ok, refused, errors)
-        assert not errors, errors
+        ok, refused = in_turn(calls)
+    ok = [projects[i].pk for i in ok]
+    refused = [(projects[i].pk, code) for i, code in refused]
     assert len(ok) == 10 and len(refused) == 10, (ok, refused)
     assert {code for _pk, code in refused} == {"over_available"}
     indicator.refresh_from_db()
@@ -112,40 +73,13 @@ def test_releases_and_submissions_interleaved_never_overdraw(proj):
         engine.submit(p, proj.clerk)
     calls = [lambda p=p: engine.withdraw(Project.objects.get(pk=p.pk), proj.clerk) for p in held[:5]]
     calls += [lambda p=p: engine.submit(Project.objects.get(pk=p.pk), proj.clerk) for p in waiting]
-    ok, refused, errors = [], [], []
-
-    def run(call):
-        try:
-            call()
-            ok.append(call)
-        except BusinessError as exc:
-            refused.append(exc.code)
-        except BaseException as exc:
-            errors.append(exc)
-
     if connection.vendor == "postgresql":
-        start = threading.Barrier(len(calls))
-
-        def worker(call):
-            try:
-                start.wait(timeout=30)
-                run(call)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=worker, args=(c,)) for c in calls]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        assert not any(t.is_alive() for t in threads)
+        _ok, refused = race(calls, timeout=120)
     else:
-        for call in calls:
-            run(call)
-    assert not errors, errors
+        _ok, refused = in_turn(calls)
     indicator.refresh_from_db()
     assert 0 <= indicator.available <= AMOUNT
     assert ledger.ledger_reserved(indicator.pk) == indicator.reserved
     pending = Project.objects.filter(status=Status.PENDING).count()
     assert indicator.reserved == pending * EACH
-    assert set(refused) <= {"over_available"}
+    assert {code for _i, code in refused} <= {"over_available"}

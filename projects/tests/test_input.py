@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from django.test import Client
 
 from core.money import MAX_AMOUNT_MESSAGE
+from core.testing import client_for, json_request
 from projects.models import Project
 
 from .support import cat, year
@@ -17,10 +17,11 @@ TOO_BIG = "9999999999999999.99"
 
 
 def api(user, method, url, body=None, raw=None):
-    c = Client(raise_request_exception=False)
-    c.force_login(user)
-    data = raw if raw is not None else (json.dumps(body) if body is not None else "")
-    return c.generic(method.upper(), url, data, content_type="application/json")
+    """The kit's JSON call, seeing a 500 as a response; `raw` is a body sent as it is (not valid JSON perhaps)."""
+    c = client_for(user, raise_request_exception=False)
+    if raw is not None:
+        return c.generic(method.upper(), url, raw, content_type="application/json")
+    return json_request(c, method, url, body)
 
 
 def payload(proj, price="100", amount="100", quantity="1") -> dict:
@@ -58,8 +59,7 @@ def test_api_reads_json_numbers_exactly(proj):
 
 
 def test_form_page_refuses_amounts_beyond_the_maximum(proj):
-    c = Client(raise_request_exception=False)
-    c.force_login(proj.clerk)
+    c = client_for(proj.clerk, raise_request_exception=False)
     r = c.post("/projects/new/general/", form_post(proj, **{"line-unit_price": [TOO_BIG], "fund-amount": [TOO_BIG]}))
     assert r.status_code == 200
     assert MAX_AMOUNT_MESSAGE in r.content.decode()
@@ -67,8 +67,7 @@ def test_form_page_refuses_amounts_beyond_the_maximum(proj):
 
 
 def test_form_page_1e27_is_a_field_error(proj):
-    c = Client(raise_request_exception=False)
-    c.force_login(proj.clerk)
+    c = client_for(proj.clerk, raise_request_exception=False)
     r = c.post("/projects/new/general/", form_post(proj, **{"line-unit_price": ["1e27"], "fund-amount": ["1e27"]}))
     assert r.status_code == 200 and MAX_AMOUNT_MESSAGE in r.content.decode()
     assert not Project.objects.exists()
@@ -78,8 +77,7 @@ def test_form_page_1e27_is_a_field_error(proj):
                                  "/projects/?after=99999999999999999999", "/projects/?page=-5",
                                  "/projects/?fiscal_year=1e27"])
 def test_list_page_survives_bad_paging(proj, url):
-    c = Client(raise_request_exception=False)
-    c.force_login(proj.clerk)
+    c = client_for(proj.clerk, raise_request_exception=False)
     assert c.get(url).status_code == 200
 
 
@@ -122,8 +120,7 @@ def test_fund_add_request_refuses_amounts_beyond_the_maximum(world, amount):
     ind = indicator(w.dept, "500000", name="办公设备购置")
     project = approved_project(w.dept_clerk, {ind: "200000"}, name="办公设备采购")
     mark_used(project)
-    c = Client(raise_request_exception=False)
-    c.force_login(w.dept_clerk)
+    c = client_for(w.dept_clerk, raise_request_exception=False)
     r = c.post(f"/projects/requests/new/{project.pk}/{ProjectRequest.KIND_FUND_ADD}/", {
         "reason": "追加", "budget_office": "教科文处", "move-indicator": [str(ind.pk)], "move-amount": [amount],
         "submit": "1"})

@@ -3,14 +3,13 @@ projects.request_kinds. Each kind's allowed path (新增 → 提交 → 需求�
 main refusals; the order scope 404 → right 403 → body 422 → engine 409/422; line-table errors keyed and worded as
 on the page (one parser); the OpenAPI body of every kind, its example valid against it."""
 
-import json
 import re
 
 import jsonschema_rs
 import pytest
-from django.test import Client
 
 from budgets import ledger
+from core.testing import client_for, json_request
 from projects import request_kinds as rq
 from projects.models import ProjectRequest
 from workflow.models import Status
@@ -45,11 +44,11 @@ def env(world, settings, tmp_path):
 
 
 def api(user, method, url, body=None):
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    data = body if isinstance(body, str | bytes) else (None if body is None else json.dumps(body))
-    return c.generic(method.upper(), f"/api{url}", data or b"", content_type="application/json")
+    """The kit's JSON call under /api; a body given as text (or none at all) is sent as it is."""
+    c = client_for(user)
+    if body is None or isinstance(body, str | bytes):
+        return c.generic(method.upper(), f"/api{url}", body or b"", content_type="application/json")
+    return json_request(c, method, f"/api{url}", body)
 
 
 def create(w, body, user=None, project=None):
@@ -162,8 +161,7 @@ def test_change_line_errors_are_keyed_and_worded_as_on_the_page(env):
     assert got == {"content_lines.0.quantity": "第1行：数量应为数字。", "content_lines.0.item_name": "第1行：请填写标的名称。",
                    "fund_lines.0.amount": "第1行：本次使用金额必须大于0，最多两位小数（元）。"}
     # the page, posting the same rows, shows the same messages (one parser: posted → parse → clean)
-    c = Client()
-    c.force_login(env.dept_clerk)
+    c = client_for(env.dept_clerk)
     page = c.post(f"/projects/requests/new/{env.project.pk}/{CHANGE}/", {
         "reason": "需求调整", "name": bad["name"], "summary": bad["summary"], "contact_name": "张三",
         "contact_phone": "0591-88888888", "line-category": [str(category().pk)], "line-item_name": [""],
@@ -327,8 +325,7 @@ def test_odd_numbers_are_refused_never_a_server_error(env, raw):
 
 
 def test_a_nul_in_a_line_is_a_message_on_the_page_too(env):
-    c = Client()
-    c.force_login(env.dept_clerk)
+    c = client_for(env.dept_clerk)
     page = c.post(f"/projects/requests/new/{env.project.pk}/{CHANGE}/", {
         "reason": "调整", "name": "甲", "summary": "", "contact_name": "张三", "contact_phone": "0591-88888888",
         "line-category": [str(category().pk)], "line-item_name": ["台式\u0000计算机"], "line-quantity": ["1"],

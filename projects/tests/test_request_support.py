@@ -8,6 +8,7 @@ import itertools
 from decimal import Decimal
 
 from budgets.models import BudgetIndicator
+from budgets.tests.factories import IndicatorFactory
 from core.models import Category
 from orgs.models import Role, User
 from orgs.testing import make_user
@@ -30,11 +31,11 @@ def category(kind: str = "goods") -> Category:
 
 
 def indicator(unit, amount, *, name: str = "", year: int = 2026, **kw) -> BudgetIndicator:
-    n = next(_seq)
-    return BudgetIndicator.objects.create(
-        bgt_id=f"T{unit.pk:04d}{n:06d}", unit=unit, agency_code=unit.budget_code or "000000",
-        mof_div_code=unit.region.code, fiscal_year=year, pro_name=name or f"测试预算项目{n}",
-        amount=D(amount), cur_amt=D(amount), **kw)
+    """IndicatorFactory with the unit's budget code (000000 when it has none)."""
+    kw.setdefault("agency_code", unit.budget_code or "000000")
+    if name:
+        kw["pro_name"] = name
+    return IndicatorFactory(unit=unit, amount=amount, fiscal_year=year, **kw)
 
 
 def leader(unit, username: str = "dept_leader"):

@@ -1,17 +1,16 @@
 """Requests on an approved project (projects.requests): every rule's allowed path and its refusal, the money
 they move through the ledger, and 实施形式变更."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from audit import services as audit
 from audit.models import AuditLog
 from budgets import ledger
 from budgets.models import LedgerEntry
 from core.errors import BusinessError, FieldErrors, NotAllowed
+from core.testing import postgres_only, race
 from orgs.models import Role
 from orgs.testing import make_user
 from projects import request_kinds as rq
@@ -770,36 +769,16 @@ def transaction_atomic():
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_on_one_project_leave_one_open(world, settings, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    postgres_only()
     settings.MEDIA_ROOT = tmp_path / "media"
     ind = indicator(world.dept, "100000")
     project = approved_project(world.dept_clerk, {ind: "50000"})
     clerks = [world.dept_clerk] + [make_user(f"dept_clerk_{i}", world.dept, Role.CLERK) for i in range(5)]
     notes = {c.pk: upload(c, rq.REQUIRED_ATTACHMENTS[REVOKE]).pk for c in clerks}
-    start = threading.Barrier(len(clerks))
-    outcomes, errors = [], []
-
-    def worker(clerk):
-        try:
-            start.wait(timeout=30)
-            rq.request_create(actor=clerk, project=project, kind=REVOKE, reason="撤销",
-                              attachment_ids=[notes[clerk.pk]])
-            outcomes.append("ok")
-        except BusinessError as exc:
-            outcomes.append(exc.code)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(c,)) for c in clerks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    if errors:
-        raise errors[0]
+    calls = [lambda c=c: rq.request_create(actor=c, project=project, kind=REVOKE, reason="撤销",
+                                           attachment_ids=[notes[c.pk]]) for c in clerks]
+    ok, refused = race(calls)
+    outcomes = ["ok"] * len(ok) + [code for _i, code in refused]
     assert outcomes.count("ok") == 1 and outcomes.count("request_open") == len(clerks) - 1
     assert ProjectRequest.objects.filter(project=project).count() == 1
 
@@ -807,8 +786,7 @@ def test_concurrent_requests_on_one_project_leave_one_open(world, settings, tmp_
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_fund_adds_never_overdraw_an_indicator(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    postgres_only()
     pool = indicator(world.dept, "100000")
     base = indicator(world.dept, "1000000")
     clerks = [make_user(f"dept_clerk_{i}", world.dept, Role.CLERK) for i in range(6)]
@@ -817,28 +795,10 @@ def test_concurrent_fund_adds_never_overdraw_an_indicator(world):
         project = mark_used(approved_project(clerk, {base: "1000"}))
         reqs.append(create(world, ADD, project=project, actor=clerk, budget_office="预算处",
                            moves=[{"indicator": pool.pk, "amount": "30000"}], reason="追加"))
-    start = threading.Barrier(len(reqs))
-    outcomes, errors = [], []
-
-    def worker(req, clerk):
-        try:
-            start.wait(timeout=30)
-            engine.submit(ProjectRequest.objects.get(pk=req.pk), clerk)
-            outcomes.append("ok")
-        except BusinessError as exc:
-            outcomes.append(exc.code)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(r, c)) for r, c in zip(reqs, clerks, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    if errors:
-        raise errors[0]
+    calls = [lambda r=r, c=c: engine.submit(ProjectRequest.objects.get(pk=r.pk), c)
+             for r, c in zip(reqs, clerks, strict=True)]
+    ok, refused = race(calls)
+    outcomes = ["ok"] * len(ok) + [code for _i, code in refused]
     assert outcomes.count("ok") == 3 and outcomes.count("over_available") == 3
     pool = fresh(pool)
     assert pool.reserved == D("90000") == ledger.ledger_reserved(pool.pk) and pool.available >= 0

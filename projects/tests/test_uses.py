@@ -10,14 +10,13 @@ import time
 
 import pytest
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit import services as audit
 from audit.models import AuditLog
 from core.errors import BusinessError
-from core.testing import postgres_only, race
+from core.testing import client_for, postgres_only, race
 from projects import request_kinds as rq
 from projects import selectors, services
 from projects.models import Project, ProjectRequest, ProjectUse
@@ -39,12 +38,6 @@ def env(world):
     w.ind = indicator(w.dept, "500000", name="办公设备购置")
     w.project = approved_project(w.dept_clerk, {w.ind: "200000"}, name="教育厅办公设备采购")
     return w
-
-
-def client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 # ---- the services --------------------------------------------------------------------------------------------
@@ -130,18 +123,18 @@ def test_a_used_project_refuses_revoke_change_and_form_change_until_released(env
 @pytest.mark.django_db
 def test_detail_page_shows_which_document_uses_it_since_when(env):
     p = env.project
-    page = client(env.dept_clerk).get(f"/projects/{p.pk}/").content.decode()
+    page = client_for(env.dept_clerk).get(f"/projects/{p.pk}/").content.decode()
     assert 'id="sec-uses"' in page and "尚未被采购计划、统招分签等单据使用。" in page
     services.project_mark_used(project=p, by="plans.plan:7", label="采购计划 JH-0007")
     services.project_mark_used(project=p, by=f"projects.project:{p.pk}")  # a key the kit can link
     services.project_unmark_used(project=p, by=f"projects.project:{p.pk}")
-    page = client(env.dept_clerk).get(f"/projects/{p.pk}/").content.decode()
+    page = client_for(env.dept_clerk).get(f"/projects/{p.pk}/").content.decode()
     since = timezone.localtime(ProjectUse.objects.get(by="plans.plan:7").since).strftime("%Y-%m-%d %H:%M")
     section = page[page.index('id="sec-uses"'):page.index('id="sec-attachments"')]
     assert "采购计划 JH-0007" in section and since in section and "使用中" in section
     assert f'<a href="/projects/{p.pk}/">采购项目 {p}</a>' in section and "已释放" in section
     assert f"已使用（自 {since}）" in page
-    assert "（已被采购计划、统招分签等单据使用" in client(env.dept_clerk).get(f"/projects/requests/buttons/{p.pk}/").content.decode()
+    assert "（已被采购计划、统招分签等单据使用" in client_for(env.dept_clerk).get(f"/projects/requests/buttons/{p.pk}/").content.decode()
 
 
 @pytest.mark.django_db
@@ -150,12 +143,12 @@ def test_api_lists_the_uses(env):
     services.project_mark_used(project=p, by="plans.plan:7", label="采购计划 JH-0007")
     services.project_mark_used(project=p, by="plans.plan:8")
     services.project_unmark_used(project=p, by="plans.plan:8")
-    body = json.loads(client(env.dept_clerk).get(f"/api/projects/{p.pk}").content)
+    body = json.loads(client_for(env.dept_clerk).get(f"/api/projects/{p.pk}").content)
     assert "used_by" not in body
     assert body["is_used"] is True and body["used_at"] is not None
     assert [(u["by"], u["label"], u["released_at"] is None) for u in body["uses"]] == [
         ("plans.plan:7", "采购计划 JH-0007", True), ("plans.plan:8", "", False)]
-    schema = json.loads(client(env.dept_clerk).get("/api/openapi.json").content)
+    schema = json.loads(client_for(env.dept_clerk).get("/api/openapi.json").content)
     uses = schema["components"]["schemas"]["ProjectDetail"]["properties"]["uses"]
     assert uses["items"]["$ref"].endswith("/ProjectUseOut") and "used_by" not in \
         schema["components"]["schemas"]["ProjectDetail"]["properties"]
@@ -164,7 +157,7 @@ def test_api_lists_the_uses(env):
 @pytest.mark.django_db
 def test_form_change_tab_lists_only_unused_projects_in_one_query_per_page(env, django_assert_max_num_queries):
     url = "/projects/form-change/?tab=open"
-    c = client(env.dept_clerk)
+    c = client_for(env.dept_clerk)
     assert "教育厅办公设备采购" in c.get(url).content.decode()
     services.project_mark_used(project=env.project, by="plans.plan:1")
     assert "教育厅办公设备采购" not in c.get(url).content.decode()

@@ -8,9 +8,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 
 from budgets.models import LedgerEntry
+from core.testing import client_for
 from projects.models import Project
 from workflow import engine
 from workflow.models import Status
@@ -18,21 +18,6 @@ from workflow.models import Status
 from .support import cat, live_cell, reload, save, submitted, upload, year
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user=None) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
-
-
-def get(user, url, **kw):
-    return client(user).get(url, **kw)
-
-
-def post(user, url, data=None, **kw):
-    return client(user).post(url, data or {}, **kw)
 
 
 def html(response) -> str:
@@ -80,9 +65,9 @@ def test_anonymous_goes_to_login(proj):
     p = save(proj.clerk, indicator=proj.ind)
     for url in ["/projects/", "/projects/region/", "/projects/new/", "/projects/new/general/",
                 f"/projects/{p.pk}/", f"/projects/{p.pk}/edit/"]:
-        r = get(None, url)
+        r = client_for(None).get(url)
         assert r.status_code == 302 and r["Location"].startswith("/login/"), url
-    r = post(None, f"/projects/{p.pk}/submit/")
+    r = client_for(None).post(f"/projects/{p.pk}/submit/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
     assert reload(p).status == Status.DRAFT
 
@@ -94,7 +79,7 @@ def test_list_tabs_counts_and_allowed_operations(proj):
     draft = save(proj.clerk, indicator=proj.ind, name="草稿项目")
     pending = submitted(proj.clerk, indicator=proj.ind, name="待审项目")
     done = engine.approve(submitted(proj.clerk, indicator=proj.ind, name="已办项目"), proj.reviewer)
-    page = html(get(proj.clerk, "/projects/"))
+    page = html(client_for(proj.clerk).get("/projects/"))
     assert re.search(r'待处理<span class="count">2</span>', page)
     assert re.search(r'已办结<span class="count">1</span>', page)
     assert draft.number in table(page) and pending.number in table(page) and done.number not in table(page)
@@ -102,10 +87,10 @@ def test_list_tabs_counts_and_allowed_operations(proj):
     assert ops(page, draft) == "查看 编辑 提交"
     assert ops(page, pending) == "查看 撤回"
     # the reviewer sees 审核 on the pending one and no 新增
-    page = html(get(proj.reviewer, "/projects/"))
+    page = html(client_for(proj.reviewer).get("/projects/"))
     assert ops(page, pending) == "查看 审核" and ops(page, draft) == "查看"
     assert 'href="/projects/new/"' not in page
-    page = html(get(proj.clerk, "/projects/?tab=done"))
+    page = html(client_for(proj.clerk).get("/projects/?tab=done"))
     assert done.number in table(page) and draft.number not in table(page)
     assert ops(page, done) == "查看 更多"
 
@@ -113,21 +98,21 @@ def test_list_tabs_counts_and_allowed_operations(proj):
 def test_list_query_form_and_paging(proj):
     a = save(proj.clerk, indicator=proj.ind, name="图书采购")
     b = save(proj.clerk, indicator=proj.ind, name="计算机采购", implementation_form="mall")
-    page = html(get(proj.clerk, "/projects/?name=图书"))
+    page = html(client_for(proj.clerk).get("/projects/?name=图书"))
     assert a.number in table(page) and b.number not in table(page)
-    page = html(get(proj.clerk, f"/projects/?number={b.number}"))
+    page = html(client_for(proj.clerk).get(f"/projects/?number={b.number}"))
     assert b.number in table(page) and a.number not in table(page)
-    page = html(get(proj.clerk, "/projects/?implementation_form=mall"))
+    page = html(client_for(proj.clerk).get("/projects/?implementation_form=mall"))
     assert b.number in table(page) and a.number not in table(page)
-    page = html(get(proj.clerk, f"/projects/?fiscal_year={year() + 1}"))
+    page = html(client_for(proj.clerk).get(f"/projects/?fiscal_year={year() + 1}"))
     assert "暂无数据" in page
-    page = html(get(proj.clerk, f"/projects/?after={b.pk}"))
+    page = html(client_for(proj.clerk).get(f"/projects/?after={b.pk}"))
     assert a.number in table(page) and b.number not in table(page)
     for _ in range(20):
         save(proj.clerk, indicator=proj.ind)
-    page = html(get(proj.clerk, "/projects/"))
+    page = html(client_for(proj.clerk).get("/projects/"))
     assert "共 22 条，第 1/2 页" in page and "page=2" in page
-    page = html(get(proj.clerk, "/projects/?page=2"))
+    page = html(client_for(proj.clerk).get("/projects/?page=2"))
     assert a.number in table(page) and "第 2/2 页" in page
 
 
@@ -135,18 +120,18 @@ def test_list_scope_and_roles(proj):
     w = proj.w
     mine = save(proj.clerk, indicator=proj.ind)
     theirs = save(w.sub1_clerk, indicator=proj.sub_ind)
-    assert theirs.number not in table(html(get(proj.clerk, "/projects/")))
-    assert mine.number not in table(html(get(w.sub1_clerk, "/projects/")))
-    competent = html(get(w.dept_competent, "/projects/"))
+    assert theirs.number not in table(html(client_for(proj.clerk).get("/projects/")))
+    assert mine.number not in table(html(client_for(w.sub1_clerk).get("/projects/")))
+    competent = html(client_for(w.dept_competent).get("/projects/"))
     assert theirs.number in table(competent) and "福建省教育考试院" in table(competent)
     for user in (w.fj_reg, w.jx_reg):
-        assert get(user, "/projects/").status_code == 403
+        assert client_for(user).get("/projects/").status_code == 403
 
 
 def test_export_is_the_filtered_tab(proj):
     a = save(proj.clerk, indicator=proj.ind, name="导出项目甲")
     save(proj.clerk, indicator=proj.ind, name="其他项目")
-    r = get(proj.clerk, "/projects/?name=导出&export=xlsx")
+    r = client_for(proj.clerk).get("/projects/?name=导出&export=xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.values)
@@ -158,30 +143,30 @@ def test_export_is_the_filtered_tab(proj):
 
 
 def test_new_asks_the_implementation_form_first(proj):
-    page = html(get(proj.clerk, "/projects/new/"))
+    page = html(client_for(proj.clerk).get("/projects/new/"))
     for label in ("一般项目采购", "网上超市", "合同续签", "自行采购", "统招分签采购"):
         assert label in page
     assert 'href="/projects/new/general/"' in page and 'href="/projects/new/joint_response/"' not in page
-    r = get(proj.clerk, "/projects/new/joint_response/")
+    r = client_for(proj.clerk).get("/projects/new/joint_response/")
     assert r.status_code == 302 and "统招分签" in flashed(r)[0]
-    assert get(proj.clerk, "/projects/new/bogus/").status_code == 404
+    assert client_for(proj.clerk).get("/projects/new/bogus/").status_code == 404
     for user in (proj.reviewer, proj.w.fj_reg, proj.leader):
-        assert get(user, "/projects/new/").status_code == 403
-        assert get(user, "/projects/new/general/").status_code == 403
+        assert client_for(user).get("/projects/new/").status_code == 403
+        assert client_for(user).get("/projects/new/general/").status_code == 403
 
 
 def test_unregistered_unit_is_told_before_typing(proj):
     w = proj.w
-    page = html(get(w.fz_clerk, "/projects/new/"))
+    page = html(client_for(w.fz_clerk).get("/projects/new/"))
     assert "本单位尚未通过用户库基本信息审核，不能立项。" in page and 'href="/projects/new/general/"' not in page
-    r = get(w.fz_clerk, "/projects/new/general/")
+    r = client_for(w.fz_clerk).get("/projects/new/general/")
     assert r.status_code == 302 and "尚未通过" in flashed(r)[0]
-    r = post(w.fz_clerk, "/projects/new/general/", form_post(proj))
+    r = client_for(w.fz_clerk).post("/projects/new/general/", form_post(proj))
     assert r.status_code == 302 and not Project.objects.exists()
 
 
 def test_form_page_sections_and_indicators(proj):
-    page = html(get(proj.clerk, "/projects/new/general/"))
+    page = html(client_for(proj.clerk).get("/projects/new/general/"))
     positions = [page.index(f"<h2>{s}</h2>") for s in ("基本信息", "采购内容清单", "项目资金构成", "项目安排", "项目相关附件")]
     assert positions == sorted(positions)
     assert "教育厅公用经费" in page and "可用 1,000,000.00 元" in page and 'data-available="1000000.00"' in page
@@ -193,7 +178,7 @@ def test_form_page_sections_and_indicators(proj):
 
 
 def test_save_from_the_form(proj):
-    r = post(proj.clerk, "/projects/new/general/", form_post(proj))
+    r = client_for(proj.clerk).post("/projects/new/general/", form_post(proj))
     p = Project.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/projects/{p.pk}/"
     assert p.total_amount == Decimal("1000") and p.status == Status.DRAFT and p.implementation_form == "general"
@@ -201,7 +186,7 @@ def test_save_from_the_form(proj):
 
 
 def test_save_and_submit_from_the_form(proj):
-    r = post(proj.clerk, "/projects/new/mall/", form_post(proj, save="", submit="1"))
+    r = client_for(proj.clerk).post("/projects/new/mall/", form_post(proj, save="", submit="1"))
     p = Project.objects.get()
     assert r.status_code == 302 and p.status == Status.PENDING and p.implementation_form == "mall"
     assert reload(proj.ind).reserved == Decimal("1000")
@@ -211,7 +196,7 @@ def test_save_and_submit_from_the_form(proj):
 def test_errors_beside_the_fields_and_the_data_kept(proj):
     data = form_post(proj, name="", **{"line-quantity": ["0"], "fund-amount": ["999"],
                                        "line-item_name": ["保留我输入的标的"]})
-    r = post(proj.clerk, "/projects/new/general/", data)
+    r = client_for(proj.clerk).post("/projects/new/general/", data)
     page = html(r)
     assert r.status_code == 200 and not Project.objects.exists()
     assert 'id="error-summary"' in page and "请填写项目名称。" in page
@@ -233,7 +218,7 @@ def test_refused_submit_saves_nothing_and_keeps_the_input(proj, monkeypatch):
         raise BusinessError("指标「教育厅公用经费」可用金额 0.00 元，不足本次使用的 1,000.00 元。", code="over_available")
 
     monkeypatch.setitem(engine.FLOWS, Project.doc_type, replace(engine.FLOWS[Project.doc_type], on_submit=lost_race))
-    r = post(proj.clerk, "/projects/new/general/", form_post(proj, save="", submit="1"))
+    r = client_for(proj.clerk).post("/projects/new/general/", form_post(proj, save="", submit="1"))
     page = html(r)
     assert r.status_code == 200 and not Project.objects.exists() and reload(proj.ind).reserved == 0
     assert "未能提交（未保存）：指标「教育厅公用经费」可用金额" in page
@@ -243,13 +228,13 @@ def test_refused_submit_saves_nothing_and_keeps_the_input(proj, monkeypatch):
 def test_cumulative_attachment_through_the_form(proj, media):
     att = upload(proj.clerk)
     data = form_post(proj, is_gov_procurement="1", cumulative_reason="本年度同品目已执行45万元")
-    page = html(post(proj.clerk, "/projects/new/general/", data))
+    page = html(client_for(proj.clerk).post("/projects/new/general/", data))
     assert "须上传累计达到限额标准相关说明材料" in page
     data["cumulative_attachment_ids"] = [str(att.pk)]
-    r = post(proj.clerk, "/projects/new/general/", data)
+    r = client_for(proj.clerk).post("/projects/new/general/", data)
     p = Project.objects.get()
     assert r.status_code == 302 and p.is_gov_procurement
-    page = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    page = html(client_for(proj.clerk).get(f"/projects/{p.pk}/"))
     assert "累计说明.pdf" in page and "本年度同品目已执行45万元" in page
 
 
@@ -259,19 +244,19 @@ def test_cumulative_attachment_through_the_form(proj, media):
 def test_edit_page_scope(proj):
     w = proj.w
     p = save(proj.clerk, indicator=proj.ind, name="原名称")
-    page = html(get(proj.clerk, f"/projects/{p.pk}/edit/"))
+    page = html(client_for(proj.clerk).get(f"/projects/{p.pk}/edit/"))
     assert 'value="原名称"' in page and f'name="version" value="{p.version}"' in page
-    assert get(proj.reviewer, f"/projects/{p.pk}/edit/").status_code == 403
-    assert get(w.sub1_clerk, f"/projects/{p.pk}/edit/").status_code == 404
-    assert get(w.jx_clerk, f"/projects/{p.pk}/edit/").status_code == 404
-    r = post(proj.clerk, f"/projects/{p.pk}/edit/", form_post(proj, name="新名称", version=str(p.version)))
+    assert client_for(proj.reviewer).get(f"/projects/{p.pk}/edit/").status_code == 403
+    assert client_for(w.sub1_clerk).get(f"/projects/{p.pk}/edit/").status_code == 404
+    assert client_for(w.jx_clerk).get(f"/projects/{p.pk}/edit/").status_code == 404
+    r = client_for(proj.clerk).post(f"/projects/{p.pk}/edit/", form_post(proj, name="新名称", version=str(p.version)))
     assert r.status_code == 302 and reload(p).name == "新名称"
     # a stale form is refused with a clear message
-    r = post(proj.clerk, f"/projects/{p.pk}/edit/", form_post(proj, name="旧表单", version=str(p.version)))
+    r = client_for(proj.clerk).post(f"/projects/{p.pk}/edit/", form_post(proj, name="旧表单", version=str(p.version)))
     assert "已被他人处理" in html(r) or "刷新" in html(r)
     assert reload(p).name == "新名称"
     engine.submit(reload(p), proj.clerk)
-    assert get(proj.clerk, f"/projects/{p.pk}/edit/").status_code == 403
+    assert client_for(proj.clerk).get(f"/projects/{p.pk}/edit/").status_code == 403
 
 
 # ---- detail and actions -----------------------------------------------------------------------------------------
@@ -280,45 +265,45 @@ def test_edit_page_scope(proj):
 def test_detail_scope(proj):
     w = proj.w
     p = submitted(proj.clerk, indicator=proj.ind)
-    page = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    page = html(client_for(proj.clerk).get(f"/projects/{p.pk}/"))
     for s in ("基本信息", "采购内容清单", "项目资金构成", "项目安排", "项目相关附件", "流程记录"):
         assert f"<h2>{s}</h2>" in page
     assert "审核中" in page and "撤回" in page and "教育厅公用经费" in page
-    assert "审核" in html(get(proj.reviewer, f"/projects/{p.pk}/"))
-    assert get(w.dept_competent, f"/projects/{p.pk}/").status_code == 200
-    assert get(w.fj_reg, f"/projects/{p.pk}/").status_code == 200     # jurisdiction: read-only
-    assert 'action="/projects/' not in html(get(w.fj_reg, f"/projects/{p.pk}/"))
+    assert "审核" in html(client_for(proj.reviewer).get(f"/projects/{p.pk}/"))
+    assert client_for(w.dept_competent).get(f"/projects/{p.pk}/").status_code == 200
+    assert client_for(w.fj_reg).get(f"/projects/{p.pk}/").status_code == 200     # jurisdiction: read-only
+    assert 'action="/projects/' not in html(client_for(w.fj_reg).get(f"/projects/{p.pk}/"))
     for user in (w.sub1_clerk, w.fz_reg, w.jx_reg, w.jx_clerk):
-        assert get(user, f"/projects/{p.pk}/").status_code == 404, user.username
-    assert get(proj.clerk, "/projects/999999/").status_code == 404
+        assert client_for(user).get(f"/projects/{p.pk}/").status_code == 404, user.username
+    assert client_for(proj.clerk).get("/projects/999999/").status_code == 404
 
 
 def test_review_link_opens_the_dialog(proj):
     p = submitted(proj.clerk, indicator=proj.ind)
-    assert "showModal" in html(get(proj.reviewer, f"/projects/{p.pk}/?review=1"))
-    assert "showModal" not in html(get(proj.clerk, f"/projects/{p.pk}/?review=1"))
+    assert "showModal" in html(client_for(proj.reviewer).get(f"/projects/{p.pk}/?review=1"))
+    assert "showModal" not in html(client_for(proj.clerk).get(f"/projects/{p.pk}/?review=1"))
 
 
 def test_actions_through_the_engine_handler(proj):
     w = proj.w
     p = save(proj.clerk, indicator=proj.ind, amount="7000")
-    assert get(proj.clerk, f"/projects/{p.pk}/submit/").status_code == 405
-    assert post(w.sub1_clerk, f"/projects/{p.pk}/submit/").status_code == 404
-    assert post(proj.reviewer, f"/projects/{p.pk}/submit/").status_code == 403
-    assert post(proj.clerk, f"/projects/{p.pk}/bogus/").status_code == 404
-    r = post(proj.clerk, f"/projects/{p.pk}/submit/", {"version": p.version})
+    assert client_for(proj.clerk).get(f"/projects/{p.pk}/submit/").status_code == 405
+    assert client_for(w.sub1_clerk).post(f"/projects/{p.pk}/submit/").status_code == 404
+    assert client_for(proj.reviewer).post(f"/projects/{p.pk}/submit/").status_code == 403
+    assert client_for(proj.clerk).post(f"/projects/{p.pk}/bogus/").status_code == 404
+    r = client_for(proj.clerk).post(f"/projects/{p.pk}/submit/", {"version": p.version})
     assert r.status_code == 302 and reload(p).status == Status.PENDING
     assert reload(proj.ind).reserved == Decimal("7000")
-    assert post(proj.clerk, f"/projects/{p.pk}/approve/").status_code == 403      # own submission
-    assert post(w.fj_reg, f"/projects/{p.pk}/approve/").status_code == 403        # regulator reads only
-    r = post(proj.reviewer, f"/projects/{p.pk}/reject/", {"opinion": ""})
+    assert client_for(proj.clerk).post(f"/projects/{p.pk}/approve/").status_code == 403      # own submission
+    assert client_for(w.fj_reg).post(f"/projects/{p.pk}/approve/").status_code == 403        # regulator reads only
+    r = client_for(proj.reviewer).post(f"/projects/{p.pk}/reject/", {"opinion": ""})
     assert "审核意见" in flashed(r)[0] and reload(p).status == Status.PENDING
-    r = post(proj.reviewer, f"/projects/{p.pk}/reject/", {"opinion": "资金来源不对"})
+    r = client_for(proj.reviewer).post(f"/projects/{p.pk}/reject/", {"opinion": "资金来源不对"})
     assert reload(p).status == Status.DRAFT and reload(proj.ind).reserved == 0
-    post(proj.clerk, f"/projects/{p.pk}/submit/")
-    r = post(proj.reviewer, f"/projects/{p.pk}/approve/", {"opinion": "同意"})
+    client_for(proj.clerk).post(f"/projects/{p.pk}/submit/")
+    r = client_for(proj.reviewer).post(f"/projects/{p.pk}/approve/", {"opinion": "同意"})
     assert reload(p).status == Status.APPROVED and reload(proj.ind).reserved == Decimal("7000")
-    timeline = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    timeline = html(client_for(proj.clerk).get(f"/projects/{p.pk}/"))
     for step in ("保存", "提交", "审核不通过", "资金来源不对", "审核通过"):
         assert step in timeline
     assert LedgerEntry.objects.filter(holder=f"projects.project:{p.pk}").count() == 3
@@ -326,7 +311,7 @@ def test_actions_through_the_engine_handler(proj):
 
 def test_withdraw_from_the_list(proj):
     p = submitted(proj.clerk, indicator=proj.ind, amount="500")
-    r = post(proj.clerk, f"/projects/{p.pk}/withdraw/", {"version": p.version})
+    r = client_for(proj.clerk).post(f"/projects/{p.pk}/withdraw/", {"version": p.version})
     assert r.status_code == 302 and reload(p).status == Status.WITHDRAWN and reload(proj.ind).reserved == 0
 
 
@@ -337,19 +322,19 @@ def test_region_list(proj, cities):
     w = proj.w
     dept = engine.approve(submitted(proj.clerk, indicator=proj.ind), proj.reviewer)
     xm = save(cities.xm_clerk, indicator=cities.xm_ind)
-    page = html(get(w.fj_reg, "/projects/region/"))
+    page = html(client_for(w.fj_reg).get("/projects/region/"))
     assert dept.number in table(page) and xm.number in table(page)
     assert ops(page, dept) == "查看" and ops(page, xm) == "查看"
     assert re.search(r'全部<span class="count">2</span>', page)
-    page = html(get(w.fj_reg, "/projects/region/?tab=done"))
+    page = html(client_for(w.fj_reg).get("/projects/region/?tab=done"))
     assert dept.number in table(page) and xm.number not in table(page)
-    page = html(get(w.fj_reg, "/projects/region/?unit_name=厦门"))
+    page = html(client_for(w.fj_reg).get("/projects/region/?unit_name=厦门"))
     assert xm.number in table(page) and dept.number not in table(page)
-    assert "暂无数据" in html(get(w.fz_reg, "/projects/region/"))
-    assert "暂无数据" in html(get(w.jx_reg, "/projects/region/"))
+    assert "暂无数据" in html(client_for(w.fz_reg).get("/projects/region/"))
+    assert "暂无数据" in html(client_for(w.jx_reg).get("/projects/region/"))
     for user in (proj.clerk, proj.reviewer, w.dept_competent):
-        assert get(user, "/projects/region/").status_code == 403
-    r = get(w.fj_reg, "/projects/region/?export=xlsx")
+        assert client_for(user).get("/projects/region/").status_code == 403
+    r = client_for(w.fj_reg).get("/projects/region/?export=xlsx")
     assert len(list(openpyxl.load_workbook(io.BytesIO(r.content)).active.values)) == 3
 
 
@@ -358,7 +343,7 @@ def test_list_queries_do_not_grow_with_rows(proj):
     from django.test.utils import CaptureQueriesContext
 
     save(proj.clerk, indicator=proj.ind)
-    c = client(proj.clerk)
+    c = client_for(proj.clerk)
     with CaptureQueriesContext(connection) as one:
         assert c.get("/projects/").status_code == 200
     for _ in range(15):
@@ -371,7 +356,7 @@ def test_list_queries_do_not_grow_with_rows(proj):
 def test_submitting_a_draft_on_a_moved_indicator_names_the_line(proj):
     p = save(proj.clerk, indicator=proj.ind2, amount="7000")
     type(proj.ind2).objects.filter(pk=proj.ind2.pk).update(unit=proj.w.sub1)
-    r = post(proj.clerk, f"/projects/{p.pk}/submit/", {"version": p.version})
+    r = client_for(proj.clerk).post(f"/projects/{p.pk}/submit/", {"version": p.version})
     assert r.status_code == 302 and reload(p).status == Status.DRAFT
     assert any("项目资金构成第1行" in m and "教育信息化专项" in m for m in flashed(r)), flashed(r)
     assert reload(proj.ind2).reserved == 0
@@ -379,16 +364,16 @@ def test_submitting_a_draft_on_a_moved_indicator_names_the_line(proj):
 
 def test_demand_summary_and_expected_month_on_form_detail_and_export(proj):
     data = form_post(proj, save="", demand_summary="台式计算机50台，用于机房更新", expected_month="2026-09")
-    r = post(proj.clerk, "/projects/new/general/", data)
+    r = client_for(proj.clerk).post("/projects/new/general/", data)
     assert r.status_code == 302, html(r)
     p = Project.objects.get()
     assert p.demand_summary == "台式计算机50台，用于机房更新" and p.expected_month.isoformat() == "2026-09-01"
-    page = html(get(proj.clerk, f"/projects/{p.pk}/"))
+    page = html(client_for(proj.clerk).get(f"/projects/{p.pk}/"))
     assert "2026年9月" in page and "台式计算机50台，用于机房更新" in page
-    assert 'name="expected_month" value="2026-09"' in html(get(proj.clerk, f"/projects/{p.pk}/edit/"))
-    r = post(proj.clerk, f"/projects/{p.pk}/edit/", {**data, "expected_month": "2026-13", "version": p.version})
+    assert 'name="expected_month" value="2026-09"' in html(client_for(proj.clerk).get(f"/projects/{p.pk}/edit/"))
+    r = client_for(proj.clerk).post(f"/projects/{p.pk}/edit/", {**data, "expected_month": "2026-13", "version": p.version})
     assert r.status_code == 200 and "预计采购时间应为年-月" in html(r)
-    ws = openpyxl.load_workbook(io.BytesIO(get(proj.clerk, "/projects/?tab=todo&export=xlsx").content)).active
+    ws = openpyxl.load_workbook(io.BytesIO(client_for(proj.clerk).get("/projects/?tab=todo&export=xlsx").content)).active
     rows = list(ws.values)
     assert "预计采购时间" in rows[0] and "2026-09" in rows[1] and "台式计算机50台，用于机房更新" in rows[1]
 
@@ -398,7 +383,7 @@ def test_demand_summary_and_expected_month_on_form_detail_and_export(proj):
 
 def gov_hint(proj, **over):
     data = {**form_post(proj), "line-quantity": "1", **over}
-    return client(proj.clerk).post("/projects/gov-check/", data, HTTP_HX_REQUEST="true")
+    return client_for(proj.clerk).post("/projects/gov-check/", data, HTTP_HX_REQUEST="true")
 
 
 def test_gov_hint_follows_the_amount_both_ways_and_keeps_a_declared_yes(proj):
@@ -420,8 +405,8 @@ def test_gov_hint_follows_the_amount_both_ways_and_keeps_a_declared_yes(proj):
     # a 品目 of the 集中采购目录 is 是 at any amount
     r = gov_hint(proj, **{"line-category": str(cat("A02010104").pk), "line-unit_price": "1000"})
     assert 'data-forced="1"' in html(r) and "集中采购目录" in html(r) and "台式计算机" in html(r)
-    assert client(proj.reviewer).post("/projects/gov-check/", form_post(proj)).status_code == 403
-    assert client().post("/projects/gov-check/", form_post(proj)).status_code == 302
+    assert client_for(proj.reviewer).post("/projects/gov-check/", form_post(proj)).status_code == 403
+    assert client_for(None).post("/projects/gov-check/", form_post(proj)).status_code == 302
 
 
 def test_implementation_form_hint_is_the_services_rule_out_of_band(proj):
@@ -440,11 +425,11 @@ def test_implementation_form_hint_is_the_services_rule_out_of_band(proj):
 
 
 def test_the_form_page_renders_the_same_hint(proj):
-    page = html(get(proj.clerk, "/projects/new/general/"))
+    page = html(client_for(proj.clerk).get("/projects/new/general/"))
     assert 'id="gov-field"' in page and 'hx-post="/projects/gov-check/"' in page
     # an edited project that was forced to 是 by its amount is not a declaration: 否 once the amount drops
     big = services_save_big(proj)
-    page = html(get(proj.clerk, f"/projects/{big.pk}/edit/"))
+    page = html(client_for(proj.clerk).get(f"/projects/{big.pk}/edit/"))
     assert 'data-forced="1"' in page and '<option value="0" selected>否</option>' in page
 
 
@@ -459,7 +444,7 @@ def services_save_big(proj):
 
 
 def money_hint(user, data):
-    return client(user).post("/projects/money-check/", data, HTTP_HX_REQUEST="true")
+    return client_for(user).post("/projects/money-check/", data, HTTP_HX_REQUEST="true")
 
 
 def test_money_hint_is_the_servers_arithmetic_on_the_ledger(proj):
@@ -521,12 +506,12 @@ def test_money_hint_never_fails_on_bad_input(proj, value):
 
 def test_money_hint_rights(proj):
     assert money_hint(proj.reviewer, form_post(proj)).status_code == 403
-    assert client().post("/projects/money-check/", form_post(proj)).status_code == 302
-    assert client(proj.clerk).get("/projects/money-check/").status_code == 405
+    assert client_for(None).post("/projects/money-check/", form_post(proj)).status_code == 302
+    assert client_for(proj.clerk).get("/projects/money-check/").status_code == 405
 
 
 def test_the_form_page_asks_the_server_for_its_money_cells(proj):
-    page = html(get(proj.clerk, "/projects/new/general/"))
+    page = html(client_for(proj.clerk).get("/projects/new/general/"))
     assert page.count('hx-post="/projects/money-check/"') == 2  # 采购内容清单 and 项目资金构成
     assert page.count('id="form-check"') == 1 and 'hx-swap-oob' not in page
     assert "toCents" not in page and "recalc" not in page and "renumber" not in page  # no arithmetic in the page

@@ -1,10 +1,9 @@
 """The 主体管理 JSON API: scope (right role, wrong role 403, out of scope 404, anonymous 401) and error shape."""
 
-import json
 
 import pytest
-from django.test import Client
 
+from core.testing import api_call, client_for
 from orgs.models import Role, Unit
 from orgs.testing import make_user
 
@@ -18,18 +17,10 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def client(user=None) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
-
-
 def call(user, method: str, url: str, data=None):
-    c = client(user)
     if data is None:
-        return c.generic(method.upper(), url)  # no body at all
-    return getattr(c, method)(url, data=json.dumps(data), content_type="application/json")
+        return client_for(user).generic(method.upper(), url)  # no body at all
+    return api_call(user, method, url, data)
 
 
 def reg_payload(unit: Unit, **overrides) -> dict:
@@ -75,7 +66,7 @@ def test_me_shows_user_unit_and_roles_in_chinese(world):
 
 
 def test_me_anonymous_is_401_with_chinese_message():
-    r = Client().get("/api/me")
+    r = client_for(None).get("/api/me")
     assert r.status_code == 401
     assert r.json() == {"code": "unauthorized", "message": "未登录或令牌无效。"}
 
@@ -119,7 +110,7 @@ def test_unit_detail_scope(world):
         assert r.status_code == 404
         assert r.json() == NOT_FOUND
     assert call(world.fj_reg, "get", "/api/units/999999").json() == NOT_FOUND
-    assert Client().get(f"/api/units/{world.fz_unit.pk}").status_code == 401
+    assert client_for(None).get(f"/api/units/{world.fz_unit.pk}").status_code == 401
 
 
 # ---- registrations: create, update, list, detail ------------------------------------------------------
@@ -424,9 +415,6 @@ def test_subordination_dissolve(world):
 @pytest.mark.parametrize("who", ["dept_reviewer", "dept_competent"])
 def test_roles_that_may_not_request_a_subordination_get_403(world, who):
     # issue 6, item 8: a role that may not act is told so (403), whatever unit it names
-    from django.test import Client
-
-    c = Client()
-    c.force_login(getattr(world, who))
+    c = client_for(getattr(world, who))
     r = c.post("/api/subordinations", {"competent_unit_id": world.dept.pk}, content_type="application/json")
     assert r.status_code == 403 and r.json()["code"] == "forbidden"

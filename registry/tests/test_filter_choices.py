@@ -4,8 +4,8 @@ refused beside the field (no 500, no rows from outside)."""
 import re
 
 import pytest
-from django.test import Client
 
+from core.testing import client_for
 from orgs.models import Region, Role
 from orgs.testing import make_unit, make_user
 
@@ -13,8 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(user, **params):
-    c = Client()
-    c.force_login(user)
+    c = client_for(user)
     r = c.get("/orgs/units/", params or None)
     assert r.status_code == 200
     return r.content.decode()

@@ -3,11 +3,12 @@ bypass (2) and passwords (10) are orgs' (orgs/tests/test_hardening.py)."""
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 
 from budgets.models import BudgetIndicator
+from budgets.tests.factories import IndicatorFactory
 from core import params
 from core.errors import BusinessError, FieldErrors
+from core.testing import client_for
 from orgs.models import Region, Unit
 from orgs.testing import make_unit
 from workflow import engine
@@ -17,11 +18,8 @@ from .test_services import fresh, save, submitted
 pytestmark = pytest.mark.django_db
 
 
-
 def indicator(unit, code, amount="5110000", bgt_id="BGT-TAKEOVER-1"):
-    return BudgetIndicator.objects.create(
-        bgt_id=bgt_id, unit=unit, agency_code=code, mof_div_code=unit.region.code, fiscal_year=2026,
-        pro_name="公用经费", amount=amount, cur_amt=amount)
+    return IndicatorFactory(bgt_id=bgt_id, unit=unit, agency_code=code, pro_name="公用经费", amount=amount)
 
 
 # ---- 1. indicator takeover through registration ---------------------------------------------------------------
@@ -64,8 +62,7 @@ def _claim(world):
 
 def test_review_page_shows_a_code_that_belongs_to_another_unit(world):
     reg = _claim(world)
-    c = Client()
-    c.force_login(world.fz_reg)
+    c = client_for(world.fz_reg)
     page = c.get(f"/orgs/registrations/{reg.pk}/").content.decode()
     assert "已被其他单位使用" in page
     assert "一致</b>" not in page
@@ -129,8 +126,7 @@ def test_level_and_region_agreeing_is_accepted(world, level, region_code):
 def test_registration_page_shows_the_disagreement_beside_the_region(world):
     from .test_views import field_html, form_data
 
-    c = Client()
-    c.force_login(world.fz_clerk)
+    c = client_for(world.fz_clerk)
     page = c.post("/orgs/registration/", form_data(world.fz_unit, level="province")).content.decode()
     assert "级次" in field_html(page, "所属区划")
 

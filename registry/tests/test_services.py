@@ -11,6 +11,7 @@ from access.scope import in_jurisdiction
 from audit import services as audit_services
 from audit.models import AuditLog
 from core.errors import BusinessError, FieldErrors, NotAllowed, StaleError
+from core.testing import postgres_only, race
 from integration.models import PlatformUnit
 from orgs.models import Region, Role, Unit
 from orgs.testing import make_unit, make_user
@@ -518,11 +519,10 @@ def test_resubmitting_a_withdrawn_request_keeps_one_pending(world, units):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_saves_leave_one_open_registration(world):
     """Clerk A has saved but not committed; clerk B saves meanwhile. Deterministic: B is seen waiting on a lock."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real concurrent connections with row locks")
+    postgres_only()
     clerk_b = make_user("fz_clerk_b", world.fz_unit, Role.CLERK)
     a_saved, release = threading.Event(), threading.Event()
-    outcome, errors = {}, []
+    outcome, deadline = {}, []
 
     def clerk_a():
         try:
@@ -530,55 +530,38 @@ def test_concurrent_first_saves_leave_one_open_registration(world):
                 save(world.fz_clerk)
                 a_saved.set()
                 release.wait(timeout=30)
-        except BaseException as exc:
-            errors.append(exc)
         finally:
             a_saved.set()
-            connection.close()
 
     def clerk_b_saves():
-        try:
-            save(clerk_b)
-            outcome["b"] = "saved"
-        except BusinessError as exc:
-            outcome["b"] = exc.message
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        assert a_saved.wait(timeout=30)
+        save(clerk_b)
+        outcome["b"] = "saved"
 
-    a = threading.Thread(target=clerk_a)
-    a.start()
-    assert a_saved.wait(timeout=30)
-    b = threading.Thread(target=clerk_b_saves)
-    b.start()
-    try:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:   # until B waits on a lock that A holds
+    def watch():
+        """Until B waits on a lock that A holds (or 15 s have passed), then A may commit."""
+        if not deadline:
+            deadline.append(time.monotonic() + 15)
+        if a_saved.is_set() and not release.is_set():
             with connection.cursor() as cur:
                 cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                             "AND wait_event_type = 'Lock'")
-                if cur.fetchone()[0]:
-                    break
-            time.sleep(0.05)
-    finally:
-        release.set()
-        a.join(timeout=30)
-        b.join(timeout=30)
-    if errors:
-        raise errors[0]
+                if cur.fetchone()[0] or time.monotonic() >= deadline[0]:
+                    release.set()
+        time.sleep(0.05)
+
+    ok, _refused = race([clerk_a, clerk_b_saves], sample=watch)
+    assert 1 not in ok
     assert UnitRegistration.objects.filter(unit=world.fz_unit).exclude(status=Status.APPROVED).count() == 1
-    assert outcome["b"] != "saved"
+    assert outcome.get("b") != "saved"
 
 
 def test_approval_links_the_platform_indicators_that_arrived_under_the_unit_code(world):
     """Indicators pushed before the unit registered wait unmatched; approval of its code links them."""
-    from decimal import Decimal
+    from budgets.tests.factories import IndicatorFactory
 
-    from budgets.models import BudgetIndicator
-
-    waiting = BudgetIndicator.objects.create(bgt_id="BGT-FZ-1", agency_code="350100101", mof_div_code="350100",
-                                             fiscal_year=2026, amount=Decimal("100000.00"), pro_name="教学设备购置")
+    waiting = IndicatorFactory(bgt_id="BGT-FZ-1", agency_code="350100101", mof_div_code="350100",
+                               amount="100000.00", cur_amt="0", pro_name="教学设备购置")
     reg = submitted(world.fz_clerk, budget_code="350100101")
     engine.approve(reg, world.fz_reg)
     waiting.refresh_from_db()
