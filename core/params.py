@@ -20,6 +20,18 @@ from .models import RuleParameter
 
 KINDS = {RuleParameter.KIND_DECIMAL: Decimal, RuleParameter.KIND_INT: int}
 
+SEED_KEY = ("name", "region_code", "level", "effective_from")
+
+
+def seed(rows: list[dict], model=None) -> None:
+    """Put an app's seeded parameter rows in, keeping rows already there (a region's later edition is another
+    row). `model`: the historical RuleParameter when a migration seeds."""
+    model = model or RuleParameter
+    for row in rows:
+        model.objects.get_or_create(**{k: row[k] for k in SEED_KEY},
+                                    defaults={k: v for k, v in row.items() if k not in SEED_KEY})
+
+
 # the region tree is orgs' (core sits below it): orgs registers how to read it in its ready()
 _tree: dict = {}
 

@@ -1,7 +1,9 @@
 """The integration's rule parameters. Seeded by core/migrations/0006_integration_params.py; `ensure` puts them
 back after a test flush (core.reference re-seeds only core's own list)."""
 
-KEY = ("name", "region_code", "level", "effective_from")
+from core import params
+
+KEY = params.SEED_KEY
 
 PARAMETERS = [
     {"name": "integration_max_skew_seconds", "label": "一体化接口消息时间戳允许偏差", "region_code": "", "level": "",
@@ -20,8 +22,4 @@ PARAMETERS = [
 
 
 def ensure(RuleParameter=None) -> None:
-    if RuleParameter is None:
-        from core.models import RuleParameter  # here: migrations import this module with their own model
-    for row in PARAMETERS:
-        RuleParameter.objects.get_or_create(**{k: row[k] for k in KEY},
-                                            defaults={k: v for k, v in row.items() if k not in KEY})
+    params.seed(PARAMETERS, RuleParameter)

@@ -1,7 +1,9 @@
 """The plans' own rule parameters (the 公开招标数额 and SME numbers are core's seed, RULES.md §B). Seeded by
 plans/migrations/0002; `ensure` puts them back after a test flush (PlansConfig.ensure_reference_data)."""
 
-KEY = ("name", "region_code", "level", "effective_from")
+from core import params
+
+KEY = params.SEED_KEY
 FJ_MANUAL = "福建省政府采购网采购人操作手册（2024-07）第四章 4.1 操作流程（省级、非省级两张流程图，图未随文本提供）"
 
 PARAMETERS = [
@@ -21,8 +23,4 @@ PARAMETERS = [
 
 
 def ensure(RuleParameter=None) -> None:
-    if RuleParameter is None:
-        from core.models import RuleParameter  # here: migrations import this module with their own model
-    for row in PARAMETERS:
-        RuleParameter.objects.get_or_create(**{k: row[k] for k in KEY},
-                                            defaults={k: v for k, v in row.items() if k not in KEY})
+    params.seed(PARAMETERS, RuleParameter)
