@@ -346,3 +346,43 @@ def may_publish_intentions(user) -> bool:
 def may_view_region_indicators(user) -> bool:
     """一体化预算指标 (政府采购 → 计划管理): regulators, over the platform indicators of their region."""
     return is_regulator(user)
+
+
+# ---- 采购项目执行 (trading) ------------------------------------------------------------------------------
+
+
+@right
+def in_supplier_unit(user) -> bool:
+    """A supplier's staff (the supplier role in a supplier unit): 报名, 质疑."""
+    unit = _unit(user)
+    return unit is not None and unit.kind == Unit.KIND_SUPPLIER and user.has_role(Role.SUPPLIER)
+
+
+@right
+def may_accept_plans(user) -> bool:
+    """采购计划受理: an agency's staff (plans entrusted to it), a purchaser's clerk (its own 分散采购自行组织 and
+    自行采购 plans)."""
+    return in_agency_unit(user) or is_clerk(user)
+
+
+@right
+def may_view_procurements(user) -> bool:
+    """采购项目执行 list: agencies (what they run), unit staff (their unit's), regulators (their region's)."""
+    return in_agency_unit(user) or is_unit_staff(user) or is_regulator(user)
+
+
+@right
+def is_organizer_of(user, procurement) -> bool:
+    """Runs this procurement's steps (公告, 结果, 流标 …): the agency's staff, or — when the purchaser organises
+    it itself — the purchaser's clerk."""
+    if not _in(user) or user.unit_id != procurement.organizer_id:
+        return False
+    if procurement.self_organized:
+        return is_clerk(user)
+    return in_agency_unit(user)
+
+
+@right
+def may_supervise_trading(user) -> bool:
+    """政府采购 → 公告及文件查看, 异常处理, 查询: regulators, over their region."""
+    return is_regulator(user)

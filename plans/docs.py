@@ -80,7 +80,7 @@ class Revoke(RequestKind):
     code, label = "revoke", "撤销"
 
     def refusal(self, plan):
-        return "采购计划已撤销。" if plan.revoked_at else None
+        return "采购计划已撤销。" if plan.revoked_at else services.holder_refusal(plan)
 
     def apply(self, req, plan, actor):
         services.plan_revoke(plan, actor)

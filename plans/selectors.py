@@ -2,8 +2,9 @@
 tree, the regulator's region, the receiving agency once filed); the project and joint project pickers; the
 agency's inbox; the regulator's 计划管理 lists (the region's plans by their unit)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from access import rights
 from access.scope import scoped
 from attachments import selectors as attachment_selectors
 from contracts import selectors as contract_selectors
@@ -13,7 +14,9 @@ from supervision import selectors as supervision_selectors
 from workflow.models import Status
 
 from . import services
-from .models import NO_AGENCY, PROJECT_FORM, Plan, PlanType
+from .models import NO_AGENCY, PROJECT_FORM, Method, OrganizationForm, Plan, PlanType
+
+METHOD_CHOICES = Method.choices
 
 
 def pickable_projects(user, plan_type: str) -> QuerySet:
@@ -78,3 +81,29 @@ def region_plans(user) -> QuerySet:
     business), by their unit only (not by the receiving agency)."""
     return (scoped(Plan.objects.select_related("unit", "agency"), user, ("unit",))
             .filter(submitted_at__isnull=False))
+
+
+def method_label(code: str) -> str:
+    return Method(code).label if code in Method.values else ""
+
+
+def awaiting_execution(user) -> QuerySet:
+    """Filed, unrevoked plans that the user's unit executes: entrusted to the user's agency, or — for a clerk —
+    the unit's own 分散采购自行组织 and 其他采购·自行采购 plans (trading's 受理 excludes those already taken)."""
+    base = Plan.objects.filter(status=Status.APPROVED, revoked_at__isnull=True).select_related("unit", "agency")
+    if rights.in_agency_unit(user):
+        return base.filter(filed_agency_id=user.unit_id)
+    if rights.is_clerk(user):
+        return base.filter(unit_id=user.unit_id).filter(
+            Q(organization_form=OrganizationForm.SELF_ORGANIZED) | Q(plan_type=PlanType.SELF))
+    return base.none()
+
+
+def plan_lines(plan) -> list:
+    return list(plan.lines.filter(is_active=True).select_related("category").order_by("seq"))
+
+
+def lock_for_execution(pk: int):
+    """The filed plan, row-locked in the caller's transaction (trading's 受理), or None."""
+    return (Plan.objects.select_for_update().select_related("unit", "unit__region")
+            .filter(pk=pk, status=Status.APPROVED).first())

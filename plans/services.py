@@ -591,9 +591,25 @@ def filed(plan: Plan, actor) -> None:
     audit.record(actor=actor, action="plan.file", obj=plan, after={"filed_agency": plan.agency_id})
 
 
+# apps that take a filed plan up (trading's 受理) say why it may no longer be revoked: fn(plan) -> str | None,
+# registered in their AppConfig.ready()
+HOLDERS: list = []
+
+
+def register_holder(fn) -> None:
+    if fn not in HOLDERS:
+        HOLDERS.append(fn)
+
+
+def holder_refusal(plan: Plan) -> str | None:
+    return next((why for fn in HOLDERS if (why := fn(plan))), None)
+
+
 def plan_revoke(plan: Plan, actor) -> None:
     """采购计划撤销 approved: the plan is 已撤销 and its project (or joint project) free to be planned again."""
     if plan.revoked_at is not None:
         raise BusinessError("采购计划已撤销。", code="plan_revoked")
+    if why := holder_refusal(plan):
+        raise BusinessError(why, code="plan_in_execution")
     plan.revoked_at = timezone.now()
     _release(plan, actor)

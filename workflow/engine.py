@@ -91,6 +91,9 @@ class Flow:
     model: type
     nodes: tuple[Node, ...]
     submit_role: str = "clerk"
+    # (doc) -> role, when the submitter's role depends on the document (an announcement is submitted by the
+    # agency's staff, or by the purchaser's clerk when the purchaser organises the procurement itself)
+    submit_role_of: Hook = None
     submit_label: str = "经办"
     submit_where: str = OWN_UNIT
     submit_unit_field: str = "unit"
@@ -105,6 +108,9 @@ class Flow:
     on_discard: Hook = None
     url_name: str = ""
     extra: dict = field(default_factory=dict)
+
+    def submitter_role(self, doc) -> str:
+        return resolve(self.submit_role_of)(doc) if self.submit_role_of is not None else self.submit_role
 
     def applicable(self, doc) -> list[Node]:
         return [n for n in self.nodes if n.applies(doc)]
@@ -152,7 +158,7 @@ def can_act_at(user, doc, node: Node) -> bool:
 
 def can_submit(user, doc) -> bool:
     flow = flow_for(doc)
-    return _at(user, flow.submit_role, flow.submit_where, doc, flow.submit_unit_field)
+    return _at(user, flow.submitter_role(doc), flow.submit_where, doc, flow.submit_unit_field)
 
 
 def _stage_open(doc) -> Stage | None:
@@ -224,7 +230,8 @@ def _record(doc, actor, action, node_code: str, node_label: str, opinion="", bef
 
 def _node_record(doc, actor, action, node: Node | None, opinion="", before=None):
     flow = flow_for(doc)
-    _record(doc, actor, action, node.code if node else flow.submit_role, node.label if node else flow.submit_label,
+    _record(doc, actor, action, node.code if node else flow.submitter_role(doc),
+            node.label if node else flow.submit_label,
             opinion, before)
 
 

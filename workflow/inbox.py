@@ -29,10 +29,11 @@ def rows_for(doc, unit_cache: dict | None = None) -> list[WorkItem]:
         wanted.append((WorkItem.REVIEW, node.code, node.label, node.role, node.where, node.unit_field, None))
         if doc.last_action == Action.SUBMIT and doc.submitted_by_id:
             # still withdrawable, by the submitter alone (the engine asks nothing else of them)
-            wanted.append((WorkItem.OPEN, "", "", flow.submit_role, flow.submit_where, flow.submit_unit_field,
-                           doc.submitted_by_id))
+            wanted.append((WorkItem.OPEN, "", "", flow.submitter_role(doc), flow.submit_where,
+                           flow.submit_unit_field, doc.submitted_by_id))
     elif doc.is_editable:
-        wanted.append((WorkItem.OPEN, "", "", flow.submit_role, flow.submit_where, flow.submit_unit_field, None))
+        wanted.append((WorkItem.OPEN, "", "", flow.submitter_role(doc), flow.submit_where, flow.submit_unit_field,
+                       None))
     elif doc.status == Status.APPROVED and doc.stage and (stage := flow.stage(doc.stage)) is not None:
         wanted.append((WorkItem.STAGE, stage.code, stage.action_label, stage.role, stage.where, stage.unit_field,
                        None))

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "supervision",
     "contracts",
     "plans",
+    "trading",
     "portal",
 ]
 if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit

@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("joint/", include("joint.urls")),
     path("plans/", include("plans.urls")),
+    path("trading/", include("trading.urls")),
     path("contracts/", include("contracts.urls")),
     path("intentions/", include("intentions.urls")),
     path("portal/intentions/", include("intentions.public_urls")),

@@ -64,6 +64,10 @@ USER_TABLE = {
     "may_supervise_plans": REGULATORS,
     "may_view_region_indicators": REGULATORS,
     "may_view_contracts": UNIT_STAFF | REGULATORS,
+    "in_supplier_unit": {"supplier"},
+    "may_accept_plans": {"agency"} | UNIT_CLERKS,
+    "may_view_procurements": {"agency"} | UNIT_STAFF | REGULATORS,
+    "may_supervise_trading": REGULATORS,
 }
 
 
@@ -141,7 +145,7 @@ def test_owns_attachment_is_the_uploading_unit(world, c):
 
 
 OBJECT_RIGHTS = {"is_clerk_of", "is_reviewer_of", "is_leader_of", "regulates", "is_competent_of",
-                 "may_set_parameters", "may_keep_office", "owns_attachment"}
+                 "may_set_parameters", "may_keep_office", "owns_attachment", "is_organizer_of"}
 
 
 def test_every_right_has_a_truth_table():

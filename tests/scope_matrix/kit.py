@@ -81,6 +81,8 @@ ROUTES: dict[str, Route] = {
     "jobs:detail": Route("job"),
     "jobs:download": Route("job"),
     "intentions_public:detail": Route("intention_published"),  # published: public, no login
+    "trading:accept": Route("plan_awaiting", GET + POST),  # 受理 of a filed plan (the clerk's own, self-organised)
+    "trading:detail": Route("procurement"),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:registration_detail": Route("registration"),
@@ -289,6 +291,8 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "intention_published": ("public", [fresh(w.intention_published)]),
         **{key: (f"kit:{ns}", [fresh(r) for r in rows]) for (ns, key), rows in w.kit_rows.items()},
         "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
+        "plan_awaiting": ("plan", [fresh(w.plan_awaiting)]),
+        "procurement": ("procurement", [fresh(w.procurement)]),
     }
 
 
@@ -298,7 +302,7 @@ def markers(w) -> list[tuple[str, object, str]]:
     out = []
     kit_any = [key for (_ns, key) in w.kit_rows if key.endswith("_any")]
     for key in ("registration", "subordination", "indicator", "project_any", "request_any", "message", "bulletin",
-                "job", *kit_any):
+                "job", "procurement", *kit_any):
         kind, rows = sets[key]
         for row in rows:
             text = {"indicator": lambda r: r.bgt_id, "message": lambda r: r.message_id,

@@ -194,7 +194,24 @@ def build(media_root) -> SimpleNamespace:
     # 统招分签: 本单位's invitation on an approved joint project (its window open)
     w.joint_invitation = w.kit_rows[("joint", "joint_approved")][0].responses.get(unit=w.own)
     w.intention_published = _published_intention(w)
+    w.plan_awaiting, w.procurement = _plans_in_execution(w)
     return w
+
+
+def _plans_in_execution(w):
+    """Two filed 分散采购自行组织 plans of 本单位: one waiting for 受理, one taken up (采购项目执行)."""
+    from plans.demo import example_plan
+    from trading import services as trading_services
+    from workflow import engine
+
+    filed = []
+    for _ in range(2):
+        plan = engine.submit(example_plan(w.clerk), w.clerk)
+        while plan.status == "pending":
+            plan = engine.approve(plan, w.reviewer if plan.current_node == "reviewer" else w.users["competent"][
+                "competent"] if plan.current_node == "competent" else w.reg_user, opinion="同意")
+        filed.append(type(plan).objects.get(pk=plan.pk))
+    return filed[0], trading_services.procurement_accept(actor=w.clerk, plan=filed[1])
 
 
 def _published_intention(w):

@@ -1,0 +1,114 @@
+"""采购项目执行: a filed plan accepted (受理) by the agency it is entrusted to, or taken up by the purchaser
+itself (分散采购自行组织; 其他采购·自行采购), with its own 采购编号 and its lots (包). Announcements, results,
+failures and challenges hang on it."""
+
+from django.conf import settings
+from django.db import models
+
+from core.models import TimeStamped
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class ProcurementStatus(models.TextChoices):
+    ACCEPTED = "accepted", "已受理"          # no announcement yet
+    IN_PROGRESS = "in_progress", "采购中"    # announced (or, for 自行采购, being recorded)
+    FAILED = "failed", "流标/废标"           # a lot failed and waits for its 废标处理
+    FINISHED = "finished", "已完成"          # every lot awarded or terminated, at least one awarded
+    TERMINATED = "terminated", "已终止"      # every lot terminated
+
+
+class LotStatus(models.TextChoices):
+    OPEN = "open", "进行中"
+    AWARDED = "awarded", "已成交"
+    FAILED = "failed", "流标/废标"
+    TERMINATED = "terminated", "已终止"
+
+
+class Procurement(TimeStamped):
+    """One execution of one filed plan. `unit` is the purchaser (scope of its staff and of the regulator);
+    `organizer` is who runs it: the agency (代理机构 / 集中采购机构) or the purchaser itself."""
+
+    number = models.CharField("采购编号", max_length=40, unique=True)
+    plan = models.OneToOneField("plans.Plan", on_delete=models.PROTECT, related_name="+", verbose_name="采购计划")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="采购单位")
+    organizer = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="组织单位")
+    self_organized = models.BooleanField("采购单位自行组织", default=False)
+    self_purchase = models.BooleanField("自行采购（限额以下）", default=False)
+    # copied from the plan when accepted
+    plan_number = models.CharField("计划编号", max_length=40)
+    project_number = models.CharField("项目编号", max_length=40, blank=True, default="")
+    name = models.CharField("项目名称", max_length=200)
+    fiscal_year = models.PositiveIntegerField("预算年度", null=True, blank=True)
+    procurement_kind = models.CharField("采购类别", max_length=10, blank=True, default="",
+                                        choices=[("goods", "货物"), ("works", "工程"), ("services", "服务")])
+    budget = models.DecimalField("预算金额", **MONEY)
+    # the method in force: the plan's, until an approved 变更采购方式 changes it
+    procurement_method = models.CharField("采购方式", max_length=16, blank=True, default="")
+    organization_form = models.CharField("组织形式", max_length=16, blank=True, default="")
+    status = models.CharField("状态", max_length=12, choices=ProcurementStatus.choices,
+                              default=ProcurementStatus.ACCEPTED)
+    round = models.PositiveIntegerField("采购轮次", default=1)  # 重新招标 starts the next round
+    # 投诉处理期间暂停采购活动 (法 57): results and contracts are refused until the date (inclusive)
+    suspended_until = models.DateField("暂停至", null=True, blank=True)
+    suspension_reason = models.TextField("暂停原因", blank=True, default="")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="受理人")
+    accepted_at = models.DateTimeField("受理时间")
+    region_path = models.CharField(max_length=64, db_index=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购项目执行"
+        indexes = [models.Index(fields=["unit", "-id"], name="procurement_unit"),
+                   models.Index(fields=["organizer", "-id"], name="procurement_organizer"),
+                   models.Index(fields=["region_path", "-id"], name="procurement_region")]
+
+    def __str__(self):
+        return f"{self.name}（{self.number}）"
+
+    @property
+    def status_text(self) -> str:
+        return self.get_status_display()
+
+    @property
+    def method_text(self) -> str:
+        from plans import selectors as plan_selectors  # the plan's method names
+
+        return plan_selectors.method_label(self.procurement_method)
+
+
+class Lot(models.Model):
+    """包: a part of the procurement evaluated and awarded on its own."""
+
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="lots")
+    seq = models.PositiveIntegerField("包号")
+    name = models.CharField("包名称", max_length=200)
+    budget = models.DecimalField("包预算金额", **MONEY)
+    status = models.CharField("状态", max_length=12, choices=LotStatus.choices, default=LotStatus.OPEN)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购包"
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["procurement", "seq"], name="lot_seq_unique")]
+
+    def __str__(self):
+        return f"第{self.seq}包 {self.name}"
+
+
+class LotLine(models.Model):
+    """A plan content line placed in a lot (each line of the plan in exactly one lot)."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="lines")
+    seq = models.PositiveIntegerField("序号")
+    plan_line_seq = models.PositiveIntegerField("计划明细序号")
+    category = models.ForeignKey("core.Category", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="政府采购品目")
+    item_name = models.CharField("标的名称", max_length=200)
+    quantity = models.DecimalField("数量", max_digits=18, decimal_places=4)
+    measure_unit = models.CharField("计量单位", max_length=20)
+    unit_price = models.DecimalField("单价", **MONEY)
+    amount = models.DecimalField("金额", **MONEY)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购包明细"
+        ordering = ["seq"]
