@@ -112,3 +112,29 @@ class LotLine(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "采购包明细"
         ordering = ["seq"]
+
+
+class Registration(models.Model):
+    """供应商报名: a supplier registers for a procurement (all its lots, or one) in a round, before the
+    announcement's deadline (the announcement's rule, checked by the service)."""
+
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="registrations")
+    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                            verbose_name="采购包")
+    round = models.PositiveIntegerField("采购轮次")
+    supplier = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="供应商")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="报名人")
+    contact_name = models.CharField("联系人", max_length=30)
+    contact_phone = models.CharField("联系电话", max_length=30)
+    registered_at = models.DateTimeField("报名时间", auto_now_add=True)
+    is_active = models.BooleanField("有效", default=True)  # a withdrawn registration is kept, inactive
+    region_path = models.CharField(max_length=64, db_index=True, default="")  # the purchaser's region
+
+    class Meta:
+        verbose_name = verbose_name_plural = "供应商报名"
+        indexes = [models.Index(fields=["supplier", "-id"], name="registration_supplier"),
+                   models.Index(fields=["procurement", "round"], name="registration_procurement"),
+                   models.Index(fields=["region_path", "-id"], name="registration_region")]
+        constraints = [models.UniqueConstraint(fields=["procurement", "round", "lot", "supplier"],
+                                               condition=models.Q(is_active=True), name="registration_once")]

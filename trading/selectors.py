@@ -58,3 +58,15 @@ def of_plan(plan_id: int) -> Procurement | None:
 
 def detail_panels(request, procurement) -> list[dict]:
     return panels.render_all(request, procurement)
+
+
+def registered_supplier_ids(procurement, round_no: int | None = None) -> set[int]:
+    """The suppliers registered (actively) in a round (the current one by default): who is told of answers."""
+    from .models import Registration
+
+    return set(Registration.objects.filter(procurement=procurement, is_active=True,
+                                           round=round_no or procurement.round).values_list("supplier_id", flat=True))
+
+
+def is_registered(supplier_unit_id: int, procurement) -> bool:
+    return supplier_unit_id in registered_supplier_ids(procurement)

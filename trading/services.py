@@ -14,7 +14,7 @@ from core import numbers
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from plans import selectors as plan_selectors
 
-from .models import Lot, LotLine, LotStatus, Procurement, ProcurementStatus
+from .models import Lot, LotLine, LotStatus, Procurement, ProcurementStatus, Registration
 
 # plan types this module does not execute: a 网上超市 plan makes an order, a 合同续签 plan a contract
 NOT_EXECUTED = {"mall": "网上超市采购计划在网上超市下单，不在此受理。", "renewal": "合同续签计划直接续签合同，不在此受理。"}
@@ -224,3 +224,38 @@ def suspension_refusal(procurement, on: dt.date | None = None) -> str | None:
 def plan_holder(plan) -> str | None:
     """plans.services.register_holder: a plan taken up for execution can no longer be revoked."""
     return "采购计划已受理执行，不能撤销。" if Procurement.objects.filter(plan_id=plan.pk).exists() else None
+
+
+@transaction.atomic
+def registration_create(*, actor, procurement, lot=None, contact_name: str, contact_phone: str) -> Registration:
+    """供应商报名 for the current round (every lot, or `lot`). The announcement's deadline is checked by the
+    announcements' rule (REGISTRATION_GATES)."""
+    if not rights.in_supplier_unit(actor):
+        raise NotAllowed("只有供应商可以报名。")
+    proc = _lock(procurement)
+    errors = {}
+    if not (contact_name or "").strip():
+        errors["contact_name"] = "请填写联系人。"
+    if not (contact_phone or "").strip():
+        errors["contact_phone"] = "请填写联系电话。"
+    if errors:
+        raise FieldErrors(errors)
+    if proc.status != ProcurementStatus.IN_PROGRESS:
+        raise BusinessError("该项目当前不在报名期。", code="not_open")
+    if lot is not None and lot.procurement_id != proc.pk:
+        raise FieldErrors({"lot": "请选择本项目的采购包。"})
+    for gate in REGISTRATION_GATES:
+        if why := gate(proc, lot):
+            raise BusinessError(why, code="registration_closed")
+    if Registration.objects.filter(procurement=proc, round=proc.round, lot=lot, supplier_id=actor.unit_id,
+                                   is_active=True).exists():
+        raise BusinessError("您已报名。", code="already_registered")
+    reg = Registration.objects.create(procurement=proc, lot=lot, round=proc.round, supplier_id=actor.unit_id,
+                                      registered_by=actor, contact_name=contact_name.strip()[:30],
+                                      contact_phone=contact_phone.strip()[:30], region_path=proc.region_path)
+    audit.record(actor=actor, action="registration.create", obj=reg, after=audit.snapshot(reg))
+    return reg
+
+
+# announcements' rules on a registration: fn(procurement, lot) -> refusal or None (the deadline has passed …)
+REGISTRATION_GATES: list = []

@@ -65,6 +65,10 @@ class Stage:
     where: str = OWN_UNIT
     unit_field: str = "unit"
     on_done: Hook = None  # (doc, actor) -> None, inside the transition
+    role_of: Hook = None  # (doc) -> role, when who takes the action depends on the document (as Flow.submit_role_of)
+
+    def role_for(self, doc) -> str:
+        return resolve(self.role_of)(doc) if self.role_of is not None else self.role
 
     @property
     def done_code(self) -> str:
@@ -179,7 +183,7 @@ def available_actions(user, doc) -> set[str]:
         if doc.submitted_by_id != user.pk and can_act_at(user, doc, node):
             actions |= {"approve", "reject"}
     stage = _stage_open(doc)
-    if stage is not None and _at(user, stage.role, stage.where, doc, stage.unit_field):
+    if stage is not None and _at(user, stage.role_for(doc), stage.where, doc, stage.unit_field):
         actions.add(stage.action)
     for direct in flow_for(doc).direct_actions:
         if _direct_allowed(user, doc, direct):
@@ -410,7 +414,7 @@ def advance(doc, actor, action: str, version: int | None = None, opinion: str = 
     stage = _stage_open(doc)
     if stage is None or stage.action != action:
         raise BusinessError("单据当前不在可以执行此操作的阶段。", code="bad_state")
-    if not _at(actor, stage.role, stage.where, doc, stage.unit_field):
+    if not _at(actor, stage.role_for(doc), stage.where, doc, stage.unit_field):
         raise NotAllowed(f"您不能对此单据执行「{stage.action_label}」。")
     following = flow.stages[flow.stages.index(stage) + 1:]
 

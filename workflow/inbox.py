@@ -35,7 +35,7 @@ def rows_for(doc, unit_cache: dict | None = None) -> list[WorkItem]:
         wanted.append((WorkItem.OPEN, "", "", flow.submitter_role(doc), flow.submit_where, flow.submit_unit_field,
                        None))
     elif doc.status == Status.APPROVED and doc.stage and (stage := flow.stage(doc.stage)) is not None:
-        wanted.append((WorkItem.STAGE, stage.code, stage.action_label, stage.role, stage.where, stage.unit_field,
+        wanted.append((WorkItem.STAGE, stage.code, stage.action_label, stage.role_for(doc), stage.where, stage.unit_field,
                        None))
     if not wanted:
         return []

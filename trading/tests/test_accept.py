@@ -128,3 +128,21 @@ def test_suspension_blocks_awards_until_its_date(tr):
         services.lot_move(actor=tr.agency_user, lot=lot, move="award")
     services.procurement_resume(actor=tr.w.fz_reg, procurement=proc, reason="投诉处理完毕")
     assert services.lot_move(actor=tr.agency_user, lot=lot, move="award").status == LotStatus.AWARDED
+
+
+def test_registration_by_suppliers_only_while_in_progress(tr):
+    plan = filed_plan(tr.clerk, tr.reviewer, entrusted=tr.agency)
+    proc = accepted(tr.agency_user, plan)
+    kw = {"contact_name": "李四", "contact_phone": "13800000000"}
+    with pytest.raises(BusinessError, match="报名期"):
+        services.registration_create(actor=tr.supplier_user, procurement=proc, **kw)
+    services.procurement_announced(actor=tr.agency_user, procurement=proc)
+    with pytest.raises(NotAllowed):
+        services.registration_create(actor=tr.clerk, procurement=proc, **kw)
+    with pytest.raises(FieldErrors):
+        services.registration_create(actor=tr.supplier_user, procurement=proc, contact_name="", contact_phone="")
+    services.registration_create(actor=tr.supplier_user, procurement=proc, **kw)
+    with pytest.raises(BusinessError, match="已报名"):
+        services.registration_create(actor=tr.supplier_user, procurement=proc, **kw)
+    services.registration_create(actor=tr.supplier2_user, procurement=proc, **kw)
+    assert selectors.registered_supplier_ids(reload(proc)) == {tr.supplier.pk, tr.supplier2.pk}
