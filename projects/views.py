@@ -157,10 +157,6 @@ def _limits(unit):
             out[kind] = services.decentralized_limit(unit, kind)
         except BusinessError:
             out[kind] = None
-    try:
-        out["mall"] = services.mall_max_amount(unit)
-    except BusinessError:
-        out["mall"] = None
     return out
 
 

@@ -171,7 +171,7 @@ def test_form_page_sections_and_indicators(proj):
     assert positions == sorted(positions)
     assert "教育厅公用经费" in page and "可用 1,000,000.00 元" in page and 'data-available="1000000.00"' in page
     assert "考试院公用经费" not in page   # a subordinate's indicator is not offered
-    assert 'data-limit-goods="1000000"' in page and 'data-limit-works="1000000"' in page
+    assert "货物、服务：1,000,000.00 元" in page and "工程：1,000,000.00 元" in page
     assert "累计达到限额标准相关说明材料" in page
     for button in ("保存", "提交", "返回", "新增一行"):
         assert button in page
