@@ -810,3 +810,19 @@ def test_decimal_amounts_are_exact(env):
                                                         {"indicator": env.ind1.pk, "amount": "0.2"}])
     through(env, req)
     assert fresh(env.project).total_amount == Decimal("300000.30")
+
+
+def test_form_change_over_the_api(env):
+    from core.testing import api_call
+
+    ind = indicator(env.dept, "2000000")
+    project = approved_project(env.dept_clerk, {ind: "80000"})
+    url = f"/api/projects/{project.pk}/implementation-form"
+    assert api_call(env.dept_reviewer, "post", url, {"implementation_form": "self"}).status_code == 403
+    assert api_call(env.jx_clerk, "post", url, {"implementation_form": "self"}).status_code == 404
+    bad = api_call(env.dept_clerk, "post", url, {"implementation_form": "nonsense"})
+    assert bad.status_code == 422 and "implementation_form" in bad.json()["errors"]
+    ok = api_call(env.dept_clerk, "post", url, {"implementation_form": "self"})
+    assert ok.status_code == 200 and ok.json()["implementation_form"] == "self"
+    again = api_call(env.dept_clerk, "post", url, {"implementation_form": "self"})
+    assert again.status_code == 422 and "相同" in again.json()["errors"]["implementation_form"]

@@ -99,6 +99,7 @@ ROUTES: dict[str, Route] = {
     "api:indicator_detail": Route("indicator"),
     "api:project_detail": Route("project_any"),
     "api:project_update": Route("project_draft"),
+    "api:project_form_change": Route("project"),  # 实施形式变更 of an approved, unused project
     "api:projects_submit": Route("project_draft"),
     "api:projects_withdraw": Route("project_pending"),
     "api:projects_approve": Route("project_pending"),
