@@ -211,7 +211,11 @@ def test_registration_list_scope_and_status_filter(world):
 def test_registration_detail_scope_and_actions(world):
     reg = submitted_registration(world.fz_clerk)
     url = f"/api/registrations/{reg['id']}"
-    assert api_call(world.fz_clerk, "get", url).json()["actions"] == ["withdraw"]
+    body = api_call(world.fz_clerk, "get", url).json()
+    assert body["actions"] == ["withdraw"]
+    # the kit's DocumentOut fields: the same names and values as any kit document's API
+    assert (body["unit_name"], body["submitted_by"], body["stage"]) == (world.fz_unit.name, str(world.fz_clerk), "")
+    assert body["submitted_at"] and body["approved_at"] is None
     assert api_call(world.fz_reg, "get", url).json()["actions"] == ["approve", "reject"]
     assert api_call(world.fj_reg, "get", url).json()["actions"] == []   # sees it, 福州 has its own regulator
     assert [t["action"] for t in api_call(world.fz_reg, "get", url).json()["timeline"]] == ["save", "submit"]
