@@ -38,6 +38,7 @@ from core.models import Category
 from workflow import engine
 from workflow.models import Status
 
+from .forms import fund_lines_from
 from .models import ContentLine, FundLine, Project, ProjectRequest, ProjectUse
 from .models import used_q as _used_q
 
@@ -220,8 +221,6 @@ def fund_table(unit, funds: list[dict], total) -> dict:
 
 def posted_fund_lines(post) -> list[dict]:
     """The rows of a fund_table as the form posted them (fund-indicator, fund-amount), as typed."""
-    from .forms import fund_lines_from
-
     return fund_lines_from(post)
 
 
