@@ -21,9 +21,13 @@ def client_for(user, **client_kwargs) -> Client:
     return c
 
 
-def json_request(client, method: str, url: str, body=None):
-    """One JSON API call on `client`: for GET `body` is the query (a dict), for the other methods the JSON body."""
+def json_request(client, method: str, url: str, body=None, *, raw: str | bytes | None = None):
+    """One JSON API call on `client`: for GET `body` is the query (a dict), for the other methods the JSON body.
+    `raw` sends a body as it is, not JSON-encoded (bad JSON, a huge number, `raw=""` for no body at all), with
+    the JSON content type; it replaces `body`."""
     method = method.lower()
+    if raw is not None:
+        return client.generic(method.upper(), url, raw, content_type="application/json")
     if method == "get":
         return client.get(url, body)
     if body is None:
@@ -31,10 +35,10 @@ def json_request(client, method: str, url: str, body=None):
     return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
 
 
-def api_call(user, method: str, url: str, body=None):
+def api_call(user, method: str, url: str, body=None, *, raw: str | bytes | None = None):
     """One JSON API call as `user`: `api_call(u, "post", "/api/x/1/submit", {"version": 1})`,
-    `api_call(u, "get", "/api/x", {"page": 2})`."""
-    return json_request(client_for(user), method, url, body)
+    `api_call(u, "get", "/api/x", {"page": 2})`, `api_call(u, "post", "/api/x", raw="not json")`."""
+    return json_request(client_for(user), method, url, body, raw=raw)
 
 
 def postgres_only():

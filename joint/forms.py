@@ -1,4 +1,5 @@
-"""Forms of 统招分签: the lead's form (the kit renders it), the 终止 request's upload ids, the response's lines."""
+"""Forms of 统招分签: the lead's form (the kit renders it), the 终止 request's upload ids, the response's own
+fields (its 项目资金构成 is projects' table: projects.selectors.fund_table)."""
 
 from django import forms
 from django.utils import timezone
@@ -80,7 +81,3 @@ class RespondForm(Form):
                                      widget=forms.Textarea(attrs={"rows": 3}))
     contact_name = forms.CharField(label="联系人", required=False, max_length=30)
     contact_phone = forms.CharField(label="联系电话", required=False, max_length=30)
-
-
-FUND_TABLE = LineTable("fund", "项目资金构成", (LineColumn("indicator", "指标"),
-                                                LineColumn("amount", "本次使用金额（元）", "money")), error_key="fund_lines")

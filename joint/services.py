@@ -233,35 +233,60 @@ def joint_decline(*, actor, response: JointResponse, reason: str) -> JointRespon
     return response
 
 
+def _take(ln, raw: str) -> tuple[Decimal, Decimal]:
+    """(quantity, 金额) of the answer typed on one joint line: goods a quantity at the joint's unit price,
+    services and works a total price (1 项). ValueError(message) when it is not one."""
+    value = projects.parse_decimal(raw)
+    goods = ln.category.kind == Category.KIND_GOODS
+    if value is None or value <= 0:
+        raise ValueError(f"{'数量' if goods else '总价'}须为大于0的数字。")
+    if goods:  # bounded before quantize: 1e400 cannot be quantized
+        if value > projects.MAX_QUANTITY or value != value.quantize(Decimal("0.0001")):
+            raise ValueError("数量最多保留4位小数。")
+        return value, (value * ln.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+    if value > projects.MAX_MONEY or value != value.quantize(CENT):
+        raise ValueError("总价最多保留2位小数且不超过系统上限。")
+    return Decimal("1"), value
+
+
+def _typed(posted: dict, ln) -> str:
+    return str(posted.get(ln.pk, posted.get(str(ln.pk), "")) or "").strip()
+
+
+def takes_total(response: JointResponse, posted: dict) -> Decimal:
+    """The 项目金额 of the answer as typed (the save's arithmetic, skipping lines it would refuse): for the
+    response form's live 资金合计 check, which must not refuse anything. Reads."""
+    total = Decimal("0")
+    for ln in selectors.lines(response.joint):
+        raw = _typed(posted, ln)
+        if raw:
+            try:
+                total += _take(ln, raw)[1]
+            except ValueError:
+                continue
+    return total
+
+
 def _response_lines(response: JointResponse, posted: dict) -> tuple[list[dict], list[dict]]:
     """{joint line id: text} → (project content lines, response lines). Goods take a quantity at the joint's unit
     price; services and works a total price (1 项). Empty lines are not taken; at least one is."""
     errors, content, taken = {}, [], []
     for i, ln in enumerate(selectors.lines(response.joint)):
-        raw = str(posted.get(ln.pk, posted.get(str(ln.pk), "")) or "").strip()
+        raw = _typed(posted, ln)
         if not raw:
             continue
-        value = projects.parse_decimal(raw)
-        key = f"take.{ln.pk}"
-        goods = ln.category.kind == Category.KIND_GOODS
-        if value is None or not value.is_finite() or value <= 0:
-            errors[key] = f"第{i + 1}行：{'数量' if goods else '总价'}须为大于0的数字。"
+        try:
+            quantity, amount = _take(ln, raw)
+        except ValueError as exc:
+            errors[f"take.{ln.pk}"] = f"第{i + 1}行：{exc}"
             continue
-        if goods:
-            if value != value.quantize(Decimal("0.0001")) or value > projects.MAX_QUANTITY:
-                errors[key] = f"第{i + 1}行：数量最多保留4位小数。"
-                continue
-            amount = (value * ln.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
-            content.append({"category": ln.category, "item_name": ln.item_name, "quantity": value,
+        if ln.category.kind == Category.KIND_GOODS:
+            content.append({"category": ln.category, "item_name": ln.item_name, "quantity": quantity,
                             "measure_unit": ln.measure_unit, "unit_price": ln.unit_price})
         else:
-            if value != value.quantize(CENT) or value > projects.MAX_MONEY:
-                errors[key] = f"第{i + 1}行：总价最多保留2位小数且不超过系统上限。"
-                continue
-            amount = value
-            content.append({"category": ln.category, "item_name": ln.item_name, "quantity": Decimal("1"),
-                            "measure_unit": "项", "unit_price": value})
-        taken.append({"joint_line": ln, "quantity": value if goods else Decimal("1"), "amount": amount})
+            content.append({"category": ln.category, "item_name": ln.item_name, "quantity": quantity,
+                            "measure_unit": "项", "unit_price": amount})
+        taken.append({"joint_line": ln, "quantity": quantity, "amount": amount})
     if not taken and not errors:
         errors["take"] = "请至少填写一行采购内容（货物填写数量，服务、工程填写总价）。"
     if errors:

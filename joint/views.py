@@ -12,11 +12,10 @@ from access import rights
 from attachments.selectors import attachments_for
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from projects import selectors as project_selectors
-from projects import services as projects
 from workflow.kit import editing
 
 from . import selectors, services
-from .forms import FUND_TABLE, RespondForm
+from .forms import RespondForm
 
 
 def chooser(request) -> str:
@@ -63,21 +62,32 @@ def _values(r):
     return ({"name": r.joint.name, "demand_summary": r.joint.demand_summary}, {}, [{}])
 
 
-@login_required
-def respond(request, pk):
-    """响应: the unit's 统招分签采购 project — the joint's lines (goods: 数量; services, works: 总价), its own
-    指标; 保存 or 保存并提交 (both or neither)."""
+def _own_invitation(request, pk):
+    """The invitation the user's unit answers: its clerk only."""
     user = request.user
     r = selectors.get_response(user, pk)
     if not (rights.is_clerk(user) and r.unit_id == user.unit_id):
         raise PermissionDenied
+    return r
+
+
+def _takes(r, post) -> dict:
+    return {ln.pk: post.get(f"take-{ln.pk}", "") for ln in selectors.lines(r.joint)}
+
+
+@login_required
+def respond(request, pk):
+    """响应: the unit's 统招分签采购 project — the joint's lines (goods: 数量; services, works: 总价), its own
+    指标 in projects' 项目资金构成 table (live, as on 立项); 保存 or 保存并提交 (both or neither)."""
+    user = request.user
+    r = _own_invitation(request, pk)
     if r.project is not None and not r.project.is_editable:
         return redirect("projects:detail", pk=r.project.pk)
     errors: dict = {}
     if request.method == "POST":
         form = RespondForm(request.POST)
-        takes = {ln.pk: request.POST.get(f"take-{ln.pk}", "") for ln in selectors.lines(r.joint)}
-        funds = FUND_TABLE.rows_from(request.POST)
+        takes = _takes(r, request.POST)
+        funds = project_selectors.posted_fund_lines(request.POST)
         submit = bool(request.POST.get("submit"))
         if form.is_valid():
             try:
@@ -97,10 +107,19 @@ def respond(request, pk):
     else:
         values, takes, funds = _values(r)
         form = RespondForm(initial={"contact_name": user.full_name, "contact_phone": user.phone or "", **values})
-    funds = funds or [{}]
     return render(request, "joint/respond.html", {
         "r": r, "joint": r.joint, "form": form, "errors": errors, "summary": list(errors.values()),
         "lines": [{"ln": ln, "value": takes.get(ln.pk, ""), "error": errors.get(f"take.{ln.pk}", ""),
                    "goods": ln.category.kind == "goods"} for ln in selectors.lines(r.joint)],
-        "funds": list(zip(funds, FUND_TABLE.row_errors(errors, len(funds)), strict=True)),
-        "indicators": list(projects.usable_indicators(user.unit).order_by("-fiscal_year", "bgt_id"))})
+        "fund": project_selectors.fund_table(user.unit, funds or [{}], services.takes_total(r, takes))})
+
+
+@login_required
+@require_POST
+def respond_money_check(request, pk):
+    """htmx: the computed cells of the posted 响应 form's 项目资金构成 — 可用金额, 使用后剩余 (over-use with the
+    save's message), 资金合计 against the 项目金额 of the typed lines — by projects' own computation, as on 立项."""
+    r = _own_invitation(request, pk)
+    total = services.takes_total(r, _takes(r, request.POST))
+    return render(request, "partials/line_cells.html",
+                  {"tables": [project_selectors.fund_live(request.user.unit, request.POST, total)]})

@@ -79,17 +79,29 @@ def fund_values(unit, funds: list[dict], total: Decimal, held: dict | None = Non
     return rows, use["total"], note
 
 
+def fund_table(unit, funds: list[dict], total: Decimal) -> dict:
+    """项目资金构成 with the view's options: {table, rows, total, note, warning}; `total` is the 项目金额 the
+    资金合计 must equal."""
+    fund_rows, fund_total, note = fund_values(unit, funds, total)
+    indicators = list(services.usable_indicators(unit).order_by("-fiscal_year", "bgt_id"))
+    return {"table": FUND_TABLE.with_choices(indicator=indicator_choices(indicators)), "rows": fund_rows,
+            "total": fund_total, "note": note, "warning": "" if indicators else "本单位没有可用的指标。"}
+
+
+def fund_live(unit, post, total: Decimal) -> dict:
+    """The live answer of 项目资金构成 (every row as it stands on the page) beside the 项目金额 `total`."""
+    fund_rows, fund_total, note = fund_values(unit, FUND_TABLE.rows_from(post, keep_empty=True), total)
+    return FUND_TABLE.live(fund_rows, fund_total, note)
+
+
 def project_tables(unit, lines: list[dict], funds: list[dict]) -> dict:
     """The 立项 form's two tables, with the view's options: {content: {table, rows, total}, fund: {…, note,
     warning}}."""
     content_rows, total = content_values(lines)
-    fund_rows, fund_total, note = fund_values(unit, funds, total)
-    indicators = list(services.usable_indicators(unit).order_by("-fiscal_year", "bgt_id"))
     return {
         "content": {"table": CONTENT_TABLE.with_choices(category=category_choices()), "rows": content_rows,
                     "total": total},
-        "fund": {"table": FUND_TABLE.with_choices(indicator=indicator_choices(indicators)), "rows": fund_rows,
-                 "total": fund_total, "note": note, "warning": "" if indicators else "本单位没有可用的指标。"},
+        "fund": fund_table(unit, funds, total),
     }
 
 
@@ -97,8 +109,7 @@ def project_live(unit, post) -> list[dict]:
     """The live answer of the 立项 form: every row as it stands on the page (empty ones too, so row N is the
     page's row N)."""
     content_rows, total = content_values(CONTENT_TABLE.rows_from(post, keep_empty=True))
-    fund_rows, fund_total, note = fund_values(unit, FUND_TABLE.rows_from(post, keep_empty=True), total)
-    return [CONTENT_TABLE.live(content_rows, total), FUND_TABLE.live(fund_rows, fund_total, note)]
+    return [CONTENT_TABLE.live(content_rows, total), fund_live(unit, post, total)]
 
 
 # ---- the requests' forms ---------------------------------------------------------------------------------------

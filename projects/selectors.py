@@ -17,6 +17,8 @@ For the benchmark and the other project work, the entry points are:
   rows to know whether there is a next page.
 - `tab_counts(qs_by_tab, cap=None) -> dict` — one COUNT per tab; with `cap`, counting stops at cap + 1 rows
   (LIMIT inside the count) so a province-wide tab costs at most `cap` index entries; the page shows "cap+".
+- `fund_table(unit, funds, total)` / `posted_fund_lines(post)` / `fund_live(unit, post, total)` — 项目资金构成 as
+  the 立项 form draws, parses and recomputes it live, for another app's form that makes a project (统招分签响应).
 - `used_q()` / `live_uses_by(by)` / `uses(project)` — which documents use a project (ProjectUse): a filter
   for "used now" (`~used_q()`: unused), the projects a document uses now, a project's 使用情况 for its page.
 """
@@ -36,6 +38,7 @@ from core.models import Category
 from workflow import engine
 from workflow.models import Status
 
+from .forms import fund_lines_from
 from .models import ContentLine, FundLine, Project, ProjectRequest, ProjectUse
 from .models import used_q as _used_q
 
@@ -204,6 +207,28 @@ def content_lines(project) -> QuerySet:
 
 def fund_lines(project) -> QuerySet:
     return FundLine.objects.filter(project=project, is_active=True).select_related("indicator").order_by("id")
+
+
+def fund_table(unit, funds: list[dict], total) -> dict:
+    """项目资金构成 as the 立项 form draws it, for another app's form that makes a project (统招分签响应):
+    {table, rows, total, note, warning} for `{% line_table %}` — the line-table component's table with the
+    unit's usable indicators, 可用金额 / 使用后剩余 of the rows (over-use marked with the save's message), the
+    资金合计 and whether it equals `total`, the 项目金额. The live answer is fund_live's."""
+    from . import line_tables  # it reads through this module
+
+    return line_tables.fund_table(unit, funds, total)
+
+
+def posted_fund_lines(post) -> list[dict]:
+    """The rows of a fund_table as the form posted them (fund-indicator, fund-amount), as typed."""
+    return fund_lines_from(post)
+
+
+def fund_live(unit, post, total) -> dict:
+    """fund_table's computed cells for a live answer (partials/line_cells.html), from the posted rows."""
+    from . import line_tables
+
+    return line_tables.fund_live(unit, post, total)
 
 
 def requests_of(project) -> QuerySet:

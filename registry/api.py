@@ -19,6 +19,7 @@ from orgs.selectors import region_by_code
 from workflow import engine
 from workflow.api import ReviewOut
 from workflow.kit.actions import api_actions
+from workflow.kit.documents import DocumentOut
 from workflow.models import Action
 from workflow.models import Status as DocStatus
 
@@ -100,33 +101,7 @@ class UnitOut(UnitBrief):
         return obj.competent.name if obj.competent_id else None
 
 
-class DocOut(Schema):
-    """Fields every engine document has."""
-
-    id: int
-    number: str
-    unit_id: int
-    unit_name: str
-    status: str
-    status_text: str
-    current_node: str
-    version: int
-    submitted_by: str | None
-    submitted_at: datetime | None
-    approved_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
-
-    @staticmethod
-    def resolve_submitted_by(obj):
-        return str(obj.submitted_by) if obj.submitted_by_id else None
-
-
-class RegistrationOut(DocOut, RegionFields):
+class RegistrationOut(DocumentOut, RegionFields):
     name: str
     credit_code: str
     budget_code: str
@@ -165,7 +140,7 @@ class RegistrationUpdateIn(RegistrationIn):
     version: int = Field(description="读取时的版本号；他人已修改时返回 409")
 
 
-class SubordinationOut(DocOut):
+class SubordinationOut(DocumentOut):
     competent_unit_id: int
     competent_unit_name: str
     note: str

@@ -137,6 +137,20 @@ def test_response_needs_a_line_and_matching_funds(jw):
     assert "fund_lines" in exc.value.errors
 
 
+
+@pytest.mark.parametrize("raw, message", [("1e400", "数量最多保留4位小数"), ("1.00001", "数量最多保留4位小数"),
+                                          ("abc", "数量须为大于0的数字"), ("0", "数量须为大于0的数字")])
+def test_a_quantity_the_save_refuses_is_a_message_and_counts_nothing_live(jw, raw, message):
+    joint = approved_joint(jw)
+    r = joint.responses.get(unit=jw.a)
+    line = joint.lines.get()
+    with pytest.raises(FieldErrors) as exc:
+        services.joint_respond(actor=jw.a_clerk, response=r, data={}, takes={line.pk: raw},
+                               fund_lines=[{"indicator": str(jw.a_ind.pk), "amount": "1"}])
+    assert message in exc.value.errors[f"take.{line.pk}"]
+    assert services.takes_total(r, {line.pk: raw}) == 0
+    assert services.takes_total(r, {line.pk: "2.5"}) == Decimal("12500.00")  # 2.5 台 × 5,000.00
+
 def test_response_project_is_edited_only_through_the_response(jw):
     joint = approved_joint(jw)
     project = respond(jw, joint, jw.a_clerk, indicator=jw.a_ind, submit=False)

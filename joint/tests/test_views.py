@@ -119,3 +119,60 @@ def test_invitation_page_scope(jw):
 
 def test_menu_entry(jw):
     assert reverse("joint:list") in client(jw.clerk).get("/").content.decode()
+
+
+def test_respond_page_draws_projects_fund_table(jw):
+    """项目资金构成 is projects' line table (as on 立项): the unit's indicators with 可用金额, the live URL."""
+    r = approved_joint(jw).responses.get(unit=jw.a)
+    page = client(jw.a_clerk).get(reverse("joint:respond", args=[r.pk])).content.decode()
+    assert 'id="fund-lines"' in page and 'id="fund-row"' in page and "选择指标（新增一行）" in page
+    assert "使用后剩余（元）" in page and "资金合计（元）" in page
+    assert f'value="{jw.a_ind.pk}"' in page and "可用 500,000.00 元" in page
+    assert f'value="{jw.b_ind.pk}"' not in page  # another unit's indicator is not offered
+    assert reverse("joint:respond_money_check", args=[r.pk]) in page
+    assert page.count('class="form-buttons"') == 1 and "保存并提交" in page
+
+
+def test_respond_page_keeps_the_fund_rows_and_their_errors(jw):
+    joint = approved_joint(jw)
+    r = joint.responses.get(unit=jw.a)
+    line = joint.lines.get()
+    resp = client(jw.a_clerk).post(reverse("joint:respond", args=[r.pk]), {
+        "name": "考试院计算机", f"take-{line.pk}": "2", "fund-indicator": [jw.a_ind.pk, jw.a_ind.pk],
+        "fund-amount": ["6000", "4000"]})
+    page = resp.content.decode()
+    assert resp.status_code == 200 and "第2行：指标" in page and "重复选择" in page
+    assert page.count('name="fund-amount"') == 3  # the two rows as typed, and the new-row template
+    assert 'value="6000"' in page and 'value="4000"' in page
+    assert not Project.objects.exists()
+
+
+def test_respond_money_check_answers_with_projects_computation(jw):
+    joint = approved_joint(jw)
+    r = joint.responses.get(unit=jw.a)
+    line = joint.lines.get()
+    url = reverse("joint:respond_money_check", args=[r.pk])
+    c = client(jw.a_clerk)
+    body = c.post(url, {f"take-{line.pk}": "2", "fund-indicator": [jw.a_ind.pk], "fund-amount": ["10000"]})
+    text = body.content.decode()
+    assert body.status_code == 200 and "490,000.00" in text and "与项目金额一致" in text  # 2 台 × 5,000.00
+    over = c.post(url, {f"take-{line.pk}": "200", "fund-indicator": [jw.a_ind.pk], "fund-amount": ["600000"]})
+    text = over.content.decode()
+    assert "-100,000.00" in text and "（超出可用金额）" in text
+    assert "第1行：指标" in text and "不足本次使用的 600,000.00 元" in text  # the save's own over-use message
+    assert "与项目金额（1,000,000.00 元）不一致" in text
+    # lines the save would refuse count nothing; odd numbers are not a server error
+    odd = c.post(url, {f"take-{line.pk}": "1e400", "fund-indicator": ["x"], "fund-amount": ["1e400"]})
+    assert odd.status_code == 200
+
+
+def test_respond_money_check_scope(jw):
+    r = approved_joint(jw).responses.get(unit=jw.a)
+    url = reverse("joint:respond_money_check", args=[r.pk])
+    assert client(jw.a_clerk).get(url).status_code == 405
+    assert client(jw.b_clerk).post(url, {}).status_code == 404  # another invited unit's answer
+    assert client(jw.a_reviewer).post(url, {}).status_code == 403
+    assert Client().post(url, {}).status_code == 302  # to the login page
+    # the response page itself for the same roles
+    assert client(jw.b_clerk).get(reverse("joint:respond", args=[r.pk])).status_code == 404
+    assert client(jw.a_reviewer).get(reverse("joint:respond", args=[r.pk])).status_code == 403

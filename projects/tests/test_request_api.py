@@ -9,7 +9,7 @@ import jsonschema_rs
 import pytest
 
 from budgets import ledger
-from core.testing import client_for, json_request
+from core.testing import api_call, client_for
 from projects import request_kinds as rq
 from projects.models import ProjectRequest
 from workflow.models import Status
@@ -43,21 +43,13 @@ def env(world, settings, tmp_path):
     return w
 
 
-def api(user, method, url, body=None):
-    """The kit's JSON call under /api; a body given as text (or none at all) is sent as it is."""
-    c = client_for(user)
-    if body is None or isinstance(body, str | bytes):
-        return c.generic(method.upper(), f"/api{url}", body or b"", content_type="application/json")
-    return json_request(c, method, f"/api{url}", body)
-
-
-def create(w, body, user=None, project=None):
-    return api(user or w.dept_clerk, "post", f"/projects/{(project or w.project).pk}/requests", body)
+def create(w, body=None, user=None, project=None, *, raw=None):
+    return api_call(user or w.dept_clerk, "post", f"/api/projects/{(project or w.project).pk}/requests", body, raw=raw)
 
 
 def act(user, rid, action, **body):
-    version = api(user, "get", f"/projects/requests/{rid}").json()["version"]
-    return api(user, "post", f"/projects/requests/{rid}/{action}", {"version": version, **body})
+    version = api_call(user, "get", f"/api/projects/requests/{rid}").json()["version"]
+    return api_call(user, "post", f"/api/projects/requests/{rid}/{action}", {"version": version, **body})
 
 
 def ok(resp, status=200) -> dict:
@@ -116,14 +108,14 @@ def test_every_kind_has_a_body_schema_and_its_example_validates(db):
 
 
 def test_revoke_saved_submitted_and_approved_by_the_leader(env):
-    detail = f"/projects/{env.project.pk}"
-    assert ok(api(env.dept_clerk, "get", detail))["request_kinds"] == [REVOKE, CHANGE]  # not used, not filed
-    assert ok(api(env.dept_reviewer, "get", detail))["request_kinds"] == []
+    detail = f"/api/projects/{env.project.pk}"
+    assert ok(api_call(env.dept_clerk, "get", detail))["request_kinds"] == [REVOKE, CHANGE]  # not used, not filed
+    assert ok(api_call(env.dept_reviewer, "get", detail))["request_kinds"] == []
     assert errors(create(env, {"kind": REVOKE, "reason": "不再实施"})) == {
         "attachments": "撤销申请须上传项目撤销说明附件。"}
     body = ok(create(env, {"kind": REVOKE, "reason": "不再实施", "attachment_ids": [attachment(env, REVOKE)]}), 201)
     assert (body["status"], body["kind_label"], body["actions"]) == ("draft", "撤销", ["discard", "edit", "submit"])
-    project = ok(api(env.dept_clerk, "get", detail))
+    project = ok(api_call(env.dept_clerk, "get", detail))
     assert (project["open_request_id"], project["request_kinds"]) == (body["id"], [])
     body = ok(act(env.dept_clerk, body["id"], "submit"))
     assert body["status"] == "pending"
@@ -178,12 +170,12 @@ def test_change_saved_edited_submitted_and_applied(env):
     assert body["proposed"] == {"name": "教育厅办公设备采购（二期）"}  # only what changes
     rid = body["id"]
     new_lines = lines("150000") + lines("150000", item_name="便携式计算机")
-    r = api(env.dept_clerk, "put", f"/projects/requests/{rid}", change_body(env, content_lines=new_lines))
+    r = api_call(env.dept_clerk, "put", f"/api/projects/requests/{rid}", change_body(env, content_lines=new_lines))
     assert errors(r) == {"version": "请提供读取时的版本号 version。"}
-    r = api(env.dept_clerk, "put", f"/projects/requests/{rid}",
+    r = api_call(env.dept_clerk, "put", f"/api/projects/requests/{rid}",
             change_body(env, content_lines=new_lines, version=body["version"] + 5))
     assert r.status_code == 409
-    body = ok(api(env.dept_clerk, "put", f"/projects/requests/{rid}",
+    body = ok(api_call(env.dept_clerk, "put", f"/api/projects/requests/{rid}",
                   change_body(env, content_lines=new_lines, version=body["version"], submit=True)))
     assert body["status"] == "pending" and [ln["item_name"] for ln in body["proposed"]["content_lines"]] == [
         "台式计算机", "便携式计算机"]
@@ -268,23 +260,23 @@ def test_close_needs_the_filed_contract_and_its_attachment(env):
 
 
 def test_scope_then_right_then_body_then_engine(env):
-    url = f"/projects/{env.project.pk}/requests"
+    url = f"/api/projects/{env.project.pk}/requests"
     for user in (env.fz_clerk, env.sub1_clerk, env.jx_reg):  # out of scope: 404 whatever the body
-        assert api(user, "post", url, "not json").status_code == 404, user
+        assert api_call(user, "post", url, raw="not json").status_code == 404, user
     for user in (env.dept_reviewer, env.leader, env.fj_reg):  # sees the project, may not ask: 403 before the body
-        assert api(user, "post", url, "not json").status_code == 403, user
-    assert api(None, "post", url, {}).status_code == 401
-    assert errors(api(env.dept_clerk, "post", url, "not json")) == {"body": "请求体不是合法的 JSON。"}
+        assert api_call(user, "post", url, raw="not json").status_code == 403, user
+    assert api_call(None, "post", url, {}).status_code == 401
+    assert errors(api_call(env.dept_clerk, "post", url, raw="not json")) == {"body": "请求体不是合法的 JSON。"}
     assert errors(create(env, {"kind": "delete", "reason": "x"})) == {"kind": "申请类型不正确。"}
     rid = ok(create(env, {"kind": REVOKE, "reason": "甲", "attachment_ids": [attachment(env, REVOKE)]}), 201)["id"]
-    assert api(env.fz_clerk, "get", f"/projects/requests/{rid}").status_code == 404
-    assert ok(api(env.fj_reg, "get", f"/projects/requests/{rid}"))["kind"] == REVOKE
-    assert api(env.dept_reviewer, "put", f"/projects/requests/{rid}", "x").status_code == 403
-    assert api(env.leader, "post", f"/projects/requests/{rid}/approve", "x").status_code == 422  # not pending
-    assert errors(api(env.dept_clerk, "put", f"/projects/requests/{rid}", {"kind": CLOSE, "reason": "乙",
+    assert api_call(env.fz_clerk, "get", f"/api/projects/requests/{rid}").status_code == 404
+    assert ok(api_call(env.fj_reg, "get", f"/api/projects/requests/{rid}"))["kind"] == REVOKE
+    assert api_call(env.dept_reviewer, "put", f"/api/projects/requests/{rid}", raw="x").status_code == 403
+    assert api_call(env.leader, "post", f"/api/projects/requests/{rid}/approve", raw="x").status_code == 422  # not pending
+    assert errors(api_call(env.dept_clerk, "put", f"/api/projects/requests/{rid}", {"kind": CLOSE, "reason": "乙",
                                                                            "version": 1})) == {
         "kind": "申请类型不能修改；请放弃本申请后另行发起。"}
-    assert api(env.dept_clerk, "post", f"/projects/requests/{rid}/submit", {"version": 99}).status_code == 409
+    assert api_call(env.dept_clerk, "post", f"/api/projects/requests/{rid}/submit", {"version": 99}).status_code == 409
     assert ok(act(env.dept_clerk, rid, "discard"))["status"] == Status.WITHDRAWN
 
 
@@ -318,7 +310,7 @@ def test_bodies_no_page_could_post_are_422_keyed_like_the_page(env, over, key):
 def test_odd_numbers_are_refused_never_a_server_error(env, raw):
     if '"fund_add"' in raw:
         mark_used(env.project)
-    r = create(env, raw)
+    r = create(env, raw=raw)
     # an id beyond the database's integers is core.api's 400 out_of_range; the rest the page's own 422
     assert r.status_code in (400, 422), r.content.decode()[:500]
     assert re.search(r"[\u4e00-\u9fff]", r.json()["message"])

@@ -8,7 +8,7 @@ from budgets.models import BudgetIndicator
 from budgets.tests.factories import IndicatorFactory
 from core import params
 from core.errors import BusinessError, FieldErrors
-from core.testing import client_for
+from core.testing import api_call, client_for
 from orgs.models import Region, Unit
 from orgs.testing import make_unit
 from workflow import engine
@@ -146,12 +146,12 @@ def test_a_province_unit_takes_the_province_limits_wherever_its_region_says(worl
 
 
 def test_the_api_refuses_another_units_codes_and_a_disagreeing_level_with_422(world):
-    from .test_api import call, reg_payload
+    from .test_api import reg_payload
 
-    r = call(world.fz_clerk, "post", "/api/registrations",
+    r = api_call(world.fz_clerk, "post", "/api/registrations",
              reg_payload(world.fz_unit, credit_code=world.dept.credit_code, budget_code=world.dept.budget_code))
     assert r.status_code == 422
     assert set(r.json()["errors"]) == {"credit_code", "budget_code"}
-    r = call(world.fz_clerk, "post", "/api/registrations", reg_payload(world.fz_unit, level="province"))
+    r = api_call(world.fz_clerk, "post", "/api/registrations", reg_payload(world.fz_unit, level="province"))
     assert r.status_code == 422
     assert "级次" in r.json()["errors"]["region_code"]

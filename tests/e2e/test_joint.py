@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from intentions.models import Intention
 from joint.models import JointProject
@@ -78,8 +79,22 @@ def test_joint_project_three_units_collect_refused_then_allowed(jw, new_page):  
     b.click("text=统招分签采购")
     b.locator("#joint-response-popup a:has-text('响应')").click()
     b.fill(f"input[name=take-{joint.lines.get().pk}]", "10")
-    b.locator("select[name=fund-indicator]").select_option(str(jw.b_ind.pk))
-    b.fill("input[name=fund-amount]", "50000")
+    # 项目资金构成 is projects' table, live as on 立项: 可用金额, 使用后剩余 and the over-use message are the server's
+    fund = b.locator("#fund-lines tbody tr").nth(0)
+    fund.locator("select.fund-indicator").select_option(str(jw.b_ind.pk))
+    expect(fund.locator(".fund-available")).to_have_text("500,000.00")
+    fund.locator("input[name=fund-amount]").fill("600000")
+    expect(fund.locator(".fund-remaining")).to_have_text("-100,000.00（超出可用金额）")
+    assert "不足本次使用的 600,000.00 元" in fund.locator(".fund-remaining").get_attribute("title")
+    expect(b.locator("#fund-check")).to_contain_text("与项目金额（50,000.00 元）不一致")
+    fund.locator("input[name=fund-amount]").fill("50000")
+    expect(fund.locator(".fund-remaining")).to_have_text("450,000.00")
+    expect(b.locator("#fund-check")).to_have_text("与项目金额一致")
+    b.fill(f"input[name=take-{joint.lines.get().pk}]", "12")  # a changed 数量 re-checks the 资金合计
+    expect(b.locator("#fund-check")).to_contain_text("与项目金额（60,000.00 元）不一致")
+    b.fill(f"input[name=take-{joint.lines.get().pk}]", "10")
+    expect(b.locator("#fund-check")).to_have_text("与项目金额一致")
+    shot(b, "joint_respond")
     b.click("button[name=submit]")
     b.wait_for_url(b.base + "/projects/*/")
     project = Project.objects.get(implementation_form="joint_response")

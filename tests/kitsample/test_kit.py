@@ -163,12 +163,17 @@ def test_api_document_and_actions(w):
     body = r.json()
     nid = body["id"]
     assert body["actions"] == ["edit", "submit"] and body["fields"]["amount"] == "10.00"
+    # the engine document's own fields (workflow.kit.documents.DocumentOut), as registry's hand-written API has them
+    assert body["unit_name"] == w.sub1_clerk.unit.name and body["submitted_by"] is None and body["created_at"]
+    assert {"current_node", "submitted_at", "approved_at", "updated_at"} <= set(body)
     assert clerk("post", "/api/kitsample", {"name": "", "amount": "x"}).status_code == 422
     # the right comes before the body: a reviewer learns 403 whatever it sends
     assert reviewer("post", f"/api/kitsample/{nid}/submit", {}).status_code == 403
     assert clerk("post", f"/api/kitsample/{nid}/submit", {}).status_code == 422  # version required
     assert clerk("post", f"/api/kitsample/{nid}/submit", {"version": 99}).status_code == 409
-    assert clerk("post", f"/api/kitsample/{nid}/submit", {"version": 1}).json()["status"] == "pending"
+    submitted = clerk("post", f"/api/kitsample/{nid}/submit", {"version": 1}).json()
+    assert submitted["status"] == "pending" and submitted["submitted_by"] == str(w.sub1_clerk)
+    assert submitted["submitted_at"] and submitted["current_node"]
     assert api_call(w.fz_clerk, "get", f"/api/kitsample/{nid}").status_code == 404
     v = reviewer("get", f"/api/kitsample/{nid}").json()["version"]
     reviewer("post", f"/api/kitsample/{nid}/approve", {"version": v})

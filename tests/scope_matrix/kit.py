@@ -156,6 +156,7 @@ ROUTES.update(kit_routes())
 ROUTES.update({
     "joint:invitation": Route("joint_invitation"), "joint:decline": Route("joint_invitation", POST),
     "joint:respond": Route("joint_invitation", GET + POST), "api:joint_invitation": Route("joint_invitation"),
+    "joint:respond_money_check": Route("joint_invitation", POST),
     "api:joint_decline": Route("joint_invitation"), "api:joint_respond": Route("joint_invitation"),
     "api:joint_responses": Route("joint_any"),
 })

@@ -64,6 +64,48 @@ class LineSpec:
         self.model.objects.bulk_create(self.model(**{self.fk: doc}, seq=i, **row) for i, row in enumerate(rows, 1))
 
 
+class DocumentOut(Schema):
+    """The fields every engine document (workflow.models.Reviewable) has in the API. The generated
+    `<Namespace>Out` of a DocumentType is this plus actions, fields, lines and timeline; a hand-written
+    API of an engine document (registry's 用户库基本信息, 隶属关系) builds its schemas on it. It reads the
+    document itself or `document_fields(doc)`'s dict."""
+
+    id: int
+    number: str
+    unit_id: int
+    unit_name: str
+    status: str
+    status_text: str
+    current_node: str
+    stage: str
+    version: int
+    submitted_by: str | None
+    submitted_at: datetime.datetime | None
+    approved_at: datetime.datetime | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj["unit_name"] if isinstance(obj, dict) else obj.unit.name
+
+    @staticmethod
+    def resolve_submitted_by(obj):
+        if isinstance(obj, dict):
+            return obj["submitted_by"]
+        return str(obj.submitted_by) if obj.submitted_by_id else None
+
+
+def document_fields(doc) -> dict:
+    """DocumentOut's fields of `doc`, as a dict."""
+    return {"id": doc.pk, "number": doc.number, "unit_id": doc.unit_id, "unit_name": doc.unit.name,
+            "status": doc.status, "status_text": doc.status_text, "current_node": doc.current_node,
+            "stage": doc.stage, "version": doc.version,
+            "submitted_by": str(doc.submitted_by) if doc.submitted_by_id else None,
+            "submitted_at": doc.submitted_at, "approved_at": doc.approved_at, "created_at": doc.created_at,
+            "updated_at": doc.updated_at}
+
+
 def always(user) -> bool:
     return user.is_authenticated
 
@@ -287,9 +329,7 @@ class DocumentType:
     # ---- API -----------------------------------------------------------------------------------------------
 
     def out(self, user, doc) -> dict:
-        body = {"id": doc.pk, "number": doc.number, "unit_id": doc.unit_id, "unit_name": doc.unit.name,
-                "status": doc.status, "status_text": doc.status_text, "stage": doc.stage,
-                "version": doc.version, "actions": sorted(engine.available_actions(user, doc)),
+        body = {**document_fields(doc), "actions": sorted(engine.available_actions(user, doc)),
                 "fields": {n: actions.json_value(getattr(doc, n)) for n in self.field_names()},
                 "lines": {spec.table.prefix: [{k: actions.json_value(v) for k, v in row.items()}
                                               for row in spec.values(doc)] for spec in self.lines},
@@ -302,15 +342,7 @@ class DocumentType:
         prefix = f"/{self.namespace}"
         dt = self
 
-        class DocOut(Schema):
-            id: int
-            number: str
-            unit_id: int
-            unit_name: str
-            status: str
-            status_text: str
-            stage: str
-            version: int
+        class DocOut(DocumentOut):
             actions: list[str]
             fields: dict
             lines: dict
