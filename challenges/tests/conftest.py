@@ -23,7 +23,7 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def ch(tr, clock):
+def ch(tr, clock):  # noqa: F811  (the imported fixture)
     """`tr` plus a procurement entrusted to tr.agency, accepted on 2025-09-01 and announced, both suppliers
     registered; `ch.make(known_on, on=…)` files tr.supplier's 质疑 on that day."""
     from challenges import services

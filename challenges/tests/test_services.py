@@ -19,14 +19,17 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def answered(ch, on=D(2025, 10, 10), user=None):
+ANSWERED_ON, COMPLAINED_ON = D(2025, 10, 10), D(2025, 10, 20)
+
+
+def answered(ch, on=ANSWERED_ON, user=None):
     c = ch.make(D(2025, 9, 26), on=D(2025, 9, 30))
     ch.clock(on)
     return services.challenge_answer(actor=user or ch.tr.agency_user, challenge=c, answer="评分标准不指向特定品牌。",
                                      no_secrets=True)
 
 
-def complained(ch, on=D(2025, 10, 20)):
+def complained(ch, on=COMPLAINED_ON):
     c = answered(ch)
     ch.clock(on)
     return services.complaint_create(actor=ch.tr.supplier_user, challenge=c, claims="请求认定评分标准违法",
