@@ -309,6 +309,8 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
         "plan_awaiting": ("plan", [fresh(w.plan_awaiting)]),
         "procurement": ("procurement", [fresh(w.procurement)]),
+        "challenge": ("challenge", [fresh(w.challenge)]),
+        "complaint": ("complaint", [fresh(w.complaint)]),
     }
 
 
@@ -318,7 +320,8 @@ def markers(w) -> list[tuple[str, object, str]]:
     out = []
     kit_any = [key for (_ns, key) in w.kit_rows if key.endswith("_any")]
     for key in ("registration", "subordination", "indicator", "project_any", "request_any", "message", "bulletin",
-                "job", "procurement", *kit_any):
+                "job", "procurement", "challenge", "complaint",
+                *kit_any):
         kind, rows = sets[key]
         for row in rows:
             text = {"indicator": lambda r: r.bgt_id, "message": lambda r: r.message_id,
