@@ -386,3 +386,45 @@ def is_organizer_of(user, procurement) -> bool:
 def may_supervise_trading(user) -> bool:
     """政府采购 → 公告及文件查看, 异常处理, 查询: regulators, over their region."""
     return is_regulator(user)
+
+
+# ---- 质疑与投诉 (challenges) ----------------------------------------------------------------------------------
+
+
+@right
+def may_file_challenges(user) -> bool:
+    """供应商 → 质疑与投诉: a supplier's staff files 质疑 (and then 投诉) on procurements it registered for, and
+    sees its own and the answers sent to it."""
+    return in_supplier_unit(user)
+
+
+@right
+def is_challenger_of(user, doc) -> bool:
+    """The supplier that filed this 质疑 or 投诉 (its staff): files the 投诉, withdraws it."""
+    return in_supplier_unit(user) and doc.supplier_id == user.unit_id
+
+
+@right
+def may_view_challenge_answers(user) -> bool:
+    """采购执行 → 质疑答复: the agencies' staff (what they run) and the purchasers' staff (their own)."""
+    return in_agency_unit(user) or is_unit_staff(user)
+
+
+@right
+def may_answer_challenge(user, challenge) -> bool:
+    """答复 a 质疑 (法 53, 54): who organises the procurement (is_organizer_of), or the purchaser's clerk."""
+    return (is_organizer_of(user, challenge.procurement)
+            or (is_clerk(user) and user.unit_id == challenge.unit_id))
+
+
+@right
+def may_handle_complaints(user) -> bool:
+    """政府采购 → 投诉处理: regulators, over the complaints about the purchasers of their region."""
+    return is_regulator(user)
+
+
+@right
+def may_decide_complaint(user, complaint) -> bool:
+    """受理, 暂停采购活动 and 处理决定 of a 投诉: the regulator of the purchaser's level it was filed with (法 55),
+    not the one above it, which only sees it."""
+    return is_regulator(user) and user.unit.region_id == complaint.regulator_region_id

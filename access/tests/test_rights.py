@@ -68,6 +68,9 @@ USER_TABLE = {
     "may_accept_plans": {"agency"} | UNIT_CLERKS,
     "may_view_procurements": {"agency"} | UNIT_STAFF | REGULATORS,
     "may_supervise_trading": REGULATORS,
+    "may_file_challenges": {"supplier"},
+    "may_view_challenge_answers": {"agency"} | UNIT_STAFF,
+    "may_handle_complaints": REGULATORS,
 }
 
 
@@ -144,8 +147,31 @@ def test_owns_attachment_is_the_uploading_unit(world, c):
     assert holders(c, rights.owns_attachment, att) == {"clerk", "reviewer", "leader", "fake_regulator"}
 
 
+def test_is_challenger_of_the_filing_supplier_only(c):
+    own = SimpleNamespace(supplier_id=c.supplier.unit_id)
+    assert holders(c, rights.is_challenger_of, own) == {"supplier"}
+    assert holders(c, rights.is_challenger_of, SimpleNamespace(supplier_id=c.agency.unit_id)) == set()
+
+
+def test_may_answer_challenge_the_organizer_or_the_purchasers_clerk(world, c):
+    by_agency = SimpleNamespace(organizer_id=c.agency.unit_id, self_organized=False)
+    ch = SimpleNamespace(procurement=by_agency, unit_id=world.fz_unit.pk)
+    assert holders(c, rights.may_answer_challenge, ch) == {"agency", "clerk"}
+    own = SimpleNamespace(organizer_id=world.fz_unit.pk, self_organized=True)
+    assert holders(c, rights.may_answer_challenge, SimpleNamespace(procurement=own, unit_id=world.fz_unit.pk)) == {
+        "clerk"}
+
+
+def test_may_decide_complaint_the_regulator_it_was_filed_with(world, c):
+    fz = SimpleNamespace(regulator_region_id=world.fz_reg.unit.region_id)
+    assert holders(c, rights.may_decide_complaint, fz) == {"regulator"}   # not the province above, which sees it
+    fj = SimpleNamespace(regulator_region_id=world.fj_reg.unit.region_id)
+    assert holders(c, rights.may_decide_complaint, fj) == {"province_regulator"}
+
+
 OBJECT_RIGHTS = {"is_clerk_of", "is_reviewer_of", "is_leader_of", "regulates", "is_competent_of",
-                 "may_set_parameters", "may_keep_office", "owns_attachment", "is_organizer_of"}
+                 "may_set_parameters", "may_keep_office", "owns_attachment", "is_organizer_of",
+                 "is_challenger_of", "may_answer_challenge", "may_decide_complaint"}
 
 
 def test_every_right_has_a_truth_table():

@@ -83,8 +83,24 @@ ROUTES: dict[str, Route] = {
     "intentions_public:detail": Route("intention_published"),  # published: public, no login
     "trading:accept": Route("plan_awaiting", GET + POST),  # 受理 of a filed plan (the clerk's own, self-organised)
     "trading:detail": Route("procurement"),
+    "challenges:detail": Route("challenge"),
+    "challenges:answer": Route("challenge", POST),
+    "challenges:complain": Route("challenge", GET + POST),
+    "challenges:complaint_detail": Route("complaint"),
+    "challenges:complaint_accept": Route("complaint", POST),
+    "challenges:complaint_suspend": Route("complaint", POST),
+    "challenges:complaint_decide": Route("complaint", POST),
+    "challenges:complaint_withdraw": Route("complaint", POST),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
+    "api:challenge_detail": Route("challenge"),
+    "api:challenge_answer": Route("challenge"),
+    "api:challenge_complaint": Route("challenge"),
+    "api:complaint_detail": Route("complaint"),
+    "api:complaint_accept": Route("complaint"),
+    "api:complaint_suspend": Route("complaint"),
+    "api:complaint_decide": Route("complaint"),
+    "api:complaint_withdraw": Route("complaint"),
     "api:registration_detail": Route("registration"),
     "api:registration_update": Route("registration"),
     "api:registration_submit": Route("registration"),
@@ -295,6 +311,8 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
         "plan_awaiting": ("plan", [fresh(w.plan_awaiting)]),
         "procurement": ("procurement", [fresh(w.procurement)]),
+        "challenge": ("challenge", [fresh(w.challenge)]),
+        "complaint": ("complaint", [fresh(w.complaint)]),
     }
 
 
@@ -304,7 +322,8 @@ def markers(w) -> list[tuple[str, object, str]]:
     out = []
     kit_any = [key for (_ns, key) in w.kit_rows if key.endswith("_any")]
     for key in ("registration", "subordination", "indicator", "project_any", "request_any", "message", "bulletin",
-                "job", "procurement", *kit_any):
+                "job", "procurement", "challenge", "complaint",
+                *kit_any):
         kind, rows = sets[key]
         for row in rows:
             text = {"indicator": lambda r: r.bgt_id, "message": lambda r: r.message_id,

@@ -195,6 +195,7 @@ def build(media_root) -> SimpleNamespace:
     w.joint_invitation = w.kit_rows[("joint", "joint_approved")][0].responses.get(unit=w.own)
     w.intention_published = _published_intention(w)
     w.plan_awaiting, w.procurement = _plans_in_execution(w)
+    w.challenge, w.complaint = _challenge_and_complaint(w)
     return w
 
 
@@ -212,6 +213,30 @@ def _plans_in_execution(w):
                 "competent"] if plan.current_node == "competent" else w.reg_user, opinion="同意")
         filed.append(type(plan).objects.get(pk=plan.pk))
     return filed[0], trading_services.procurement_accept(actor=w.clerk, plan=filed[1])
+
+
+def _challenge_and_complaint(w):
+    """质疑 by a supplier registered for 本单位's (self-organised) procurement, answered by 本单位's clerk, and the
+    投诉 on it (with the 福州 regulator): rows of 本单位 for the oracle (their `unit` is the purchaser)."""
+    from django.utils import timezone
+
+    from challenges import services as challenge_services
+    from orgs.models import Unit
+    from orgs.testing import make_unit, make_user
+    from trading import services as trading_services
+
+    supplier = make_user("m_challenger", make_unit("矩阵质疑供应商", region_code=HOME, kind=Unit.KIND_SUPPLIER),
+                         Role.SUPPLIER)
+    proc = trading_services.procurement_announced(actor=w.clerk, procurement=w.procurement)
+    trading_services.registration_create(actor=supplier, procurement=proc, contact_name="钱七",
+                                         contact_phone="13800000001")
+    challenge = challenge_services.challenge_create(actor=supplier, procurement=proc, subject="documents",
+                                                    known_on=timezone.localdate(), claims="矩阵质疑请求",
+                                                    facts="矩阵事实")
+    challenge_services.challenge_answer(actor=w.clerk, challenge=challenge, answer="矩阵答复", no_secrets=True)
+    complaint = challenge_services.complaint_create(actor=supplier, challenge=challenge, claims="矩阵投诉请求",
+                                                    facts="矩阵事实")
+    return type(challenge).objects.get(pk=challenge.pk), complaint
 
 
 def _published_intention(w):
