@@ -18,6 +18,7 @@ urlpatterns = [
     path("joint/", include("joint.urls")),
     path("plans/", include("plans.urls")),
     path("trading/", include("trading.urls")),
+    path("failures/", include("failures.urls")),
     path("contracts/", include("contracts.urls")),
     path("intentions/", include("intentions.urls")),
     path("portal/intentions/", include("intentions.public_urls")),
