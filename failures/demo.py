@@ -78,7 +78,7 @@ def _filed_self_organized_plan(clerk, amount: str = "100000.00"):
                         "unit_price": amount}],
         fund_lines=[{"indicator": ind, "amount": amount}])
     engine.submit(project, clerk)
-    _walk(project)
+    project = _walk(project)
     plan = plan_services.plan_start(actor=clerk, plan_type="general", project=project)
     plan = plan_services.plan_save(clerk, plan, {
         "organization_form": "self_organized", "procurement_method": "inquiry", "sme_oriented": True,
