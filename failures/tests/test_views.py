@@ -74,7 +74,9 @@ def test_the_purchasers_pages(tr):
     assert listing.status_code == 200 and doc.number in listing.content.decode() and "办理" in listing.content.decode()
     assert doc.number not in clerk.get("/failures/method-changes/?tab=all").content.decode()
     detail = clerk.get(f"/failures/{doc.pk}/").content.decode()
-    assert f"/failures/{doc.pk}/purchaser/" in detail
+    assert f"/failures/{doc.pk}/purchaser/" in detail and 'id="review-dialog"' not in detail  # Node.entry: 办理
+    reviewer_view = client_for(tr.reviewer).get(f"/failures/{doc.pk}/").content.decode()
+    assert "/purchaser/" not in reviewer_view  # not the reviewer's step
     url = f"/failures/{doc.pk}/purchaser/"
     assert clerk.get(url).status_code == 200
     for who, status in ((tr.agency_user, 403), (tr.supplier_user, 403), (tr.w.fz_clerk, 404)):

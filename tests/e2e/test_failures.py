@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BIG = "3000000"  # above the 福州 公开招标数额 (2 000 000)
 
 
-def test_failure_becomes_a_method_change_approved_by_the_regulator_and_another_goes_back(tr, new_page):
+def test_failure_becomes_a_method_change_approved_by_the_regulator_and_another_goes_back(tr, new_page):  # noqa: F811
     proc = failed(tr, BIG, "open_tender", reason=FailureReason.FEW_QUALIFIED)
 
     agency = new_page("tr_agency")
