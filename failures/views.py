@@ -17,6 +17,7 @@ from core.forms import Form
 from core.listing import Column, ListSpec, Tab, render_list
 from trading import selectors as trading_selectors
 from workflow import engine
+from workflow.kit.documents import inbox_tabs
 from workflow.models import Status
 
 from . import selectors, services
@@ -117,7 +118,7 @@ def _purchaser_spec(kind: str, user) -> ListSpec:
                  *([Column("变更后采购方式", "new_method_text")] if kind == HandlingKind.CHANGE_METHOD else []),
                  Column("预算金额（元）", "amount", kind="money"), Column("当前环节", _node),
                  Column("状态", "status_text", kind="status"), Column("提交时间", "submitted_at", kind="datetime")],
-        tabs=HANDLING._tabs(user), form_class=RegionFilterForm, apply_filters=_filter, row_actions=ops)
+        tabs=inbox_tabs(FLOW)(user), form_class=RegionFilterForm, apply_filters=_filter, row_actions=ops)
 
 
 def purchaser_list(kind: str):
@@ -160,7 +161,7 @@ REGION_TITLES = {True: "招标方式（废标）处理", False: "非招标方式
 
 def _region_spec(tender: bool, user) -> ListSpec:
     title = REGION_TITLES[tender]
-    todo = HANDLING._tabs(user)[0]  # 待处理: the handlings waiting for this user
+    todo = inbox_tabs(FLOW)(user)[0]  # 待处理: the handlings waiting for this user
     return ListSpec(
         title=title, breadcrumb=["政府采购", "异常处理", title], export_name=title, ordering=("-id",),
         columns=[Column("单据编号", "number", link=_detail), Column("项目名称", "procurement.name"),
