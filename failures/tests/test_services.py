@@ -313,3 +313,14 @@ def test_self_organized_handling_is_the_clerks_with_its_purchaser_part(tr):
     assert doc.current_node == "reviewer"  # no purchaser's step: the clerk filled it
     engine.approve(doc, tr.reviewer)
     assert reload(doc).plan_ended
+
+
+def test_node_entry_names_the_page_of_the_step_for_its_actor_only(tr):
+    """The engine's Node.entry (generic): engine.entry_url answers the current node's page to who acts there."""
+    proc = failed(tr)
+    doc = handling(tr, proc, "change_method")
+    assert engine.entry_url(tr.clerk, doc) == f"/failures/{doc.pk}/purchaser/"
+    for other in (tr.reviewer, tr.agency_user, tr.w.fz_reg):
+        assert engine.entry_url(other, doc) == ""
+    doc = purchaser_fill(tr, doc)
+    assert engine.entry_url(tr.reviewer, doc) == ""  # the reviewer's node declares no page: the review dialog
