@@ -428,3 +428,35 @@ def may_decide_complaint(user, complaint) -> bool:
     """受理, 暂停采购活动 and 处理决定 of a 投诉: the regulator of the purchaser's level it was filed with (法 55),
     not the one above it, which only sees it."""
     return is_regulator(user) and user.unit.region_id == complaint.regulator_region_id
+
+
+# ---- 流标/废标 and 废标处理 (failures) -----------------------------------------------------------------------
+
+
+@right
+def may_view_failure_handlings(user) -> bool:
+    """采购执行 → 流标重招 (废标处理): agencies (the procurements they run) and unit staff (their unit's, the
+    clerk when the unit organises it itself)."""
+    return in_agency_unit(user) or is_unit_staff(user)
+
+
+@right
+def may_start_failure_handling(user) -> bool:
+    """新增 a 废标处理: who organises procurements — an agency's staff, a purchaser's clerk (自行组织)."""
+    return in_agency_unit(user) or is_clerk(user)
+
+
+@right
+def may_enter_plan_failures(user) -> bool:
+    """采购计划管理 → 采购计划终止 / 采购方式变更录入 (FJ 4.3, 4.4): the purchaser's staff, whose step of the 废标处理
+    these pages are (the clerk completes it, the reviewer and the competent unit review it)."""
+    return is_unit_staff(user)
+
+
+@right
+def may_send_handling_back(user, handling) -> bool:
+    """回第一步 of an approved 废标处理 (JX 异常处理): a regulator of city level or above whose region holds the
+    purchaser (whether the next step has started is the failures service's rule)."""
+    unit = getattr(handling, "unit", None)
+    return (is_regulator(user) and user.unit.region.level != "county" and unit is not None
+            and regulates(user, unit))

@@ -85,6 +85,9 @@ class Plan(Reviewable):
     filed_agency = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name="接收代理机构")  # set when filed: its inbox
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    # 采购计划终止 (FJ 4.3): an approved 废标处理 ended the procurement; the project is free again
+    ended_at = models.DateTimeField("终止时间", null=True, blank=True)
+    end_reason = models.TextField("终止情况说明", blank=True, default="")
     region_path = models.CharField(max_length=64, db_index=True, default="")
 
     class Meta:
@@ -102,13 +105,15 @@ class Plan(Reviewable):
     def status_text(self) -> str:
         if self.revoked_at is not None:
             return "已撤销"
+        if self.ended_at is not None:
+            return "已终止"
         if self.status == Status.APPROVED:
             return "已备案"
         return super().status_text
 
     @property
     def is_filed(self) -> bool:
-        return self.status == Status.APPROVED and self.revoked_at is None
+        return self.status == Status.APPROVED and self.revoked_at is None and self.ended_at is None
 
     # the form's list fields read from the lines (as text: what a posted checkbox carries)
     def _flagged(self, flag: str) -> list[str]:

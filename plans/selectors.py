@@ -83,6 +83,9 @@ def region_plans(user) -> QuerySet:
             .filter(submitted_at__isnull=False))
 
 
+METHOD_CHOICES = Method.choices  # 采购方式 for other apps' forms and fields
+
+
 def method_label(code: str) -> str:
     return Method(code).label if code in Method.values else ""
 

@@ -112,9 +112,15 @@ def publicity_done(plan) -> bool:
 
 def single_source_gate(plan) -> None:
     """Node check of the regulator's approval: 单一来源 at or above the 公开招标数额 only after its publicity."""
-    if plan.procurement_method != Method.SINGLE_SOURCE:
+    method_gate(plan, plan.procurement_method, rule_date(plan))
+
+
+def method_gate(plan, method: str, on: dt.date | None = None) -> None:
+    """The same gate for a method the plan is to take (变更采购方式 of a 废标处理, on its date): a change to
+    单一来源 waits for the plan's 单一来源公示 (the notices issue answers publicity_done)."""
+    if method != Method.SINGLE_SOURCE:
         return
-    on = rule_date(plan)
+    on = on or timezone.localdate()
     if not _param("plan_single_source_publicity_gate", plan.unit, on) or publicity_done(plan):
         return
     days = _param("single_source_publicity_workdays", plan.unit, on)
@@ -293,13 +299,13 @@ def _write(actor, plan: Plan, v: dict) -> None:
 
 
 def open_plans_q() -> Q:
-    """Plans that hold their project or line in hand: not discarded, not revoked."""
-    return ~Q(last_action="discard") & Q(revoked_at__isnull=True)
+    """Plans that hold their project or line in hand: not discarded, not revoked, not ended (终止)."""
+    return ~Q(last_action="discard") & Q(revoked_at__isnull=True, ended_at__isnull=True)
 
 
 def holding_q() -> Q:
-    """Plans that make the project used: in review or filed (and not revoked)."""
-    return Q(status=Status.PENDING) | Q(status=Status.APPROVED, revoked_at__isnull=True)
+    """Plans that make the project used: in review or filed (and not revoked or ended)."""
+    return Q(status=Status.PENDING) | Q(status=Status.APPROVED, revoked_at__isnull=True, ended_at__isnull=True)
 
 
 def _taken(project_id, mall_line_id, qs_filter: Q, exclude_pk=None) -> Plan | None:
@@ -613,3 +619,78 @@ def plan_revoke(plan: Plan, actor) -> None:
         raise BusinessError(why, code="plan_in_execution")
     plan.revoked_at = timezone.now()
     _release(plan, actor)
+
+
+# ---- 废标处理 (the failures app): 采购计划终止 (FJ 4.3) and 采购方式变更录入 (FJ 4.4) -------------------------------
+
+
+def _lock_filed(plan) -> Plan:
+    locked = Plan.objects.select_for_update().select_related("unit", "project").get(pk=plan.pk)
+    if locked.status != Status.APPROVED or locked.revoked_at is not None:
+        raise BusinessError("只有已备案且未撤销的采购计划可以终止或变更采购方式。", code="plan_not_filed")
+    return locked
+
+
+@transaction.atomic
+def plan_end(*, actor, plan, reason: str) -> Plan:
+    """采购计划终止 approved (a 废标处理 that ends the procurement): the plan is 已终止 and its project (or joint
+    project) free again, to be revoked or planned anew."""
+    plan = _lock_filed(plan)
+    if plan.ended_at is not None:
+        raise BusinessError("采购计划已终止。", code="plan_ended")
+    plan.ended_at, plan.end_reason = timezone.now(), (reason or "").strip()
+    plan.save(update_fields=["ended_at", "end_reason", "updated_at"])
+    _release(plan, actor)
+    audit.record(actor=actor, action="plan.end", obj=plan, after={"ended_at": plan.ended_at,
+                                                                   "end_reason": plan.end_reason})
+    return plan
+
+
+def plan_end_refusal(plan) -> str | None:
+    """Why an ended plan cannot be restored (回第一步 of its 终止): the project was planned again or revoked."""
+    if plan.ended_at is None:
+        return None
+    if plan.project_id is not None:
+        if plan.project.revoked_at is not None:
+            return "采购项目已撤销，不能恢复已终止的采购计划。"
+        if other := _taken(plan.project_id, plan.mall_line_id, open_plans_q(), exclude_pk=plan.pk):
+            return f"采购项目已重新申报采购计划（{other.number}），不能恢复已终止的采购计划。"
+    if plan.joint_project_id is not None and _joint_taken(plan.joint_project_id, open_plans_q(), exclude_pk=plan.pk):
+        return "统招分签项目已重新申报采购计划，不能恢复已终止的采购计划。"
+    return None
+
+
+@transaction.atomic
+def plan_end_undo(*, actor, plan) -> Plan:
+    """回第一步 of an approved 终止: the plan is filed again and holds its project again — refused once the
+    project was planned anew or revoked."""
+    plan = Plan.objects.select_for_update().select_related("project").get(pk=plan.pk)
+    if plan.ended_at is None:
+        return plan
+    if why := plan_end_refusal(plan):
+        raise BusinessError(why, code="project_planned_again")
+    before = {"ended_at": plan.ended_at, "end_reason": plan.end_reason}
+    if plan.project is not None:
+        project_services.project_mark_used(project=plan.project, by=key(plan), actor=actor,
+                                           label=f"{plan.number} {plan.name}")
+    if plan.joint_project is not None:
+        joint_services.joint_mark_planned(joint=plan.joint_project, by=key(plan), actor=actor)
+    plan.ended_at, plan.end_reason = None, ""
+    plan.save(update_fields=["ended_at", "end_reason", "updated_at"])
+    audit.record(actor=actor, action="plan.end_undo", obj=plan, before=before, after={"ended_at": None})
+    return plan
+
+
+@transaction.atomic
+def plan_method_change(*, actor, plan, method: str, reason: str) -> Plan:
+    """采购方式变更录入 approved: the filed plan's 采购方式 becomes `method` (the procurement's next round uses it);
+    also its undo (回第一步) with the old method."""
+    if method not in Method.values:
+        raise FieldErrors({"procurement_method": "请选择采购方式。"})
+    plan = _lock_filed(plan)
+    before = {"procurement_method": plan.procurement_method}
+    plan.procurement_method = method
+    plan.save(update_fields=["procurement_method", "updated_at"])
+    audit.record(actor=actor, action="plan.method_change", obj=plan, before=before,
+                 after={"procurement_method": method, "reason": (reason or "").strip()})
+    return plan

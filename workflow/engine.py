@@ -47,9 +47,16 @@ class Node:
     condition: Hook = None  # doc -> bool: the node applies to this document
     # raises BusinessError when the document may not pass this node (e.g. a code mismatch)
     check: Hook = None
+    # (doc) -> URL of the page where this node's actor completes the document before passing it on (a step that
+    # fills fields, e.g. the purchaser's 终止情况说明): the detail page links there (办理) instead of the review
+    # dialog; the page's 提交 is this node's approve, its check says what must be filled
+    entry: Hook = None
 
     def applies(self, doc) -> bool:
         return self.condition is None or bool(resolve(self.condition)(doc))
+
+    def entry_url(self, doc) -> str:
+        return resolve(self.entry)(doc) if self.entry is not None else ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,13 @@ def available_actions(user, doc) -> set[str]:
         if _direct_allowed(user, doc, direct):
             actions.add(direct.code)
     return actions
+
+
+def entry_url(user, doc) -> str:
+    """The page where this user completes the document at its current node (Node.entry), '' when none."""
+    if doc.status != Status.PENDING or not doc.current_node or "approve" not in available_actions(user, doc):
+        return ""
+    return flow_for(doc).node(doc.current_node).entry_url(doc)
 
 
 def action_labels(doc) -> dict[str, str]:

@@ -54,5 +54,6 @@ api.add_router("", "plans.api.router")
 api.add_router("", "intentions.api.router")
 api.add_router("", "integration.api.router")
 api.add_router("", "challenges.api.router")
+api.add_router("", "failures.api.router")
 if settings.TESTING:
     api.add_router("", "tests.kitsample.api.router")

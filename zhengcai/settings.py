@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "plans",
     "trading",
     "challenges",
+    "failures",
     "portal",
 ]
 if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit

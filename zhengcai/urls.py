@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("trading/", include("trading.urls")),
     path("challenges/", include("challenges.urls")),
+    path("failures/", include("failures.urls")),
     path("contracts/", include("contracts.urls")),
     path("intentions/", include("intentions.urls")),
     path("portal/intentions/", include("intentions.public_urls")),

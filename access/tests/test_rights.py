@@ -71,6 +71,9 @@ USER_TABLE = {
     "may_file_challenges": {"supplier"},
     "may_view_challenge_answers": {"agency"} | UNIT_STAFF,
     "may_handle_complaints": REGULATORS,
+    "may_view_failure_handlings": {"agency"} | UNIT_STAFF,
+    "may_start_failure_handling": {"agency"} | UNIT_CLERKS,
+    "may_enter_plan_failures": UNIT_STAFF,
 }
 
 
@@ -142,6 +145,22 @@ def test_may_keep_office_of_its_own_region_only(world, c):
     assert holders(c, rights.may_keep_office, None) == set()
 
 
+def test_may_send_handling_back_city_level_or_above_of_the_purchasers_region(world, c):
+    from orgs.models import Role
+    from orgs.testing import make_unit, make_user
+
+    county = make_unit("闽侯县某学校", region_code="350121")
+    county_reg = make_user("rt_county_reg", make_unit("闽侯县财政局", region_code="350121", kind="regulator"),
+                           Role.REGULATOR)
+    fz = SimpleNamespace(unit=world.fz_unit)
+    assert holders(c, rights.may_send_handling_back, fz) == {"regulator", "province_regulator"}
+    assert holders(c, rights.may_send_handling_back, SimpleNamespace(unit=world.jx_unit)) == {"other_regulator"}
+    assert holders(c, rights.may_send_handling_back, SimpleNamespace(unit=None)) == set()
+    handling = SimpleNamespace(unit=county)
+    assert not rights.may_send_handling_back(county_reg, handling)   # a county regulator: never
+    assert rights.may_send_handling_back(c.regulator, handling)      # its city's regulator: yes
+
+
 def test_owns_attachment_is_the_uploading_unit(world, c):
     att = SimpleNamespace(unit_id=world.fz_unit.pk)
     assert holders(c, rights.owns_attachment, att) == {"clerk", "reviewer", "leader", "fake_regulator"}
@@ -171,7 +190,7 @@ def test_may_decide_complaint_the_regulator_it_was_filed_with(world, c):
 
 OBJECT_RIGHTS = {"is_clerk_of", "is_reviewer_of", "is_leader_of", "regulates", "is_competent_of",
                  "may_set_parameters", "may_keep_office", "owns_attachment", "is_organizer_of",
-                 "is_challenger_of", "may_answer_challenge", "may_decide_complaint"}
+                 "is_challenger_of", "may_answer_challenge", "may_decide_complaint", "may_send_handling_back"}
 
 
 def test_every_right_has_a_truth_table():

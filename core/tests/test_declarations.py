@@ -15,7 +15,7 @@ from core.models import RuleParameter
 def test_number_prefixes_come_from_the_apps():
     assert numbers.PREFIXES == {"project": "ZC", "registration": "DJ", "subordination": "LS", "joint_project": "TZ",
                                 "joint_request": "TZSQ", "intention": "YX", "plan": "JH", "plan_request": "JHCX",
-                                "procurement": "CG", "challenge": "ZY", "complaint": "TS"}
+                                "procurement": "CG", "challenge": "ZY", "complaint": "TS", "failure_handling": "FB"}
     assert numbers.format_number("registration", "350100", 2026, 7) == "DJ-350100-2026-000007"
     assert numbers.format_number("virtual_budget", "350100", 2026, 7) == "VI-350100-2026-000007"  # undeclared
 

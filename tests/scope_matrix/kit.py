@@ -91,6 +91,9 @@ ROUTES: dict[str, Route] = {
     "challenges:complaint_suspend": Route("complaint", POST),
     "challenges:complaint_decide": Route("complaint", POST),
     "challenges:complaint_withdraw": Route("complaint", POST),
+    # 流标/废标 of a procurement's lots, the purchaser's step of a 废标处理 (failures)
+    "failures:declare": Route("procurement", POST),
+    "failures:purchaser_step": Route("failures_pending", GET + POST),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:challenge_detail": Route("challenge"),
@@ -129,6 +132,9 @@ ROUTES: dict[str, Route] = {
     "api:projects_requests_withdraw": Route("request_pending"),
     "api:projects_requests_approve": Route("request_pending"),
     "api:projects_requests_reject": Route("request_pending"),
+    "api:failures_of_procurement": Route("procurement"),
+    "api:failure_declare": Route("procurement"),
+    "api:failures_purchaser_entry": Route("failures_pending"),
 }
 
 

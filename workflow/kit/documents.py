@@ -299,7 +299,7 @@ class DocumentType:
                                   if a.code in engine.available_actions(request.user, doc)],
                "stage_actions": [s for s in self.flow.stages
                                  if s.action in engine.available_actions(request.user, doc)],
-               "action_url": self.url("detail", doc.pk),
+               "action_url": self.url("detail", doc.pk), "entry_url": engine.entry_url(request.user, doc),
                "line_tables": [(spec.table, spec.values(doc)) for spec in self.lines]}
         if self.requests is not None:
             ctx.update(self.requests.panel(request.user, doc))
