@@ -386,3 +386,16 @@ def is_organizer_of(user, procurement) -> bool:
 def may_supervise_trading(user) -> bool:
     """政府采购 → 公告及文件查看, 异常处理, 查询: regulators, over their region."""
     return is_regulator(user)
+
+
+@right
+def may_view_results(user) -> bool:
+    """评审结果 list: agencies (the results they record), unit staff (their unit's), regulators (their region's)."""
+    return in_agency_unit(user) or is_unit_staff(user) or is_regulator(user)
+
+
+@right
+def may_record_results(user) -> bool:
+    """录入评审结果 (新增): an agency's staff, or a purchaser's clerk (分散采购自行组织, 自行采购); which lots each
+    may record is the organizer's right on the procurement (is_organizer_of)."""
+    return in_agency_unit(user) or is_clerk(user)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "contracts",
     "plans",
     "trading",
+    "awards",
     "portal",
 ]
 if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit
