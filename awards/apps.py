@@ -5,8 +5,8 @@ from django.apps import AppConfig
 from core.menu import MenuItem
 
 # the regulator's pages (JX 查询, 异常处理), in the manual's order: (code, menu group, title); declared in lists.py
-REGION_PAGES = (("notices", "查询", "中标通知书"), ("self_notices", "查询", "自行采购中标通知书"),
-                ("post_award", "查询", "标后数据"), ("exceptions", "异常处理", "预中标(成交)异常处理"))
+REGION_PAGES = (("exceptions", "异常处理", "预中标(成交)异常处理"), ("notices", "查询", "中标通知书"),
+                ("self_notices", "查询", "自行采购中标通知书"), ("post_award", "查询", "标后数据"))
 
 
 class AwardsConfig(AppConfig):
