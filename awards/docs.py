@@ -76,6 +76,9 @@ class AwardException(RequestKind):
 
     code, label = "exception", "预中标(成交)异常处理"
     lines = (CANDIDATES,)
+    # the kit's builders and the OpenAPI example: one candidate within any lot's budget
+    example = {"candidate": [{"supplier_id": None, "supplier_name": "示例供应商有限公司", "credit_code": "91350100MA2YAW0019",
+                              "amount": "1000.00", "score": "90", "rank": 1}], "winner_rank": 1}
     api_note = "candidate：调整后的全部候选人（按名次）；winner_rank：确认的中标（成交）候选人名次。"
 
     class form(Form):  # noqa: N801  (the kit reads `form` as the kind's form class)
@@ -96,14 +99,15 @@ class AwardException(RequestKind):
         return self.form(post, initial=initial)
 
     def parse(self, post, form, result, req):
-        data = dict(form.cleaned_data)
-        data["candidate"] = CANDIDATES.clean(CANDIDATES.rows_from(post))
-        return data
+        # the rows as typed: cleaned in `clean`, whose messages the kit puts beside the cells
+        return {**form.cleaned_data, "candidate_rows": CANDIDATES.rows_from(post)}
 
     def clean(self, result, data, *, final):
         if final:  # stored already cleaned: check the rows again as they are
             data = {**data, "candidate": [{**r, "amount": _dec(r["amount"]), "score": _dec(r["score"])}
                                           for r in data.get("candidates") or []]}
+        else:
+            data = {**data, "candidate": CANDIDATES.clean(data.pop("candidate_rows", None) or [])}
         return services.exception_clean(result, data)
 
     def apply(self, req, result, actor):

@@ -391,8 +391,6 @@ def run_scan() -> str:
 def exception_refusal(result) -> str | None:
     if result.self_purchase:
         return "自行采购结果不适用预中标(成交)异常处理。"
-    if result.confirmed_at is None:
-        return "只有采购人已确认的评审结果可以进行异常处理。"
     return None
 
 

@@ -83,6 +83,12 @@ ROUTES: dict[str, Route] = {
     "intentions_public:detail": Route("intention_published"),  # published: public, no login
     "trading:accept": Route("plan_awaiting", GET + POST),  # 受理 of a filed plan (the clerk's own, self-organised)
     "trading:detail": Route("procurement"),
+    "awards:confirm": Route("awards_pending", POST),  # the reviewer's 确认中标（成交）供应商
+    "awards:notice": Route("awards_approved"),  # the printable 通知书 (404 until issued)
+    "awards_public:detail": Route("awards_approved"),  # public: published results only (404 otherwise)
+    "api:awards_confirm": Route("awards_pending"),
+    "api:awards_notice": Route("awards_approved"),
+    "api:awards_awarded": Route("procurement"),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:registration_detail": Route("registration"),
