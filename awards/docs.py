@@ -152,7 +152,7 @@ RESULT = DocumentType(
                     Tab("published", "已发布", Q(status="approved", stage__in=("publish_done", "notice_done")))),
     select_related=("unit", "created_by", "procurement", "lot", "organizer"), scope_fields=("unit", "organizer"),
     save=services.result_save, detail_template="awards/detail.html", form_template="awards/form.html",
-    detail_fields=["report_date", "expert_names", "hide_experts"], lines=(LineSpec(CANDIDATES, Candidate, "result"),),
+    detail_fields=["report_date", "expert_names"], lines=(LineSpec(CANDIDATES, Candidate, "result"),),
     extra_context=_detail_context, initial_from_query=("lot_id",), example=_example,
     requests=RequestType(flow=REQUEST_FLOW, target_field="result", kinds=(AwardException(),),
                          number_type="award_exception", scope_fields=("unit", "organizer"),

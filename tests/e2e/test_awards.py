@@ -7,7 +7,7 @@ import pytest
 
 from awards.models import Result
 from awards.tests.support import in_progress, lot_of
-from trading.tests.conftest import tr  # noqa: F401  (the fixture)
+from trading.tests.conftest import tr  # noqa: F401, F811  (the fixture)
 
 from .conftest import shot
 
@@ -21,7 +21,7 @@ def _review(page, url):
     page.wait_for_url(url)
 
 
-def test_result_confirmed_notice_printed_published_and_exception_to_the_regulator(tr, new_page, tmp_path):
+def test_result_confirmed_notice_printed_published_and_exception_to_the_regulator(tr, new_page, tmp_path):  # noqa: F811
     proc = in_progress(tr)
     lot = lot_of(proc)
 
