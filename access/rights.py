@@ -460,3 +460,19 @@ def may_send_handling_back(user, handling) -> bool:
     unit = getattr(handling, "unit", None)
     return (is_regulator(user) and user.unit.region.level != "county" and unit is not None
             and regulates(user, unit))
+
+
+# ---- 评审结果 (awards) ----------------------------------------------------------------------------------------
+
+
+@right
+def may_view_results(user) -> bool:
+    """评审结果 list: agencies (the results they record), unit staff (their unit's), regulators (their region's)."""
+    return in_agency_unit(user) or is_unit_staff(user) or is_regulator(user)
+
+
+@right
+def may_record_results(user) -> bool:
+    """录入评审结果 (新增): an agency's staff, or a purchaser's clerk (分散采购自行组织, 自行采购); which lots each
+    may record is the organizer's right on the procurement (is_organizer_of)."""
+    return in_agency_unit(user) or is_clerk(user)

@@ -18,9 +18,9 @@ class ChallengesConfig(AppConfig):
          "label": "质疑答复、投诉处理逾期预警"},
     ]
     menu = [
-        MenuItem("采购执行", "质疑答复", "challenges:answers", "may_view_challenge_answers", 30),
-        MenuItem("供应商", "质疑与投诉", "challenges:mine", "may_file_challenges", 20),
-        MenuItem("供应商", "质疑答复通知", "challenges:notices", "may_file_challenges", 30),
+        MenuItem("采购执行", "质疑答复", "challenges:answers", "may_view_challenge_answers", 60),
+        MenuItem("供应商", "质疑与投诉", "challenges:mine", "may_file_challenges", 30),
+        MenuItem("供应商", "质疑答复通知", "challenges:notices", "may_file_challenges", 40),
         MenuItem("政府采购", "投诉处理", "challenges:complaints", "may_handle_complaints", 80),
     ]
 

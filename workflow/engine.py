@@ -73,6 +73,10 @@ class Stage:
     unit_field: str = "unit"
     on_done: Hook = None  # (doc, actor) -> None, inside the transition
     role_of: Hook = None  # (doc) -> role, when who takes the action depends on the document (as Flow.submit_role_of)
+    condition: Hook = None  # doc -> bool: the stage applies to this document (skipped otherwise), as Node.condition
+
+    def applies(self, doc) -> bool:
+        return self.condition is None or bool(resolve(self.condition)(doc))
 
     def role_for(self, doc) -> str:
         return resolve(self.role_of)(doc) if self.role_of is not None else self.role
@@ -134,6 +138,9 @@ class Flow:
 
     def hook(self, name: str):
         return resolve(getattr(self, name))
+
+    def applicable_stages(self, doc) -> list[Stage]:
+        return [s for s in self.stages if s.applies(doc)]
 
     def stage(self, code: str) -> Stage | None:
         return next((s for s in self.stages if s.code == code), None)
@@ -383,7 +390,8 @@ def approve(doc, actor, opinion: str = "", version: int | None = None):
             doc.status = Status.APPROVED
             doc.current_node = ""
             doc.approved_at = timezone.now()
-            doc.stage = flow.stages[0].code if flow.stages else ""
+            stages = flow.applicable_stages(doc)
+            doc.stage = stages[0].code if stages else ""
         else:
             doc.current_node = nodes[index + 1].code
 
@@ -430,7 +438,7 @@ def advance(doc, actor, action: str, version: int | None = None, opinion: str = 
         raise BusinessError("单据当前不在可以执行此操作的阶段。", code="bad_state")
     if not _at(actor, stage.role_for(doc), stage.where, doc, stage.unit_field):
         raise NotAllowed(f"您不能对此单据执行「{stage.action_label}」。")
-    following = flow.stages[flow.stages.index(stage) + 1:]
+    following = [s for s in flow.stages[flow.stages.index(stage) + 1:] if s.applies(doc)]
 
     def change():
         doc.stage = following[0].code if following else stage.done_code

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "trading",
     "challenges",
     "failures",
+    "awards",
     "portal",
 ]
 if TESTING:  # the document kit's executable specification (tests/kitsample): a document type built on the kit

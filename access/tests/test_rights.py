@@ -74,6 +74,8 @@ USER_TABLE = {
     "may_view_failure_handlings": {"agency"} | UNIT_STAFF,
     "may_start_failure_handling": {"agency"} | UNIT_CLERKS,
     "may_enter_plan_failures": UNIT_STAFF,
+    "may_view_results": {"agency"} | UNIT_STAFF | REGULATORS,
+    "may_record_results": {"agency"} | UNIT_CLERKS,
 }
 
 

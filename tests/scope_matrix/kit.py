@@ -94,6 +94,12 @@ ROUTES: dict[str, Route] = {
     # 流标/废标 of a procurement's lots, the purchaser's step of a 废标处理 (failures)
     "failures:declare": Route("procurement", POST),
     "failures:purchaser_step": Route("failures_pending", GET + POST),
+    "awards:confirm": Route("awards_pending", POST),  # the reviewer's 确认中标（成交）供应商
+    "awards:notice": Route("awards_approved"),  # the printable 通知书 (404 until issued)
+    "awards_public:detail": Route("award_published"),  # published: public, no login
+    "api:awards_confirm": Route("awards_pending"),
+    "api:awards_notice": Route("awards_approved"),
+    "api:awards_awarded": Route("procurement"),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:challenge_detail": Route("challenge"),
@@ -313,6 +319,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "office": ("office", [fresh(w.office)]),
         "job": ("job", [fresh(w.job)]),
         "intention_published": ("public", [fresh(w.intention_published)]),
+        "award_published": ("public", [fresh(w.award_published)]),
         **{key: (f"kit:{ns}", [fresh(r) for r in rows]) for (ns, key), rows in w.kit_rows.items()},
         "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
         "plan_awaiting": ("plan", [fresh(w.plan_awaiting)]),

@@ -194,6 +194,7 @@ def build(media_root) -> SimpleNamespace:
     # 统招分签: 本单位's invitation on an approved joint project (its window open)
     w.joint_invitation = w.kit_rows[("joint", "joint_approved")][0].responses.get(unit=w.own)
     w.intention_published = _published_intention(w)
+    w.award_published = _published_award(w)
     w.plan_awaiting, w.procurement = _plans_in_execution(w)
     w.challenge, w.complaint = _challenge_and_complaint(w)
     return w
@@ -248,6 +249,19 @@ def _published_intention(w):
     doc = engine.approve(testing.build("intentions", w.clerk, "pending"), w.reviewer, opinion="同意")
     engine.advance(doc, w.clerk, "publish")
     return Intention.objects.get(pk=doc.pk)
+
+
+def _published_award(w):
+    """评审结果 confirmed, its 通知书 issued and its 结果公告 published: its public page answers everyone."""
+    from awards import services as award_services
+    from awards.models import Result
+    from workflow import engine
+    from workflow.kit import testing
+
+    doc = award_services.result_confirm(actor=w.reviewer, result=testing.build("awards", w.clerk, "pending"))
+    doc = engine.advance(doc, w.clerk, "issue_notice")
+    engine.advance(doc, w.clerk, "publish")
+    return Result.objects.get(pk=doc.pk)
 
 
 def _export_job(w):

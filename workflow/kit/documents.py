@@ -137,6 +137,8 @@ class DocumentType:
     detail_template: str = "kit/detail.html"
     form_template: str = "kit/form.html"
     extra_context: Callable | None = None   # (request, doc) -> dict for the detail page
+    # fields whose first value on 新增 may come from the query string (a panel's link: new/?lot=3)
+    initial_from_query: tuple[str, ...] = ()
     form_context: Callable | None = None    # (request, doc) -> dict for the 新增/编辑 page
     # values of a valid draft (or a callable (clerk) -> saved draft): the test kit's builders and the scope
     # matrix make rows of every declared document type from it
@@ -263,7 +265,8 @@ class DocumentType:
         else:
             doc = self.get(user, pk)
             self._require("edit" in engine.available_actions(user, doc))
-        initial = {n: getattr(doc, n) for n in self.field_names()} if doc else None
+        initial = ({n: getattr(doc, n) for n in self.field_names()} if doc else
+                   {n: request.GET[n] for n in self.initial_from_query if n in request.GET} or None)
         form = self.form(request.POST or None, initial=initial, **self.make_form_kwargs(user))
         posted = ({s.table.prefix: s.table.rows_from(request.POST) for s in self.lines} if request.method == "POST"
                   else {s.table.prefix: s.values(doc) if doc else [] for s in self.lines})

@@ -1,0 +1,1 @@
+from trading.tests.conftest import tr  # noqa: F401
