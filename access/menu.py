@@ -13,7 +13,7 @@ from core.menu import MenuItem
 from . import rights
 
 # the manuals' top-level order; a section no app uses is not shown, a new one goes after these
-SECTIONS = ["采购预算管理", "采购项目管理", "采购意向公开", "采购计划管理", "采购执行", "合同管理", "单位管理", "主体管理", "政府采购",
+SECTIONS = ["采购预算管理", "采购项目管理", "采购意向公开", "采购计划管理", "采购执行", "供应商", "合同管理", "单位管理", "主体管理", "政府采购",
             "系统管理"]
 
 def declared() -> list[MenuItem]:

@@ -386,3 +386,10 @@ def is_organizer_of(user, procurement) -> bool:
 def may_supervise_trading(user) -> bool:
     """政府采购 → 公告及文件查看, 异常处理, 查询: regulators, over their region."""
     return is_regulator(user)
+
+
+@right
+def may_announce(user) -> bool:
+    """新增 采购公告 / 更正公告: an agency's staff (procurements it runs), a purchaser's clerk (those it organises
+    itself); the procurement's organizer is checked on save."""
+    return in_agency_unit(user) or is_clerk(user)

@@ -52,6 +52,7 @@ api.add_router("", "projects.api.router")
 api.add_router("", "joint.api.router")
 api.add_router("", "plans.api.router")
 api.add_router("", "intentions.api.router")
+api.add_router("", "trading.api.router")
 api.add_router("", "integration.api.router")
 if settings.TESTING:
     api.add_router("", "tests.kitsample.api.router")

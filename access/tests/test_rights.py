@@ -68,6 +68,7 @@ USER_TABLE = {
     "may_accept_plans": {"agency"} | UNIT_CLERKS,
     "may_view_procurements": {"agency"} | UNIT_STAFF | REGULATORS,
     "may_supervise_trading": REGULATORS,
+    "may_announce": {"agency"} | UNIT_CLERKS,
 }
 
 
