@@ -60,3 +60,32 @@ def example_announcement(clerk):
 
     proc = self_organized_procurement(clerk)
     return ANNOUNCEMENT.save_doc(clerk, None, announcement_data(proc), None)
+
+
+def published_intention(clerk, reviewer, project, *, days_ago: int):
+    """The project's 采购意向公开, published `days_ago` days ago (the publication time moved back in the row)."""
+    from intentions.docs import INTENTION
+    from intentions.models import Intention
+    from intentions.testing import line_for
+
+    doc = INTENTION.save_doc(clerk, None, {"title": "", **INTENTION.clean_lines({"line": [line_for(project)]})}, None)
+    doc = engine.approve(engine.submit(doc, clerk), reviewer, opinion="同意")
+    engine.advance(doc, clerk, "publish")
+    Intention.objects.filter(pk=doc.pk).update(published_at=timezone.now() - dt.timedelta(days=days_ago))
+    return Intention.objects.get(pk=doc.pk)
+
+
+def entrusted_procurement(tr, method="inquiry", **kw):
+    """A plan of 福州市第二中学 entrusted to tr.agency, filed and accepted by the agency."""
+    from .support import accepted, filed_plan
+
+    return accepted(tr.agency_user, filed_plan(tr.clerk, tr.reviewer, method=method, entrusted=tr.agency, **kw))
+
+
+def published(tr, proc, **over):
+    """A 采购公告 of `proc` saved by the agency, confirmed by the purchaser's reviewer and published."""
+    from trading.docs import ANNOUNCEMENT
+
+    doc = ANNOUNCEMENT.save_doc(tr.agency_user, None, announcement_data(proc, **over), None)
+    doc = engine.approve(engine.submit(doc, tr.agency_user), tr.reviewer, opinion="确认")
+    return engine.advance(doc, tr.agency_user, "publish")
