@@ -162,7 +162,7 @@ def _with_lots(proc):
 
 @router.get("/trading/awaiting", response={200: list_schema(PlanBrief, "AwaitingPlanPage"), **ERRORS},
             summary="待受理采购计划", openapi_extra=list_openapi(AWAITING))
-def awaiting(request):
+def trading_awaiting(request):
     user = actor(request)
     _require(rights.may_accept_plans(user))
     return api_list(request, selectors.awaiting(user), AWAITING)
@@ -170,7 +170,7 @@ def awaiting(request):
 
 @router.post("/trading/awaiting/{plan_id}/accept", response={201: ProcurementOut, **ERRORS},
              summary="受理采购计划（可分包）")
-def accept(request, plan_id: int, payload: AcceptIn):
+def trading_accept(request, plan_id: int, payload: AcceptIn):
     user = actor(request)
     _require(rights.may_accept_plans(user))
     plan = selectors.awaiting_plan(user, plan_id)
@@ -183,14 +183,14 @@ def accept(request, plan_id: int, payload: AcceptIn):
 
 @router.get("/trading/procurements", response={200: list_schema(ProcurementOut, "ProcurementPage"), **ERRORS},
             summary="采购项目执行列表", openapi_extra=list_openapi(PROCUREMENTS))
-def procurement_list(request):
+def trading_procurement_list(request):
     user = actor(request)
     _require(rights.may_view_procurements(user))
     return api_list(request, selectors.visible(user), PROCUREMENTS)
 
 
 @router.get("/trading/procurements/{id}", response={200: ProcurementOut, **ERRORS}, summary="采购项目执行详情（含分包）")
-def procurement_detail(request, id: int):
+def trading_procurement_detail(request, id: int):
     user = actor(request)
     _require(rights.may_view_procurements(user))
     return _with_lots(selectors.get(user, id))
@@ -198,7 +198,7 @@ def procurement_detail(request, id: int):
 
 @router.get("/trading/procurements/{id}/registrations", response={200: list[RegistrationOut], **ERRORS},
             summary="采购项目的供应商报名（组织单位、采购单位、监管部门）")
-def procurement_registrations(request, id: int):
+def trading_procurement_registrations(request, id: int):
     user = actor(request)
     _require(rights.may_view_procurements(user))
     proc = selectors.get(user, id)
@@ -208,7 +208,7 @@ def procurement_registrations(request, id: int):
 @router.get("/trading/open-announcements", response={200: list_schema(OpenAnnouncementOut, "OpenAnnouncementPage"),
                                                       **ERRORS},
             summary="可报名的采购公告（供应商）", openapi_extra=list_openapi(OPEN))
-def open_announcements(request):
+def trading_open_announcements(request):
     user = actor(request)
     _require(rights.in_supplier_unit(user))
     return api_list(request, selectors.open_announcements(), OPEN)
@@ -216,7 +216,7 @@ def open_announcements(request):
 
 @router.post("/trading/open-announcements/{id}/registrations", response={201: RegistrationOut, **ERRORS},
              summary="供应商报名")
-def register(request, id: int, payload: RegistrationIn):
+def trading_register(request, id: int, payload: RegistrationIn):
     user = actor(request)
     _require(rights.in_supplier_unit(user))
     doc = selectors.open_announcement(id)
@@ -232,7 +232,7 @@ def register(request, id: int, payload: RegistrationIn):
 
 @router.get("/trading/my-registrations", response={200: list_schema(RegistrationOut, "MyRegistrationPage"), **ERRORS},
             summary="我的报名（供应商）", openapi_extra=list_openapi(MINE))
-def my_registrations(request):
+def trading_my_registrations(request):
     user = actor(request)
     _require(rights.in_supplier_unit(user))
     return api_list(request, selectors.my_registrations(user), MINE)

@@ -15,7 +15,7 @@ from core.models import RuleParameter
 def test_number_prefixes_come_from_the_apps():
     assert numbers.PREFIXES == {"project": "ZC", "registration": "DJ", "subordination": "LS", "joint_project": "TZ",
                                 "joint_request": "TZSQ", "intention": "YX", "plan": "JH", "plan_request": "JHCX",
-                                "procurement": "CG"}
+                                "procurement": "CG", "announcement": "GG"}
     assert numbers.format_number("registration", "350100", 2026, 7) == "DJ-350100-2026-000007"
     assert numbers.format_number("virtual_budget", "350100", 2026, 7) == "VI-350100-2026-000007"  # undeclared
 
@@ -76,7 +76,7 @@ def test_every_declared_parameter_is_seeded_with_its_declared_kind(world):
     from django.apps import apps
 
     declared = {name: kind for config in apps.get_app_configs() for name, kind in params.declared(config.label).items()}
-    assert len(declared) == 19  # a typo'd or missing declaration changes the count
+    assert len(declared) == 32  # a typo'd or missing declaration changes the count
     for name, kind in declared.items():
         kinds = set(RuleParameter.objects.filter(name=name).values_list("kind", flat=True))
         assert kinds == {kind}, name

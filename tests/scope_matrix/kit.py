@@ -83,6 +83,14 @@ ROUTES: dict[str, Route] = {
     "intentions_public:detail": Route("intention_published"),  # published: public, no login
     "trading:accept": Route("plan_awaiting", GET + POST),  # 受理 of a filed plan (the clerk's own, self-organised)
     "trading:detail": Route("procurement"),
+    "trading:register": Route("announcement_published", GET + POST),  # every supplier registers (others: 403)
+    "announcements:file": Route("announcements_any", GET, {"att_pk": [MISSING_PK]}),
+    "trading_public:detail": Route("announcement_published"),  # published: public, no login
+    "trading_public:file": Route("announcement_published", GET, {"att_pk": [MISSING_PK]}),
+    "api:trading_accept": Route("plan_awaiting"),
+    "api:trading_procurement_detail": Route("procurement"),
+    "api:trading_procurement_registrations": Route("procurement"),
+    "api:trading_register": Route("announcement_published"),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:registration_detail": Route("registration"),
@@ -293,6 +301,7 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "joint_invitation": ("joint_invitation", [fresh(w.joint_invitation)]),
         "plan_awaiting": ("plan", [fresh(w.plan_awaiting)]),
         "procurement": ("procurement", [fresh(w.procurement)]),
+        "announcement_published": ("public", [fresh(w.announcement_published)]),
     }
 
 

@@ -195,7 +195,19 @@ def build(media_root) -> SimpleNamespace:
     w.joint_invitation = w.kit_rows[("joint", "joint_approved")][0].responses.get(unit=w.own)
     w.intention_published = _published_intention(w)
     w.plan_awaiting, w.procurement = _plans_in_execution(w)
+    w.announcement_published = _published_announcement(w)
     return w
+
+
+def _published_announcement(w):
+    """采购公告 of 本单位's self-organised procurement, confirmed and published: open for 报名, on the public page."""
+    from trading.models import Announcement
+    from workflow import engine
+    from workflow.kit import testing
+
+    doc = engine.approve(testing.build("announcements", w.clerk, "pending"), w.reviewer, opinion="确认")
+    engine.advance(doc, w.clerk, "publish")
+    return Announcement.objects.get(pk=doc.pk)
 
 
 def _plans_in_execution(w):
