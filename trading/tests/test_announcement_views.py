@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from core.testing import client_for
 from core.testing import api_call as _call
+from core.testing import client_for
 from orgs.models import Role, Unit
 from orgs.testing import make_unit, make_user
 from trading import services
