@@ -367,10 +367,8 @@ def back_to_editing(doc: Announcement, actor, reason: str) -> None:
 
 
 def registration_gate(proc: Procurement, lot) -> str | None:
-    """trading.services.REGISTRATION_GATES: 报名 only once the round's 采购公告 is published and before the bid
-    deadline in force."""
-    if published_purchase(proc) is None:
-        return "本轮采购公告尚未发布，不能报名。"
+    """trading.services.REGISTRATION_GATES: no 报名 after the bid deadline in force (before publication the
+    procurement is not 采购中, which registration_create refuses itself)."""
     deadline = deadline_of(proc)
     if deadline is not None and timezone.now() >= deadline:
         return f"已过投标（响应）截止时间（{timezone.localtime(deadline):%Y-%m-%d %H:%M}），不能报名。"
