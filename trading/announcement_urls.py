@@ -6,4 +6,4 @@ from . import announcement_views as av
 from .docs import ANNOUNCEMENT
 
 app_name = ANNOUNCEMENT.namespace
-urlpatterns = [*ANNOUNCEMENT.urls(), path("<int:pk>/files/<int:att_pk>/", av.announcement_file, name="file")]
+urlpatterns = [*ANNOUNCEMENT.urls(), path("files/<int:att_pk>/", av.announcement_file, name="file")]

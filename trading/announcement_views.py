@@ -184,16 +184,17 @@ def _file_response(att):
 
 @login_required
 @require_GET
-def announcement_file(request, pk: int, att_pk: int):
-    """A 采购文件 for whoever sees the announcement (the purchaser confirming it, the regulator, the organizer)."""
-    doc = ANNOUNCEMENT.get(request.user, pk)
+def announcement_file(request, att_pk: int):
+    """A 采购文件 for whoever sees its announcement (the purchaser confirming it, the regulator, the organizer)."""
+    doc = ANNOUNCEMENT.get(request.user, selectors.announcement_id_of_file(att_pk))
     return _file_response(selectors.announcement_file(doc, att_pk))
 
 
 @require_GET
-def public_file(request, pk: int, att_pk: int):
+def public_file(request, att_pk: int):
     """The 采购文件 of a published announcement, for everyone."""
-    return _file_response(selectors.announcement_file(selectors.published_announcement(pk), att_pk))
+    doc = selectors.published_announcement(selectors.announcement_id_of_file(att_pk))
+    return _file_response(selectors.announcement_file(doc, att_pk))
 
 
 # ---- public: /portal/trading/ ----------------------------------------------------------------------------------

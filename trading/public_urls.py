@@ -8,5 +8,5 @@ app_name = "trading_public"
 urlpatterns = [
     path("", av.public_list, name="list"),
     path("<int:pk>/", av.public_detail, name="detail"),
-    path("<int:pk>/files/<int:att_pk>/", av.public_file, name="file"),
+    path("files/<int:att_pk>/", av.public_file, name="file"),
 ]

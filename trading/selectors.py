@@ -99,6 +99,21 @@ def announcement_files(doc) -> list:
                 .select_related("uploaded_by").order_by("uploaded_at", "id"))
 
 
+def announcement_id_of_file(att_pk) -> int:
+    """The announcement a 采购文件 belongs to (the caller checks that the user may read it), or 404."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.http import Http404
+
+    from attachments.models import Attachment
+
+    ct = ContentType.objects.get_for_model(Announcement)
+    found = Attachment.objects.filter(pk=att_pk, content_type=ct, is_deleted=False).values_list(
+        "object_id", flat=True).first()
+    if found is None:
+        raise Http404("附件不存在")
+    return found
+
+
 def announcement_file(doc, att_pk):
     from django.http import Http404
 

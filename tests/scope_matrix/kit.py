@@ -84,9 +84,9 @@ ROUTES: dict[str, Route] = {
     "trading:accept": Route("plan_awaiting", GET + POST),  # 受理 of a filed plan (the clerk's own, self-organised)
     "trading:detail": Route("procurement"),
     "trading:register": Route("announcement_published", GET + POST),  # every supplier registers (others: 403)
-    "announcements:file": Route("announcements_any", GET, {"att_pk": [MISSING_PK]}),
+    "announcements:file": Route("announcement_file"),
     "trading_public:detail": Route("announcement_published"),  # published: public, no login
-    "trading_public:file": Route("announcement_published", GET, {"att_pk": [MISSING_PK]}),
+    "trading_public:file": Route("announcement_file_public"),
     "api:trading_accept": Route("plan_awaiting"),
     "api:trading_procurement_detail": Route("procurement"),
     "api:trading_procurement_registrations": Route("procurement"),
@@ -302,6 +302,9 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "plan_awaiting": ("plan", [fresh(w.plan_awaiting)]),
         "procurement": ("procurement", [fresh(w.procurement)]),
         "announcement_published": ("public", [fresh(w.announcement_published)]),
+        # a 采购文件 of the published announcement: its unit is the uploader's (本单位, which organises it)
+        "announcement_file": ("attachment", [fresh(w.announcement_file)]),
+        "announcement_file_public": ("public", [fresh(w.announcement_file)]),
     }
 
 
