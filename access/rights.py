@@ -388,6 +388,13 @@ def may_supervise_trading(user) -> bool:
     return is_regulator(user)
 
 
+@right
+def may_announce(user) -> bool:
+    """新增 采购公告 / 更正公告: an agency's staff (procurements it runs), a purchaser's clerk (those it organises
+    itself); the procurement's organizer is checked on save."""
+    return in_agency_unit(user) or is_clerk(user)
+
+
 # ---- 质疑与投诉 (challenges) ----------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ regulator's 化整为零预警 and 计划管理 lists (one view per declaration 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from access import rights
@@ -83,6 +84,9 @@ ENTRUSTED = ListSpec(
              Column("采购方式", lambda p: p.get_procurement_method_display()),
              Column("组织形式", lambda p: p.get_organization_form_display()),
              Column("状态", "status_text", kind="status"), Column("备案时间", "approved_at", kind="datetime")],
+    # 受理 where the plan awaits it (not revoked, not taken up: trading holds a plan it took up)
+    row_actions=lambda request, p: ([("受理", reverse("trading:accept", args=[p.pk]))]
+                                    if p.revoked_at is None and services.holder_refusal(p) is None else []),
     ordering=("-id",))
 
 

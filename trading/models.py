@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from core.models import TimeStamped
+from workflow.models import Reviewable
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -138,3 +139,78 @@ class Registration(models.Model):
                    models.Index(fields=["region_path", "-id"], name="registration_region")]
         constraints = [models.UniqueConstraint(fields=["procurement", "round", "lot", "supplier"],
                                                condition=models.Q(is_active=True), name="registration_once")]
+
+
+# ---- 采购公告 and 更正公告 ---------------------------------------------------------------------------------------
+
+class AnnouncementKind(models.TextChoices):
+    PURCHASE = "purchase", "采购公告"
+    CORRECTION = "correction", "更正公告"   # 变更 / 澄清 / 补遗 of a published 采购公告
+
+
+class IntentionReason(models.TextChoices):
+    """意向未满30天的理由 (FJ §3.1 注①): asked when the intention is missing or younger than the period."""
+    URGENT = "urgent", "紧急采购"
+    DEMAND_CHANGED = "demand_changed", "意向公开后采购需求发生变化"
+    NOT_PUBLISHED = "not_published", "因故未公开采购意向"
+    OTHER = "other", "其他"
+
+
+class Announcement(Reviewable):
+    """采购公告 / 更正公告 of a procurement's round, on the document kit: the organizer (agency staff, or the
+    purchaser's clerk when it organises itself) submits, the purchaser's 审核岗 confirms, the organizer publishes.
+    `unit` is the purchaser (its scope and the regulator's); `organizer` who writes and publishes."""
+
+    doc_type = "announcement"
+
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="announcements",
+                                    verbose_name="采购项目")
+    organizer = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="组织单位")
+    round = models.PositiveIntegerField("采购轮次", default=1)
+    kind = models.CharField("公告类型", max_length=12, choices=AnnouncementKind.choices,
+                            default=AnnouncementKind.PURCHASE)
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+                                 verbose_name="更正的采购公告")
+    procurement_method = models.CharField("采购方式", max_length=16, blank=True, default="")  # in force when saved
+    title = models.CharField("公告标题", max_length=200)
+    docs_start = models.DateField("采购文件获取开始日期", null=True, blank=True)
+    docs_end = models.DateField("采购文件获取截止日期", null=True, blank=True)
+    bid_deadline = models.DateTimeField("投标（响应）截止时间", null=True, blank=True)
+    opening_at = models.DateTimeField("开标（响应文件开启）时间", null=True, blank=True)
+    content = models.TextField("公告内容", blank=True, default="")
+    affects_bids = models.BooleanField("更正内容影响投标（响应）文件编制", default=False)
+    intention_reason = models.CharField("意向未满30天的理由", max_length=16, blank=True, default="",
+                                        choices=IntentionReason.choices)
+    intention_explanation = models.TextField("理由说明", blank=True, default="")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    region_path = models.CharField(max_length=64, db_index=True, default="")  # the purchaser's region
+
+    class Meta:
+        verbose_name = verbose_name_plural = "采购公告"
+        indexes = [models.Index(fields=["procurement", "round", "kind"], name="announcement_procurement"),
+                   models.Index(fields=["organizer", "-id"], name="announcement_organizer"),
+                   models.Index(fields=["stage", "-published_at"], name="announcement_published"),
+                   models.Index(fields=["region_path", "-id"], name="announcement_region")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def kind_text(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def attachment_ids(self) -> list[int]:
+        from django.contrib.contenttypes.models import ContentType
+
+        from attachments.models import Attachment  # the 采购文件 linked to it
+
+        ct = ContentType.objects.get_for_model(type(self))
+        return list(Attachment.objects.filter(content_type=ct, object_id=self.pk, is_deleted=False)
+                    .order_by("id").values_list("pk", flat=True))
+
+    @property
+    def method_text(self) -> str:
+        from plans import selectors as plan_selectors
+
+        return plan_selectors.method_label(self.procurement_method)

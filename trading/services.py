@@ -242,8 +242,10 @@ def registration_create(*, actor, procurement, lot=None, contact_name: str, cont
         raise FieldErrors(errors)
     if proc.status != ProcurementStatus.IN_PROGRESS:
         raise BusinessError("该项目当前不在报名期。", code="not_open")
-    if lot is not None and lot.procurement_id != proc.pk:
-        raise FieldErrors({"lot": "请选择本项目的采购包。"})
+    if lot is not None and (lot.procurement_id != proc.pk or lot.status != LotStatus.OPEN):
+        raise FieldErrors({"lot": "请选择本项目进行中的采购包。"})
+    if lot is None and proc.lots.filter(status=LotStatus.OPEN).count() > 1:
+        raise FieldErrors({"lot": "本项目分多个包，请选择报名的采购包。"})
     for gate in REGISTRATION_GATES:
         if why := gate(proc, lot):
             raise BusinessError(why, code="registration_closed")

@@ -76,6 +76,7 @@ USER_TABLE = {
     "may_enter_plan_failures": UNIT_STAFF,
     "may_view_results": {"agency"} | UNIT_STAFF | REGULATORS,
     "may_record_results": {"agency"} | UNIT_CLERKS,
+    "may_announce": {"agency"} | UNIT_CLERKS,
 }
 
 

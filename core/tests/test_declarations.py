@@ -17,7 +17,7 @@ def test_number_prefixes_come_from_the_apps():
                                 "joint_request": "TZSQ", "intention": "YX", "plan": "JH", "plan_request": "JHCX",
                                 "procurement": "CG", "challenge": "ZY", "complaint": "TS", "failure_handling": "FB",
                                 "award_result": "PS", "award_notice": "ZB", "self_award_notice": "ZXZB",
-                                "award_exception": "YCCL"}
+                                "award_exception": "YCCL", "announcement": "GG"}
     assert numbers.format_number("registration", "350100", 2026, 7) == "DJ-350100-2026-000007"
     assert numbers.format_number("virtual_budget", "350100", 2026, 7) == "VI-350100-2026-000007"  # undeclared
 
@@ -78,7 +78,7 @@ def test_every_declared_parameter_is_seeded_with_its_declared_kind(world):
     from django.apps import apps
 
     declared = {name: kind for config in apps.get_app_configs() for name, kind in params.declared(config.label).items()}
-    assert len(declared) == 26  # a typo'd or missing declaration changes the count
+    assert len(declared) == 39  # a typo'd or missing declaration changes the count
     for name, kind in declared.items():
         kinds = set(RuleParameter.objects.filter(name=name).values_list("kind", flat=True))
         assert kinds == {kind}, name

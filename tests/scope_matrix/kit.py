@@ -100,6 +100,14 @@ ROUTES: dict[str, Route] = {
     "api:awards_confirm": Route("awards_pending"),
     "api:awards_notice": Route("awards_approved"),
     "api:awards_awarded": Route("procurement"),
+    "trading:register": Route("announcement_published", GET + POST),  # every supplier registers (others: 403)
+    "announcements:file": Route("announcement_file"),
+    "trading_public:detail": Route("announcement_published"),  # published: public, no login
+    "trading_public:file": Route("announcement_file_public"),
+    "api:trading_accept": Route("plan_awaiting"),
+    "api:trading_procurement_detail": Route("procurement"),
+    "api:trading_procurement_registrations": Route("procurement"),
+    "api:trading_register": Route("announcement_published"),
     # JSON API (one pattern per operation name; the methods of its path are taken from django-ninja)
     "api:unit_detail": Route("unit"),
     "api:challenge_detail": Route("challenge"),
@@ -326,6 +334,10 @@ def row_sets(w) -> dict[str, tuple[str, list]]:
         "procurement": ("procurement", [fresh(w.procurement)]),
         "challenge": ("challenge", [fresh(w.challenge)]),
         "complaint": ("complaint", [fresh(w.complaint)]),
+        "announcement_published": ("public", [fresh(w.announcement_published)]),
+        # a 采购文件 of the published announcement: its unit is the uploader's (本单位, which organises it)
+        "announcement_file": ("attachment", [fresh(w.announcement_file)]),
+        "announcement_file_public": ("public", [fresh(w.announcement_file)]),
     }
 
 

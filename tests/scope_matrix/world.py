@@ -197,7 +197,26 @@ def build(media_root) -> SimpleNamespace:
     w.award_published = _published_award(w)
     w.plan_awaiting, w.procurement = _plans_in_execution(w)
     w.challenge, w.complaint = _challenge_and_complaint(w)
+    w.announcement_published = _published_announcement(w)
     return w
+
+
+def _published_announcement(w):
+    """采购公告 of 本单位's self-organised procurement, confirmed and published: open for 报名, on the public page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments import services as attachment_services
+    from trading.models import Announcement
+    from workflow import engine
+    from workflow.kit import testing
+
+    draft = testing.build("announcements", w.clerk)
+    att = attachment_services.attachment_upload(
+        actor=w.clerk, file=SimpleUploadedFile("询价通知书.pdf", b"%PDF-1.4\n%%EOF\n"), purpose="采购文件")
+    w.announcement_file = attachment_services.attachment_link(actor=w.clerk, attachment=att, target=draft)
+    doc = engine.approve(engine.submit(draft, w.clerk), w.reviewer, opinion="确认")
+    engine.advance(doc, w.clerk, "publish")
+    return Announcement.objects.get(pk=doc.pk)
 
 
 def _plans_in_execution(w):
