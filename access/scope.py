@@ -19,6 +19,8 @@ Out of scope is a 404, exactly like a missing row (`get_or_404`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -163,19 +165,36 @@ def units(user) -> QuerySet:
     return Unit.objects.filter(scope_q(user, Unit, unit_field=""))
 
 
-def scoped(qs: QuerySet, user, unit_fields: tuple[str, ...] = ("unit",), *,
+@dataclass(frozen=True)
+class Acting:
+    """A unit field naming who acts on the row for its owner — the agency running a procurement, the agency a
+    plan is entrusted to. That unit's own staff see the row through it; nobody else does: not its competent
+    unit's tree, not the regulator of the region the agency sits in (the row is supervised where its owner,
+    `unit`, is). Used beside the owner's field: `scoped(qs, user, ("unit", Acting("organizer")))`."""
+    field: str
+
+    def q(self, user) -> Q:
+        unit_id = user.unit_id if _authenticated(user) else None
+        return Q(**{f"{self.field}_id": unit_id}) if unit_id is not None else nothing()
+
+
+def scoped(qs: QuerySet, user, unit_fields: tuple = ("unit",), *,
            include_subordinates: bool | None = None) -> QuerySet:
-    """Rows of `qs` whose unit (any of `unit_fields`) is visible to the user."""
+    """Rows of `qs` whose unit (any of `unit_fields`) is visible to the user; an `Acting` field counts for
+    its own unit's staff only."""
     if is_admin(user):
         # Q(pk__in=[]) | Q() is Q(pk__in=[]): an empty Q drops out of an OR, so the admin would see nothing
         return qs.all()
     q = nothing()
     for field in unit_fields:
-        q |= scope_q(user, qs.model, unit_field=field, include_subordinates=include_subordinates)
+        if isinstance(field, Acting):
+            q |= field.q(user)
+        else:
+            q |= scope_q(user, qs.model, unit_field=field, include_subordinates=include_subordinates)
     return qs.filter(q)
 
 
-def get_or_404(qs: QuerySet, user, unit_fields: tuple[str, ...] = ("unit",), **lookup):
+def get_or_404(qs: QuerySet, user, unit_fields: tuple = ("unit",), **lookup):
     try:
         return scoped(qs, user, unit_fields).get(**lookup)
     except qs.model.DoesNotExist as exc:

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from access import rights
+from access.scope import Acting
 from core.forms import DateField, Form
 from core.lines import LineColumn, LineTable
 from core.listing import Column, Tab
@@ -150,12 +151,12 @@ RESULT = DocumentType(
     tabs=inbox_tabs(FLOW, Tab("notice", "通知书待发出", Q(status="approved", stage="notice")),
                     Tab("publish", "结果公告待发布", Q(status="approved", stage="publish")),
                     Tab("published", "已发布", Q(status="approved", stage__in=("publish_done", "notice_done")))),
-    select_related=("unit", "created_by", "procurement", "lot", "organizer"), scope_fields=("unit", "organizer"),
+    select_related=("unit", "created_by", "procurement", "lot", "organizer"), scope_fields=("unit", Acting("organizer")),
     save=services.result_save, detail_template="awards/detail.html", form_template="awards/form.html",
     detail_fields=["report_date", "expert_names"], lines=(LineSpec(CANDIDATES, Candidate, "result"),),
     extra_context=_detail_context, initial_from_query=("lot_id",), example=_example,
     requests=RequestType(flow=REQUEST_FLOW, target_field="result", kinds=(AwardException(),),
-                         number_type="award_exception", scope_fields=("unit", "organizer"),
+                         number_type="award_exception", scope_fields=("unit", Acting("organizer")),
                          not_approved="只有采购人已确认的评审结果可以进行异常处理。",
                          not_allowed="只有组织该采购项目的代理机构可以发起异常处理。",
                          form_template="awards/request_form.html", detail_template="awards/request_detail.html",

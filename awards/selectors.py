@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from access import rights
-from access.scope import get_or_404, scoped
+from access.scope import Acting, get_or_404, scoped
 from attachments.selectors import attachments_for
 from core.money import amount_in_words, format_yuan
 from joint import selectors as joint_selectors
@@ -23,7 +23,7 @@ from workflow.models import Status
 
 from .models import Candidate, Result, ResultRequest
 
-SCOPE = ("unit", "organizer")
+SCOPE = ("unit", Acting("organizer"))
 CENT = Decimal("0.01")
 PUBLISHED_STAGE = "publish_done"
 

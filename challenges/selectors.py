@@ -6,29 +6,22 @@
 
 Outside that a row is a 404, like a missing one."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from access import rights
-from access.scope import NOT_FOUND, is_admin, region_q, scope_q, unit_side_q
+from access.scope import NOT_FOUND, Acting, is_admin, region_q, scoped, unit_side_q
 from trading import selectors as trading_selectors
 
 from .models import Challenge, ChallengeNotice, ChallengeStatus, Complaint, ComplaintStatus
 from .services import complaint_window, suspension_limit  # noqa: F401  (reads the pages show)
 
-
-def _scope(user, model) -> Q:
-    """The purchaser side and the regulator's region through `unit`, plus the supplier's and the organizer's
-    own unit (never their region)."""
-    if is_admin(user):
-        return Q()
-    return (scope_q(user, model, unit_field="unit") | unit_side_q(user, unit_field="supplier", include_subordinates=False)
-            | unit_side_q(user, unit_field="organizer", include_subordinates=False))
+# the purchaser side and the regulator's region through `unit`; the supplier's and the organizer's own staff
+SCOPE = ("unit", Acting("supplier"), Acting("organizer"))
 
 
 def challenges(user) -> QuerySet:
-    qs = Challenge.objects.select_related("procurement", "unit", "organizer", "supplier")
-    return qs.filter(_scope(user, Challenge))
+    return scoped(Challenge.objects.select_related("procurement", "unit", "organizer", "supplier"), user, SCOPE)
 
 
 def get_challenge(user, pk) -> Challenge:
@@ -47,8 +40,7 @@ def to_answer(user) -> QuerySet:
     """采购执行 → 质疑答复: the challenges on what the user's unit buys (its tree for a competent unit) or
     organises."""
     qs = Challenge.objects.select_related("procurement", "unit", "organizer", "supplier")
-    return qs.filter(unit_side_q(user, unit_field="unit") | unit_side_q(user, unit_field="organizer",
-                                                                          include_subordinates=False))
+    return qs.filter(unit_side_q(user, unit_field="unit") | Acting("organizer").q(user))
 
 
 def notices_for(user) -> QuerySet:
@@ -58,8 +50,8 @@ def notices_for(user) -> QuerySet:
 
 
 def complaints(user) -> QuerySet:
-    qs = Complaint.objects.select_related("procurement", "unit", "supplier", "challenge", "regulator_region")
-    return qs.filter(_scope(user, Complaint))
+    return scoped(Complaint.objects.select_related("procurement", "unit", "supplier", "challenge", "regulator_region"),
+                  user, SCOPE)
 
 
 def get_complaint(user, pk) -> Complaint:

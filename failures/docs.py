@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from access import rights
+from access.scope import Acting
 from core.forms import Form
 from core.listing import Column, Tab
 from orgs.models import Role
@@ -78,7 +79,7 @@ HANDLING = DocumentType(
              Column("变更后采购方式", "new_method_text"), Column("预算金额（元）", "amount", kind="money")],
     may_list=rights.may_view_failure_handlings, may_create=rights.may_start_failure_handling,
     tabs=inbox_tabs(FLOW, Tab("approved", "已办结", Q(status=Status.APPROVED))),
-    select_related=("unit", "created_by", "procurement", "organizer"), scope_fields=("unit", "organizer"),
+    select_related=("unit", "created_by", "procurement", "organizer"), scope_fields=("unit", Acting("organizer")),
     save=services.handling_save, detail_template="failures/detail.html",
     detail_fields=["kind", "method_before", "new_method", "change_reason", "explanation", "purchaser_note",
                    "contact_name", "contact_phone", "amount"],

@@ -5,14 +5,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from access import rights
-from access.scope import get_or_404, scoped
+from access.scope import Acting, get_or_404, scoped
 from trading import selectors as trading_selectors
 from workflow import engine
 from workflow.models import Status
 
 from .models import TENDER_METHODS, Failure, FailureHandling, HandlingKind
 
-SCOPE = ("unit", "organizer")
+SCOPE = ("unit", Acting("organizer"))
 NO_PROCUREMENTS = trading_selectors.visible(AnonymousUser())  # the form's empty choice set before a user is known
 
 

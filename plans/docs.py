@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from access import rights
+from access.scope import Acting
 from core.forms import Form
 from core.listing import Column, Tab
 from orgs.models import Role, Unit
@@ -115,7 +116,7 @@ PLAN = DocumentType(
              Column("组织形式", lambda p: p.get_organization_form_display())],
     may_list=rights.may_view_plans, may_create=rights.may_start_plan, tabs=inbox_tabs(FLOW, Tab("filed", "已备案", Q(status=Status.APPROVED, revoked_at__isnull=True)),
                     Tab("revoked", "已撤销", Q(revoked_at__isnull=False))),
-    select_related=("unit", "created_by", "agency"), scope_fields=("unit", "filed_agency"),
+    select_related=("unit", "created_by", "agency"), scope_fields=("unit", Acting("filed_agency")),
     save=services.plan_save, detail_template="plans/detail.html", form_template="plans/form.html",
     detail_fields=["plan_type", "organization_form", "procurement_method"],
     form_context=_form_context, extra_context=_detail_context, example=_example,

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from access import rights
+from access.scope import Acting
 from core.forms import DateField, Form
 from core.listing import Column, Tab
 from orgs.models import Role
@@ -127,7 +128,7 @@ ANNOUNCEMENT = DocumentType(
     tabs=inbox_tabs(FLOW, Tab("publish", "待发布", Q(status=Status.APPROVED, stage="publish")),
                     Tab("published", "已发布", Q(stage=notices.PUBLISHED))),
     filter_form=FilterForm, apply_filters=_filter,
-    select_related=("unit", "created_by", "organizer", "procurement"), scope_fields=("unit", "organizer"),
+    select_related=("unit", "created_by", "organizer", "procurement"), scope_fields=("unit", Acting("organizer")),
     detail_fields=["kind", "title", "procurement_method", "docs_start", "docs_end", "bid_deadline", "opening_at",
                    "content", "affects_bids", "intention_reason", "intention_explanation", "published_at"],
     save=notices.announcement_save, form_context=_form_context, extra_context=_detail_context,

@@ -3,14 +3,14 @@ region) through `unit`; the agency that runs it through `organizer`."""
 
 from django.db.models import QuerySet
 
-from access.scope import get_or_404, scoped
+from access.scope import Acting, get_or_404, scoped
 from plans import selectors as plan_selectors
 
 from . import notices, panels
 from .models import Announcement, Lot, LotLine, LotStatus, Procurement, ProcurementStatus, Registration
 from .services import suspension_refusal  # noqa: F401  (a read other apps ask: may results go on?)
 
-SCOPE = ("unit", "organizer")
+SCOPE = ("unit", Acting("organizer"))
 
 
 def visible(user) -> QuerySet:

@@ -186,3 +186,17 @@ def test_admin_reads_every_row_through_scoped(tree):
 def test_superuser_reads_every_row_through_scoped(tree):
     root = User.objects.create_superuser("root", password="x")
     assert scoped(User.objects.all(), root).count() == User.objects.count()
+
+
+def test_an_acting_unit_field_counts_for_its_own_staff_only(tree):
+    """A unit acting for a row's owner (an agency for its purchaser) sees the row through the Acting field;
+    nobody sees it through that field from above it: not the regulator of the acting unit's region, not the
+    acting unit's competent unit. The owner's field keeps its usual scope."""
+    from access.scope import Acting
+
+    sub1 = Unit.objects.filter(pk=tree.sub1.pk)      # competent = 福建省教育厅 (dept)
+    assert list(scoped(sub1, tree.dept_clerk, (Acting("competent"),))) == [tree.sub1]
+    assert list(scoped(sub1, tree.sub1_clerk, (Acting("competent"),))) == []
+    assert list(scoped(sub1, tree.fj_reg, (Acting("competent"),))) == []      # the region's regulator: not through it
+    assert list(scoped(sub1, tree.fj_reg, ("", Acting("competent")))) == [tree.sub1]  # through the owner: yes
+    assert list(scoped(sub1, AnonymousUser(), (Acting("competent"),))) == []

@@ -60,3 +60,14 @@ def test_organizer_right(tr, proc):
     own = accepted(tr.clerk, filed_plan(tr.clerk, tr.reviewer))
     assert {u.username for u in (tr.agency_user, tr.clerk, tr.reviewer) if rights.is_organizer_of(u, own)} == {
         "tr_clerk"}
+
+
+def test_the_regulator_of_the_agencys_region_does_not_see_another_regions_purchase(tr):
+    """An agency of 福州 runs a 省级 unit's procurement: the 福州 regulator does not supervise it (404), the
+    province's does; the agency itself sees it."""
+    plan = filed_plan(tr.w.dept_clerk, tr.w.dept_reviewer, entrusted=tr.agency)
+    proc = accepted(tr.agency_user, plan)
+    assert client_for(tr.w.fz_reg).get(f"/trading/{proc.pk}/").status_code == 404
+    assert proc.number not in client_for(tr.w.fz_reg).get("/trading/").content.decode()
+    assert client_for(tr.w.fj_reg).get(f"/trading/{proc.pk}/").status_code == 200
+    assert client_for(tr.agency_user).get(f"/trading/{proc.pk}/").status_code == 200
