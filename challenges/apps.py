@@ -34,6 +34,13 @@ class ChallengesConfig(AppConfig):
             scope_columns.register(model, unit_field="unit", columns={"region_path": "region_path"})
         panels.register("challenges", "质疑与投诉", "challenges/_panel.html", "challenges.selectors.panel_context",
                         order=70)
+        from attachments import visibility
+
+        from . import selectors
+
+        # the supplier's evidence opens for whoever reads the 质疑 / 投诉 (organizer, purchaser, regulator)
+        visibility.register(Challenge, lambda user, pk: selectors.challenges(user).filter(pk=pk).exists())
+        visibility.register(Complaint, lambda user, pk: selectors.complaints(user).filter(pk=pk).exists())
 
     def ensure_reference_data(self):
         from .params import ensure

@@ -100,3 +100,22 @@ def test_api_confirm_and_notice(tr):
     assert rows[0]["supplier_name"] == reload(result).winner_name
     assert api_call(tr.agency2_user, "get", f"/api/awards-procurements/{result.procurement_id}/awarded").status_code == 404
     assert api_call(tr.w.jx_reg, "get", f"/api/awards/{result.pk}").status_code == 404
+
+
+def test_the_report_opens_for_whoever_reads_the_result(tr):
+    """The 评审报告 the agency uploads opens for the purchaser's reviewer who confirms and the region's
+    regulator (attachments.visibility: the result's readers), not for another agency or region."""
+    from attachments.models import Attachment
+    from core.testing import client_for
+
+    from .support import recorded
+
+    result = recorded(tr)
+    att = Attachment.objects.get(object_id=result.pk, content_type__model="result")
+    for user, status in ((tr.agency_user, 200), (tr.reviewer, 200), (tr.w.fz_reg, 200), (tr.agency2_user, 404),
+                         (tr.w.jx_reg, 404), (tr.supplier_user, 404)):
+        assert client_for(user).get(f"/attachments/{att.pk}/download/").status_code == status, user.username
+    page = client_for(tr.reviewer).get(f"/awards/{result.pk}/").content.decode()
+    assert att.original_name in page
+    # seeing is not owning: the reviewer cannot delete the agency's file
+    assert client_for(tr.reviewer).post(f"/attachments/{att.pk}/delete/").status_code == 403

@@ -122,3 +122,27 @@ def test_supplier_withdraws_through_the_page(tr, complaint):
     assert c.post(f"/challenges/complaints/{complaint.pk}/withdraw/", {"reason": ""}).status_code == 422
     assert c.post(f"/challenges/complaints/{complaint.pk}/withdraw/", {"reason": "撤回"}).status_code == 302
     assert reload(complaint).status == ComplaintStatus.WITHDRAWN
+
+
+def test_the_evidence_opens_for_whoever_reads_the_challenge(ch):
+    """The supplier's 证明材料 opens for the organizer, the purchaser and the region's regulator (the
+    challenge's readers: attachments.visibility), not for the other supplier or another region."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments.models import Attachment
+    from challenges import services
+    from core.testing import client_for
+
+    ch.clock(dt.date(2025, 9, 26))
+    pdf = SimpleUploadedFile("证明材料.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+                             content_type="application/pdf")
+    c = services.challenge_create(actor=ch.tr.supplier_user, procurement=ch.proc, subject="documents",
+                                  known_on=dt.date(2025, 9, 26), claims="请求修改评分标准", facts="评分标准指向特定品牌",
+                                  files=[pdf])
+    att = Attachment.objects.get(object_id=c.pk, content_type__model="challenge")
+    tr = ch.tr
+    for user, status in ((tr.supplier_user, 200), (tr.agency_user, 200), (tr.clerk, 200), (tr.w.fz_reg, 200),
+                         (tr.supplier2_user, 404), (tr.agency2_user, 404), (tr.w.jx_reg, 404)):
+        assert client_for(user).get(f"/attachments/{att.pk}/download/").status_code == status, user.username

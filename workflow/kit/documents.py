@@ -29,6 +29,7 @@ from ninja import Status as Http
 from access import rights as access_rights
 from access.decorators import requires
 from access.scope import get_or_404, scoped
+from attachments import visibility
 from core.api import ErrorOut, actor
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.lines import LineTable
@@ -151,6 +152,8 @@ class DocumentType:
         if self.requests is not None:
             self.requests.bind(self)
         DOCUMENT_TYPES[self.namespace] = self
+        # its attachments (a 评审报告, 采购文件 …) open for whoever reads the document
+        visibility.register(self.model, lambda user, pk: self.visible(user).filter(pk=pk).exists())
 
     # ---- reading ---------------------------------------------------------------------------------------
 

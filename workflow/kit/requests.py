@@ -29,7 +29,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from ninja import Status as Http
 
-from access.scope import get_or_404
+from access.scope import get_or_404, scoped
+from attachments import visibility
 from audit import services as audit
 from core import numbers
 from core.api import actor
@@ -178,6 +179,8 @@ class RequestType:
         self.doc = doc_type
         if not self.flow.url_name:  # the inbox links a pending request to its page
             self.flow = engine.register(replace(self.flow, url_name=f"{doc_type.namespace}:request_detail"))
+        visibility.register(self.model, lambda user, pk: scoped(
+            self.model.objects.filter(pk=pk), user, self.scope_fields or doc_type.scope_fields).exists())
 
     @property
     def kind_choices(self) -> list[tuple[str, str]]:
