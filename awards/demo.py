@@ -81,7 +81,7 @@ def example_result(clerk):
     return record(clerk, lot, n=1)
 
 
-STORY_PLAN = "2026年教学楼物业管理服务"  # trading.demo.STORY_PLAN
+STORY_PLAN = "2026年教育信息系统运行维护服务"  # trading.demo.STORY_PLAN
 # the registered demo suppliers in rank order: username, quote (元), score
 STORY_RANKING = (("supplier2", "276000.00", "91.5"), ("supplier1", "283500.00", "87.0"))
 

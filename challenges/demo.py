@@ -1,4 +1,4 @@
-"""Demo of 质疑与投诉 (portal.demo runs it after trading.demo): on the agency's demo procurement (物业管理服务,
+"""Demo of 质疑与投诉 (portal.demo runs it after trading.demo): on the agency's demo procurement (信息系统运行维护服务,
 announced, `supplier1` and `supplier2` registered) `supplier1` files a 质疑 on the 采购文件 and the agency answers
 it; the answer is told to every registered supplier. Once: a second run returns 0; 0 also when the trading demo's
 steps are not there."""
@@ -12,7 +12,7 @@ from trading import selectors as trading_selectors
 from . import services
 from .models import Challenge
 
-STORY_PLAN = "2026年教学楼物业管理服务"  # trading.demo.STORY_PLAN
+STORY_PLAN = "2026年教育信息系统运行维护服务"  # trading.demo.STORY_PLAN
 
 
 @transaction.atomic

@@ -84,7 +84,8 @@ def load() -> int:
         unit=edu, number="HT-350000-2025-000101", name="福建省教育厅办公楼物业管理服务合同（2025年度）",
         supplier="福州市安居物业服务有限公司", amount=Decimal("480000.00"), signed_on=dt.date(2025, 1, 10),
         multi_year=True)
-    project = _project(clerk, reviewer, name="2026年教学楼物业管理服务", amount="300000.00", kind="services")
+    project = _project(clerk, reviewer, name="2026年教育信息系统运行维护服务", amount="300000.00", kind="services",
+                       category=Category.objects.filter(code="C16050000").first())
     plan = services.plan_start(actor=clerk, plan_type=PlanType.GENERAL, project=project)
     plan = services.plan_save(clerk, plan, {
         "organization_form": OrganizationForm.ENTRUSTED, "procurement_method": Method.CONSULTATION,

@@ -49,8 +49,8 @@ ACCOUNTS = [
 # made by `load_demo --projects` (plans.demo, trading.demo): username, full name, what to try
 LATER_ACCOUNTS = [
     ("central", "许集采", "集中采购机构·福建省政府采购中心：公开招标流标 → 变更采购方式"),
-    ("supplier1", "陈供应", "供应商·福州闽江物业管理有限公司：已报名、已提出质疑（已答复）"),
-    ("supplier2", "林供应", "供应商·厦门鹭岛物业服务有限公司：已报名、成交"),
+    ("supplier1", "陈供应", "供应商·福州闽江数据服务有限公司：已报名、已提出质疑（已答复）"),
+    ("supplier2", "林供应", "供应商·厦门鹭岛软件科技有限公司：已报名、成交"),
 ]
 
 
@@ -164,11 +164,11 @@ def load_projects() -> int:
 # the 采购执行 stories, in order; each step returns how many rows it made (0 when done before or when what it
 # builds on is missing) and runs in its own transaction
 STORIES = [
-    plans_demo.load,              # 集中采购机构 `central`; the agency's filed plan (竞争性磋商, 物业管理服务)
+    plans_demo.load,              # 集中采购机构 `central`; the agency's filed plan (竞争性磋商, 信息系统运行维护服务)
     plans_demo.load_tender_plan,  # the 集中采购机构's filed plan (公开招标, 4,200,000 元, 台式计算机)
     trading_demo.load_demo,       # both: 受理, 采购公告 published; supplier1 + supplier2 / supplier register
-    challenges_demo.load_demo,    # 物业: supplier1's 质疑 answered by the agency
-    awards_demo.load_demo,        # 物业: 评审结果 confirmed, 成交通知书, 结果公告
+    challenges_demo.load_demo,    # 运维: supplier1's 质疑 answered by the agency
+    awards_demo.load_demo,        # 运维: 评审结果 confirmed, 成交通知书, 结果公告
     failures_demo.load_demo,      # 计算机: 流标 → 变更采购方式 (竞争性谈判), approved by fj_reg
 ]
 

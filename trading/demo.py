@@ -25,12 +25,12 @@ from .models import Announcement, Registration
 
 # username, full name, unit, the unit's credit code and region (this runs in another process than portal.demo.load, whose
 # builder sequence restarts: explicit codes keep them apart)
-SUPPLIERS = (("supplier1", "陈供应", "福州闽江物业管理有限公司", 90011, "350100"),
-             ("supplier2", "林供应", "厦门鹭岛物业服务有限公司", 90012, "350200"))
-STORY_PLAN = "2026年教学楼物业管理服务"  # plans.demo: 竞争性磋商, entrusted to `agency`
+SUPPLIERS = (("supplier1", "陈供应", "福州闽江数据服务有限公司", 90011, "350100"),
+             ("supplier2", "林供应", "厦门鹭岛软件科技有限公司", 90012, "350200"))
+STORY_PLAN = "2026年教育信息系统运行维护服务"  # plans.demo: 竞争性磋商, entrusted to `agency`
 TENDER_PLAN = "2026年教室计算机设备更新"  # plans.demo.TENDER_PLAN: 公开招标, 集中采购机构 `central`
 
-STORY_CONTENT = ("一、采购需求：教学楼物业管理服务（保洁、秩序维护、设施设备维护），服务期一年。\n"
+STORY_CONTENT = ("一、采购需求：教育管理信息系统及机房设备运行维护服务（驻场运维、故障响应、巡检），服务期一年。\n"
                  "二、供应商资格要求：符合政府采购法第二十二条规定。\n三、获取磋商文件：在获取时间内登录系统报名。")
 TENDER_CONTENT = ("一、采购需求：台式计算机700台（教室多媒体教学用），含三年原厂质保及上门服务。\n"
                   "二、投标人资格要求：符合政府采购法第二十二条规定；本项目专门面向中小企业采购。\n"
@@ -107,6 +107,6 @@ def _story(organizer_name: str, plan_name: str, suppliers: list[str], *, days: i
 def load_demo() -> int:
     """Both plans as above, each in its own transaction; how many steps were taken (0 the second time)."""
     return (_story("agency", STORY_PLAN, ["supplier1", "supplier2"], days=15, content=STORY_CONTENT,
-                   explanation="原物业服务合同于开学前到期，项目立项晚于意向公开时点，未能提前公开采购意向。")
+                   explanation="原运维服务合同于开学前到期，项目立项晚于意向公开时点，未能提前公开采购意向。")
             + _story("central", TENDER_PLAN, ["supplier"], days=21, content=TENDER_CONTENT,
                      explanation="教室计算机设备老化，需在秋季开学前完成更新，年初未及公开采购意向。"))

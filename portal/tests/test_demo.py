@@ -84,19 +84,19 @@ def test_the_whole_demo_as_make_demo_runs_it(monkeypatch):
     agency, central = (User.objects.get(username=n).unit for n in ("agency", "central"))
     assert agency.kind == Unit.KIND_AGENCY and central.kind == Unit.KIND_CENTRAL
 
-    # 1. the agency's 物业管理服务: announced, two suppliers registered, a 质疑 answered, the result published
+    # 1. the agency's 运行维护服务: announced, two suppliers registered, a 质疑 answered, the result published
     story = Procurement.objects.get(organizer=agency)
-    assert story.name == "2026年教学楼物业管理服务" and story.status == "finished", story.status
+    assert story.name == "2026年教育信息系统运行维护服务" and story.status == "finished", story.status
     assert Announcement.objects.get(procurement=story).stage == "publish_done"
     assert {r.supplier.name for r in Registration.objects.filter(procurement=story)} == {
-        "福州闽江物业管理有限公司", "厦门鹭岛物业服务有限公司"}
+        "福州闽江数据服务有限公司", "厦门鹭岛软件科技有限公司"}
     challenge = Challenge.objects.get()
     assert challenge.procurement_id == story.pk and challenge.status == "answered"
-    assert challenge.supplier.name == "福州闽江物业管理有限公司"
+    assert challenge.supplier.name == "福州闽江数据服务有限公司"
     assert ChallengeNotice.objects.filter(challenge=challenge).count() == 2  # every registered supplier is told
     result = Result.objects.get()
     assert result.procurement_id == story.pk and result.stage == "publish_done" and result.notice_number
-    assert result.winner_name == "厦门鹭岛物业服务有限公司"
+    assert result.winner_name == "厦门鹭岛软件科技有限公司"
 
     # 2. the 集中采购机构's 公开招标 above the 公开招标数额: 流标, 变更采购方式 approved by the regulator
     tender = Procurement.objects.get(organizer=central)
