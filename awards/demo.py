@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attachments import services as attachment_services
-from orgs.models import Role, User
+from orgs.models import User
 from orgs.testing import credit_code
 from trading import selectors as trading
 from trading import services as trading_services
@@ -81,27 +81,38 @@ def example_result(clerk):
     return record(clerk, lot, n=1)
 
 
+STORY_PLAN = "2026年教育信息系统运行维护服务"  # trading.demo.STORY_PLAN
+# the registered demo suppliers in rank order: username, quote (元), score
+STORY_RANKING = (("supplier2", "276000.00", "91.5"), ("supplier1", "283500.00", "87.0"))
+
+
 @transaction.atomic
 def load_demo() -> int:
-    """One confirmed result with its notice and 结果公告 for the demo agency (once only)."""
+    """Once: on the agency's demo procurement (announced, `supplier1` and `supplier2` registered, a 质疑 answered)
+    the agency records the 评审结果 (yesterday's 评审报告, the two registered suppliers from the library), the
+    purchaser's reviewer confirms the first, the agency issues the 成交通知书 and publishes the 结果公告.
+    0 when done before or when the trading demo's steps are missing."""
+    from .docs import CANDIDATES, RESULT
+
     agency_user = User.objects.filter(username="agency").first()
-    if agency_user is None or Result.objects.filter(organizer_id=agency_user.unit_id).exists():
+    reviewer = User.objects.filter(username="fj_edu_reviewer").first()
+    if agency_user is None or reviewer is None:
         return 0
-    proc = trading.visible(agency_user).filter(organizer_id=agency_user.unit_id, status="in_progress").first()
-    if proc is None:
-        plan = trading.awaiting(agency_user).first()
-        if plan is None:
-            return 0
-        proc = trading_services.procurement_accept(actor=agency_user, plan=plan)
-        proc = trading_services.procurement_announced(actor=agency_user, procurement=proc)
+    proc = (trading.visible(agency_user).filter(organizer_id=agency_user.unit_id, name=STORY_PLAN)
+            .order_by("pk").first())
+    if proc is None or proc.status != "in_progress" or Result.objects.filter(procurement_id=proc.pk).exists():
+        return 0
+    units = dict(User.objects.filter(username__in=[u for u, _, _ in STORY_RANKING]).values_list("username", "unit_id"))
+    if len(units) != len(STORY_RANKING) or not all(trading.is_registered(units[u], proc) for u, _, _ in STORY_RANKING):
+        return 0
+    rows = [{"supplier_id": str(units[u]), "supplier_name": "", "credit_code": "", "amount": amount, "score": score,
+             "rank": str(i)} for i, (u, amount, score) in enumerate(STORY_RANKING, 1)]
     lot = trading.open_lots(proc)[0]
-    result = record(agency_user, lot, n=3, report_date=timezone.localdate() - dt.timedelta(days=1))
-    result = engine.submit(result, agency_user)
-    reviewer = (User.objects.filter(unit_id=proc.unit_id, role_assignments__role=Role.REVIEWER, is_active=True)
-                .order_by("pk").first())
-    if reviewer is None:
-        return 0
-    result = services.result_confirm(actor=reviewer, result=result, opinion="同意评审结果，确认排名第一的中标候选人")
+    data = {"lot_id": lot.pk, "report_date": timezone.localdate() - dt.timedelta(days=1),
+            "expert_names": "张评审、李评审、王评审", "hide_experts": False, "attachment_ids": [report(agency_user).pk],
+            **RESULT.clean_lines({CANDIDATES.prefix: rows})}
+    result = engine.submit(RESULT.save_doc(agency_user, None, data, None), agency_user)
+    result = services.result_confirm(actor=reviewer, result=result, opinion="同意评审结果，确定排名第一的成交候选人")
     result = engine.advance(result, agency_user, "issue_notice")
     engine.advance(result, agency_user, "publish")
     return 1

@@ -11,9 +11,8 @@ from access import places
 from budgets import platform
 from core import catalog
 from core.models import Category
-from orgs.models import Role, Unit, User
+from orgs.models import Unit, User
 from orgs.testing import make_user
-from plans import selectors as plan_selectors
 from plans import services as plan_services
 from projects import services as project_services
 from trading import selectors as trading_selectors
@@ -24,7 +23,7 @@ from . import services
 from .models import FailureHandling, FailureReason, HandlingKind
 
 _seq = itertools.count(1)
-DEMO_PLAN = "2026年教学楼物业管理服务"  # plans.demo's filed plan entrusted to the demo agency
+DEMO_PLAN = "2026年教室计算机设备更新"  # plans.demo.TENDER_PLAN: 公开招标 by the 集中采购机构, above the 公开招标数额
 
 
 def _category(unit, kind: str):
@@ -102,36 +101,38 @@ def example_handling(clerk):
 
 @transaction.atomic
 def load_demo() -> int:
-    """Once: the demo agency takes up its entrusted plan (plans.demo), announces it, records a 流标 (fewer than
-    three suppliers) and proposes 变更采购方式 (磋商 → 竞争性谈判); the purchaser's clerk completes it (采购方式
-    变更录入) and its reviewer approves: the procurement waits for its next round's announcement."""
-    agency = Unit.objects.filter(kind=Unit.KIND_AGENCY).order_by("pk").first()
-    agency_user = (User.objects.filter(unit=agency, role_assignments__role=Role.AGENCY).order_by("pk").first()
-                   if agency is not None else None)
+    """Once: the 集中采购机构 `central` declares the 流标 of its 公开招标 (announced, only one supplier registered:
+    fewer than three, 法 36) and proposes 变更采购方式 to 竞争性谈判; the purchaser's clerk completes it (采购方式
+    变更录入), its reviewer approves, and — the amount being at or above the 公开招标数额 (法 27) — the province's
+    regulator `fj_reg` approves: the procurement waits for its next round's announcement. 0 when done before or
+    when the trading demo's steps are missing."""
+    central = User.objects.filter(username="central").first()
     clerk = User.objects.filter(username="fj_edu_clerk").first()
-    if agency_user is None or clerk is None:
+    if central is None or clerk is None:
         return 0
-    plan = plan_selectors.awaiting_execution(agency_user).filter(name=DEMO_PLAN).order_by("pk").first()
-    if plan is None:
+    proc = (trading_selectors.visible(central).filter(organizer_id=central.unit_id, name=DEMO_PLAN)
+            .order_by("pk").first())
+    if proc is None or proc.status != "in_progress" or FailureHandling.objects.filter(procurement_id=proc.pk).exists():
         return 0
-    proc = trading_selectors.of_plan(plan.pk)
-    if proc is not None and FailureHandling.objects.filter(procurement_id=proc.pk).exists():
-        return 0
-    if proc is None:
-        proc = trading_services.procurement_accept(actor=agency_user, plan=plan)
-    trading_services.procurement_announced(actor=agency_user, procurement=proc)
-    lots = [lot.pk for lot in trading_selectors.lots(proc) if lot.status in ("open", "awarded")]
-    services.failure_declare(actor=agency_user, procurement=proc, lot_ids=lots,
-                             reason=FailureReason.FEW_RESPONSIVE,
-                             explanation="磋商响应截止时仅两家供应商提交响应文件，符合要求的供应商不足三家。")
-    proc = trading_selectors.of_plan(plan.pk)
-    doc = services.handling_save(agency_user, None, {
+    lots = [lot.pk for lot in trading_selectors.lots(proc) if lot.status == "open"]
+    services.failure_declare(actor=central, procurement=proc, lot_ids=lots, reason=FailureReason.FEW_QUALIFIED,
+                             explanation="投标截止时仅一家供应商提交投标文件，不足三家，依法予以废标。")
+    proc = trading_selectors.of_plan(proc.plan_id)
+    doc = services.handling_save(central, None, {
         "procurement": proc, "kind": HandlingKind.CHANGE_METHOD, "new_method": "negotiation",
-        "change_reason": "市场供应商有限，两次公告响应不足三家，拟采用竞争性谈判。",
-        "explanation": "磋商流标，建议变更为竞争性谈判。"}, None)
-    engine.submit(doc, agency_user)
+        "change_reason": "公开招标投标截止后提交投标文件的供应商不足三家，招标文件没有不合理条款、招标程序符合规定，"
+                         "拟依政府采购法实施条例第二十三条、财政部令第74号第二十七条申请采用竞争性谈判。",
+        "explanation": "公开招标流标，建议变更为竞争性谈判。"}, None)
+    engine.submit(doc, central)
     services.purchaser_save(actor=clerk, handling=doc, version=None, submit=True, data={
-        "purchaser_note": "同意变更为竞争性谈判，预算与需求不变。", "contact_name": "王经办",
+        "purchaser_note": "同意变更为竞争性谈判，预算、采购需求不变。", "contact_name": "王经办",
         "contact_phone": "0591-87091234"})
-    _walk(doc, exclude=[clerk.pk])
+    preferred = list(User.objects.filter(username__in=("fj_edu_reviewer", "fj_reg")))
+    doc = FailureHandling.objects.get(pk=doc.pk)
+    while doc.status == "pending":
+        node = engine.flow_for(doc).node(doc.current_node)
+        actor = (next((u for u in preferred if engine.can_act_at(u, doc, node)), None)
+                 or _approver(doc, node, [doc.submitted_by_id, clerk.pk]))
+        engine.approve(doc, actor, opinion="同意变更为竞争性谈判" if actor.username == "fj_reg" else "同意")
+        doc = FailureHandling.objects.get(pk=doc.pk)
     return 1

@@ -1,5 +1,6 @@
-"""Demo rows of 采购计划: a 集中采购机构 with its staff, the historical contracts 合同续签 needs, and one filed
-plan entrusted to the agency. Also the kit's example (a valid draft) for the test builders and the scope matrix."""
+"""Demo rows of 采购计划: a 集中采购机构 with its staff, the historical contracts 合同续签 needs, one filed
+plan entrusted to the agency (the demo's story to a result) and one 公开招标 plan of the 集中采购机构 (the story of
+流标 → 变更采购方式). Also the kit's example (a valid draft) for the test builders and the scope matrix."""
 
 import datetime as dt
 import itertools
@@ -18,13 +19,13 @@ from projects import services as project_services
 from workflow import engine
 
 from . import services
-from .models import Method, OrganizationForm, PlanType
+from .models import Method, OrganizationForm, Plan, PlanType
 
 _seq = itertools.count(1)
 
 
 def _project(clerk, reviewer, *, name: str, amount: str, kind: str = "goods", form: str = "general",
-             pro_code: str = "", category=None):
+             pro_code: str = "", category=None, quantity: int = 1, measure: str = "批"):
     """An approved project of the clerk's unit paid by one new indicator (as the platform would push it)."""
     unit, year = clerk.unit, timezone.localdate().year
     n = next(_seq)
@@ -36,8 +37,8 @@ def _project(clerk, reviewer, *, name: str, amount: str, kind: str = "goods", fo
     project = project_services.project_save(
         actor=clerk, data={"name": name, "fiscal_year": year, "implementation_form": form, "procurement_kind": kind,
                            "summary": f"{name}。", "contact_name": "王经办", "contact_phone": "0591-87091234"},
-        content_lines=[{"category": category, "item_name": category.name, "quantity": "1", "measure_unit": "批",
-                        "unit_price": amount}],
+        content_lines=[{"category": category, "item_name": category.name, "quantity": str(quantity),
+                        "measure_unit": measure, "unit_price": str(Decimal(amount) / quantity)}],
         fund_lines=[{"indicator": ind, "amount": amount}])
     engine.submit(project, clerk)
     engine.approve(project, reviewer, opinion="同意立项")
@@ -83,7 +84,8 @@ def load() -> int:
         unit=edu, number="HT-350000-2025-000101", name="福建省教育厅办公楼物业管理服务合同（2025年度）",
         supplier="福州市安居物业服务有限公司", amount=Decimal("480000.00"), signed_on=dt.date(2025, 1, 10),
         multi_year=True)
-    project = _project(clerk, reviewer, name="2026年教学楼物业管理服务", amount="300000.00", kind="services")
+    project = _project(clerk, reviewer, name="2026年教育信息系统运行维护服务", amount="300000.00", kind="services",
+                       category=Category.objects.filter(code="C16050000").first())
     plan = services.plan_start(actor=clerk, plan_type=PlanType.GENERAL, project=project)
     plan = services.plan_save(clerk, plan, {
         "organization_form": OrganizationForm.ENTRUSTED, "procurement_method": Method.CONSULTATION,
@@ -91,4 +93,44 @@ def load() -> int:
         plan.version)
     engine.submit(plan, clerk)
     engine.approve(type(plan).objects.get(pk=plan.pk), reviewer, opinion="同意")
+    return 1
+
+
+TENDER_PLAN = "2026年教室计算机设备更新"  # trading.demo and failures.demo find it by this name
+TENDER_AMOUNT = "4200000.00"  # above Fujian's 公开招标数额 (4,000,000 元): a later change of method needs the regulator
+
+
+def _file(plan, users):
+    """Submit the plan and approve it at every node of its chain with the first of `users` who may act there."""
+    clerk = users[0]
+    plan = engine.submit(plan, clerk)
+    while plan.status == "pending":
+        node = engine.flow_for(plan).node(plan.current_node)
+        actor = next((u for u in users[1:] if engine.can_act_at(u, plan, node)), None)
+        if actor is None:
+            raise LookupError(node.code)
+        plan = engine.approve(type(plan).objects.get(pk=plan.pk), actor, opinion="同意")
+    return plan
+
+
+@transaction.atomic
+def load_tender_plan() -> int:
+    """Once: 福建省教育厅's filed 公开招标 plan for 700 台式计算机 (集中采购目录: 集中采购机构采购), 4,200,000 元,
+    entrusted to the 集中采购机构 `central`. Returns 0 when it is there or a prerequisite is missing."""
+    central = Unit.objects.filter(kind=Unit.KIND_CENTRAL).order_by("pk").first()
+    users = [User.objects.filter(username=n).first() for n in ("fj_edu_clerk", "fj_edu_reviewer", "fj_edu_competent",
+                                                               "fj_reg")]
+    category = Category.objects.filter(code="A02010104").first()
+    if central is None or None in users[:2] or category is None:
+        return 0
+    clerk, reviewer = users[0], users[1]
+    if Plan.objects.filter(unit_id=clerk.unit_id, name=TENDER_PLAN).exists():
+        return 0
+    project = _project(clerk, reviewer, name=TENDER_PLAN, amount=TENDER_AMOUNT, category=category, quantity=700,
+                       measure="台")
+    plan = services.plan_start(actor=clerk, plan_type=PlanType.GENERAL, project=project)
+    plan = services.plan_save(clerk, plan, {
+        "organization_form": OrganizationForm.CENTRAL, "procurement_method": Method.OPEN, "agency": central,
+        "sme_oriented": True, "sme_micro_pct": "60", "contact_name": "王经办", "contact_phone": "0591-87091234"}, plan.version)
+    _file(plan, [u for u in users if u is not None])
     return 1

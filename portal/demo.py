@@ -5,8 +5,11 @@ Every demo account's password is DEMO_PASSWORD.
 
 from django.db import transaction
 
+from awards import demo as awards_demo
 from budgets.models import BudgetIndicator
+from challenges import demo as challenges_demo
 from core.models import Category
+from failures import demo as failures_demo
 from integration.models import PlatformUnit
 from intentions import demo as intentions_demo
 from joint import demo as joint_demo
@@ -17,6 +20,7 @@ from portal.services import bulletin_publish
 from projects import services as project_services
 from projects.models import Project
 from registry import services as registry_services
+from trading import demo as trading_demo
 from workflow import engine
 
 DEMO_PASSWORD = "Zc@123456"
@@ -41,6 +45,12 @@ ACCOUNTS = [
     ("agency", "何代理", "agency", [Role.AGENCY], "代理机构"),
     ("supplier", "罗供应", "supplier", [Role.SUPPLIER], "供应商"),
     ("expert", "谢专家", "expert", [Role.EXPERT], "评审专家"),
+]
+# made by `load_demo --projects` (plans.demo, trading.demo): username, full name, what to try
+LATER_ACCOUNTS = [
+    ("central", "许集采", "集中采购机构·福建省政府采购中心：公开招标流标 → 变更采购方式"),
+    ("supplier1", "陈供应", "供应商·福州闽江数据服务有限公司：已报名、已提出质疑（已答复）"),
+    ("supplier2", "林供应", "供应商·厦门鹭岛软件科技有限公司：已报名、成交"),
 ]
 
 
@@ -105,6 +115,8 @@ def accounts_table() -> str:
     lines = [f"{'账号':<18}{'密码':<12}说明"]
     for username, name, _, _, note in ACCOUNTS:
         lines.append(f"{username:<18}{DEMO_PASSWORD:<12}{name}：{note}")
+    for username, name, note in LATER_ACCOUNTS:
+        lines.append(f"{username:<18}{DEMO_PASSWORD:<12}{name}：{note}（指标到达后载入）")
     return "\n".join(lines)
 
 
@@ -146,5 +158,29 @@ def load_projects() -> int:
         made += 1
     intentions_demo.load(clerk=clerk, reviewer=reviewer)  # a published 采购意向 on a project above
     joint_demo.load()  # 统招分签 (its own count: load_projects counts projects)
-    plans_demo.load()  # a filed plan for the agency's inbox
+    return made
+
+
+# the 采购执行 stories, in order; each step returns how many rows it made (0 when done before or when what it
+# builds on is missing) and runs in its own transaction
+STORIES = [
+    plans_demo.load,              # 集中采购机构 `central`; the agency's filed plan (竞争性磋商, 信息系统运行维护服务)
+    plans_demo.load_tender_plan,  # the 集中采购机构's filed plan (公开招标, 4,200,000 元, 台式计算机)
+    trading_demo.load_demo,       # both: 受理, 采购公告 published; supplier1 + supplier2 / supplier register
+    challenges_demo.load_demo,    # 运维: supplier1's 质疑 answered by the agency
+    awards_demo.load_demo,        # 运维: 评审结果 confirmed, 成交通知书, 结果公告
+    failures_demo.load_demo,      # 计算机: 流标 → 变更采购方式 (竞争性谈判), approved by fj_reg
+]
+
+
+def load_stories() -> int:
+    """The demo's 采购执行: one project announced to its result with a 质疑 answered on the way, one 公开招标
+    through 流标 to an approved 变更采购方式. Once: a second run returns 0."""
+    # after load_projects (which stops once the unit has projects: the plans' projects must not come first)
+    if not Project.objects.filter(unit__name="福建省教育厅", name="2026年教学设备购置").exists():
+        return 0
+    made = 0
+    for step in STORIES:
+        with transaction.atomic():
+            made += step()
     return made

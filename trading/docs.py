@@ -129,8 +129,9 @@ ANNOUNCEMENT = DocumentType(
                     Tab("published", "已发布", Q(stage=notices.PUBLISHED))),
     filter_form=FilterForm, apply_filters=_filter,
     select_related=("unit", "created_by", "organizer", "procurement"), scope_fields=("unit", Acting("organizer")),
-    detail_fields=["kind", "title", "procurement_method", "docs_start", "docs_end", "bid_deadline", "opening_at",
-                   "content", "affects_bids", "intention_reason", "intention_explanation", "published_at"],
+    # 采购方式 (a code without choices) and 更正内容影响投标 (a correction's flag) are shown by the template as text
+    detail_fields=["kind", "title", "docs_start", "docs_end", "bid_deadline", "opening_at",
+                   "content", "intention_reason", "intention_explanation", "published_at"],
     save=notices.announcement_save, form_context=_form_context, extra_context=_detail_context,
     form_template="trading/announcement_form.html", detail_template="trading/announcement_detail.html",
     example=_example)

@@ -14,6 +14,9 @@ class Command(BaseCommand):
         if options["projects"]:
             made = demo.load_projects()
             self.stdout.write(f"演示采购项目：新建 {made} 个。" if made else "演示采购项目已存在或指标未到，未新建。")
+            steps = demo.load_stories()
+            self.stdout.write(f"演示采购执行（受理、公告、报名、质疑、结果、流标处理）：完成 {steps} 步。" if steps
+                              else "演示采购执行已存在或前序数据未到，未新增。")
             return
         loaded = demo.load()
         self.stdout.write("演示数据已载入。" if loaded else "演示数据已存在，未重复载入。")
