@@ -134,3 +134,27 @@ def load_tender_plan() -> int:
         "sme_oriented": True, "sme_micro_pct": "60", "contact_name": "王经办", "contact_phone": "0591-87091234"}, plan.version)
     _file(plan, [u for u in users if u is not None])
     return 1
+
+
+OPEN_PLAN = "2026年图书馆图书资料采购"  # trading.demo announces it and leaves it open for 报名
+
+
+@transaction.atomic
+def load_open_plan() -> int:
+    """Once: 福建省教育厅's filed 询价 plan for library books (280,000 元) entrusted to the agency `agency`, which
+    the trading demo announces and leaves open, so a visitor can 报名 as supplier1 or supplier2."""
+    agency = Unit.objects.filter(kind=Unit.KIND_AGENCY).order_by("pk").first()
+    users = [User.objects.filter(username=n).first() for n in ("fj_edu_clerk", "fj_edu_reviewer", "fj_edu_competent",
+                                                               "fj_reg")]
+    if agency is None or None in users[:2]:
+        return 0
+    clerk, reviewer = users[0], users[1]
+    if Plan.objects.filter(unit_id=clerk.unit_id, name=OPEN_PLAN).exists():
+        return 0
+    project = _project(clerk, reviewer, name=OPEN_PLAN, amount="280000.00", quantity=4000, measure="册")
+    plan = services.plan_start(actor=clerk, plan_type=PlanType.GENERAL, project=project)
+    plan = services.plan_save(clerk, plan, {
+        "organization_form": OrganizationForm.ENTRUSTED, "procurement_method": Method.INQUIRY, "agency": agency,
+        "sme_oriented": True, "contact_name": "王经办", "contact_phone": "0591-87091234"}, plan.version)
+    _file(plan, [u for u in users if u is not None])
+    return 1

@@ -170,6 +170,8 @@ STORIES = [
     challenges_demo.load_demo,    # 运维: supplier1's 质疑 answered by the agency
     awards_demo.load_demo,        # 运维: 评审结果 confirmed, 成交通知书, 结果公告
     failures_demo.load_demo,      # 计算机: 流标 → 变更采购方式 (竞争性谈判), approved by fj_reg
+    plans_demo.load_open_plan,    # 图书: a filed 询价 plan entrusted to `agency`
+    trading_demo.load_open,       # 图书: announced, open for 报名 (supplier1 / supplier2 can try it)
 ]
 
 

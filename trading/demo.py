@@ -104,6 +104,18 @@ def _story(organizer_name: str, plan_name: str, suppliers: list[str], *, days: i
     return made
 
 
+OPEN_PLAN = "2026年图书馆图书资料采购"  # plans.demo.OPEN_PLAN: 询价, entrusted to `agency`, left open for 报名
+OPEN_CONTENT = ("一、采购需求：图书馆中文图书及工具书约4000册，含加工、编目及配送。\n"
+                "二、供应商资格要求：符合政府采购法第二十二条规定，具有出版物经营许可证。\n"
+                "三、获取询价文件：在获取时间内登录系统报名。")
+
+
+def load_open() -> int:
+    """The third plan: 受理 and an 询价 announcement published, its deadline ahead and nobody registered yet."""
+    return _story("agency", OPEN_PLAN, [], days=10, content=OPEN_CONTENT,
+                  explanation="图书采购需求于新学期前确定，未能提前三十日公开采购意向。")
+
+
 def load_demo() -> int:
     """Both plans as above, each in its own transaction; how many steps were taken (0 the second time)."""
     return (_story("agency", STORY_PLAN, ["supplier1", "supplier2"], days=15, content=STORY_CONTENT,

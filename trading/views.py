@@ -43,12 +43,13 @@ PROCUREMENTS = ListSpec(
              Column("组织单位", "organizer.name"), Column("预算金额（元）", "budget", kind="money"),
              Column("采购方式", "method_text"), Column("轮次", "round"),
              Column("状态", "status_text", kind="status"), Column("受理时间", "accepted_at", kind="datetime")],
-    tabs=[Tab("accepted", "已受理", Q(status=ProcurementStatus.ACCEPTED)),
+    # 全部 first: an agency whose projects are all finished does not open on an empty tab
+    tabs=[Tab("all", "全部", Q()),
+          Tab("accepted", "已受理", Q(status=ProcurementStatus.ACCEPTED)),
           Tab("in_progress", "采购中", Q(status=ProcurementStatus.IN_PROGRESS)),
           Tab("failed", "流标/废标", Q(status=ProcurementStatus.FAILED)),
           Tab("finished", "已完成", Q(status=ProcurementStatus.FINISHED)),
-          Tab("terminated", "已终止", Q(status=ProcurementStatus.TERMINATED)),
-          Tab("all", "全部", Q())],
+          Tab("terminated", "已终止", Q(status=ProcurementStatus.TERMINATED))],
     ordering=("-id",))
 
 

@@ -4,6 +4,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from budgets.models import BudgetIndicator
 from budgets.tests.factories import IndicatorFactory
@@ -85,8 +86,8 @@ def test_the_whole_demo_as_make_demo_runs_it(monkeypatch):
     assert agency.kind == Unit.KIND_AGENCY and central.kind == Unit.KIND_CENTRAL
 
     # 1. the agency's 运行维护服务: announced, two suppliers registered, a 质疑 answered, the result published
-    story = Procurement.objects.get(organizer=agency)
-    assert story.name == "2026年教育信息系统运行维护服务" and story.status == "finished", story.status
+    story = Procurement.objects.get(organizer=agency, name="2026年教育信息系统运行维护服务")
+    assert story.status == "finished", story.status
     assert Announcement.objects.get(procurement=story).stage == "publish_done"
     assert {r.supplier.name for r in Registration.objects.filter(procurement=story)} == {
         "福州闽江数据服务有限公司", "厦门鹭岛软件科技有限公司"}
@@ -99,6 +100,11 @@ def test_the_whole_demo_as_make_demo_runs_it(monkeypatch):
     assert result.winner_name == "厦门鹭岛软件科技有限公司"
 
     # 2. the 集中采购机构's 公开招标 above the 公开招标数额: 流标, 变更采购方式 approved by the regulator
+    # 3. the agency's 询价 of library books: announced, its deadline ahead, open for 报名
+    books = Procurement.objects.get(organizer=agency, name="2026年图书馆图书资料采购")
+    assert books.status == "in_progress" and not Registration.objects.filter(procurement=books).exists()
+    assert Announcement.objects.get(procurement=books).bid_deadline > timezone.now()
+
     tender = Procurement.objects.get(organizer=central)
     assert tender.name == "2026年教室计算机设备更新" and tender.budget >= open_tender_threshold(edu)
     assert tender.status == "accepted" and tender.round == 2 and tender.procurement_method == "negotiation"

@@ -238,3 +238,18 @@ def test_line_table_on_the_form_page_and_the_api(w):
         "name": "甲", "amount": "1", "version": n.version + 1,
         "line": [{"item": "", "quantity": "-1", "amount": "1e30"}]})
     assert r.status_code == 422 and set(r.json()["errors"]) == {"line.0.item", "line.0.quantity", "line.0.amount"}
+
+
+def test_detail_shows_a_flag_as_yes_or_no():
+    from workflow.kit.documents import _display
+
+    class Doc:
+        flag = True
+        off = False
+
+        class _meta:
+            @staticmethod
+            def get_field(name):
+                return None
+
+    assert _display(Doc, "flag") == "是" and _display(Doc, "off") == "否"

@@ -431,6 +431,8 @@ def _display(doc, name: str):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     if isinstance(value, Decimal) and getattr(field, "decimal_places", None) == 2:
         return format_yuan(value)  # money: thousands separators, two decimals
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return value
 
 
