@@ -404,6 +404,11 @@ class ListSpec:
     # The primary key is appended as the tie-break when missing.
     ordering: tuple[str, ...] | None = None
 
+    @property
+    def has_row_actions(self) -> bool:
+        """Whether the list draws its 操作 column (a template cannot test the callable: it would call it)."""
+        return self.row_actions is not None
+
 
 def cell_text(kind: str, value) -> str:
     """A cell's text as the list page and the Excel export show it (the export writes money as numbers)."""

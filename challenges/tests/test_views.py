@@ -146,3 +146,14 @@ def test_the_evidence_opens_for_whoever_reads_the_challenge(ch):
     for user, status in ((tr.supplier_user, 200), (tr.agency_user, 200), (tr.clerk, 200), (tr.w.fz_reg, 200),
                          (tr.supplier2_user, 404), (tr.agency2_user, 404), (tr.w.jx_reg, 404)):
         assert client_for(user).get(f"/attachments/{att.pk}/download/").status_code == status, user.username
+
+
+def test_a_list_without_row_actions_draws_no_empty_operations_column(ch):
+    """质疑答复通知 offers nothing to do on a row: no 操作 column (the list pipeline draws it only when the list
+    declares row actions); 采购计划受理 keeps its 受理."""
+    from core.testing import client_for
+
+    notices = client_for(ch.tr.supplier2_user).get("/challenges/notices/").content.decode()
+    assert "<th>操作</th>" not in notices
+    awaiting = client_for(ch.tr.agency_user).get("/trading/accept/").content.decode()
+    assert "<th>操作</th>" in awaiting
