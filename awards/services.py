@@ -437,6 +437,9 @@ def exception_clean(result, data: dict) -> dict:
     except FieldErrors as exc:
         errors.update(exc.errors)
         rows = []
+    if method != result.procurement_method:
+        if why := trading_services.method_change_refusal(result.procurement):
+            errors["procurement_method"] = why
     rank = data.get("winner_rank") or 1
     if rows and _winner_of(rows, rank) is None:
         errors["winner_rank"] = "请从候选人中选择中标（成交）供应商。"
@@ -458,7 +461,13 @@ def exception_apply(req, result, actor) -> None:
     rows = [{**r, "amount": Decimal(r["amount"]), "score": None if r["score"] is None else Decimal(r["score"])}
             for r in proposed["candidates"]]
     write_candidates(result, rows)
-    result.procurement_method = proposed["procurement_method"]
+    method = proposed["procurement_method"]
+    if method != result.procurement.procurement_method:  # the procurement's and the plan's method follow
+        note = f"预中标（成交）异常处理 {req.number}：{req.reason}"
+        proc = trading_services.procurement_method_change(actor=actor, procurement=result.procurement, method=method,
+                                                          reason=note)
+        plan_services.plan_method_change(actor=actor, plan=proc.plan, method=method, reason=note)
+    result.procurement_method = method
     result.winner_rank = int(proposed["winner_rank"])
     result.confirm_reason = proposed.get("winner_reason", "")
     cand = next(c for c in candidates(result) if c.rank == result.winner_rank)

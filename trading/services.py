@@ -215,7 +215,14 @@ def procurement_round_undo(*, actor, procurement, round: int, method: str) -> Pr
     return proc
 
 
-ENDED = {ProcurementStatus.TERMINATED: "采购已终止", ProcurementStatus.FAILED: "采购项目流标/废标，变更采购方式须经废标处理"}
+ENDED = {ProcurementStatus.TERMINATED: "采购已终止", ProcurementStatus.FAILED: "采购项目有流标/废标的采购包，变更采购方式须经废标处理"}
+
+
+def method_change_refusal(procurement) -> str | None:
+    """Why the method in force may not change outside a new round now (procurement_method_change's rule)."""
+    if procurement.status in ENDED:
+        return f"{ENDED[procurement.status]}，不能变更采购方式。"
+    return None
 
 
 @transaction.atomic
@@ -224,8 +231,8 @@ def procurement_method_change(*, actor, procurement, method: str, reason: str) -
     when the procurement was terminated, and while it is failed (its 废标处理 changes the method with the next
     round). An awarded procurement (已完成) may still change: the exception concerns a confirmed result."""
     proc = _lock(procurement)
-    if proc.status in ENDED:
-        raise BusinessError(f"{ENDED[proc.status]}，不能变更采购方式。", code="procurement_closed")
+    if why := method_change_refusal(proc):
+        raise BusinessError(why, code="procurement_closed")
     if not plan_selectors.method_label(method):
         raise FieldErrors({"procurement_method": "请选择采购方式。"})
     if method == proc.procurement_method:

@@ -23,7 +23,6 @@ def _two_lots(tr, method="inquiry"):
     return reload(proc)
 
 
-
 # ---- lot_move(restore) -----------------------------------------------------------------------------------
 
 
