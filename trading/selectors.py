@@ -52,6 +52,12 @@ def open_lots(procurement) -> list[Lot]:
     return list(procurement.lots.filter(status=LotStatus.OPEN))
 
 
+def locked(pk: int) -> Procurement:
+    """The procurement row-locked in the caller's transaction (select_for_update; SQLite has one writer at a time
+    anyway): a rule over its lots — one live result per lot and round — checked and written while it is held."""
+    return Procurement.objects.select_for_update().select_related("unit", "unit__region").get(pk=pk)
+
+
 def of_plan(plan_id: int) -> Procurement | None:
     return Procurement.objects.filter(plan_id=plan_id).first()
 
