@@ -55,7 +55,7 @@ def open_lots(procurement) -> list[Lot]:
 def locked(pk: int) -> Procurement:
     """The procurement row-locked in the caller's transaction (select_for_update; SQLite has one writer at a time
     anyway): a rule over its lots — one live result per lot and round — checked and written while it is held."""
-    return Procurement.objects.select_for_update().select_related("unit", "unit__region").get(pk=pk)
+    return Procurement.objects.select_for_update(of=("self",)).select_related("unit", "unit__region").get(pk=pk)
 
 
 def of_plan(plan_id: int) -> Procurement | None:
