@@ -157,12 +157,15 @@ def write_candidates(result, rows: list[dict]) -> None:
 
 
 def _lot_of(actor, lot_id):
-    """The lot picked on the form, in a procurement the actor organises (404-like message otherwise)."""
-    proc = (trading.visible(actor).select_for_update(of=("self",))
-            .filter(organizer_id=actor.unit_id, lots__id=lot_id).first() if lot_id else None)
+    """The lot picked on the form, in a procurement the actor organises (404-like message otherwise); the
+    procurement row is locked for the rest of the save (one live result per lot and round)."""
+    found = (trading.visible(actor).filter(organizer_id=actor.unit_id, lots__id=lot_id).values_list("pk", flat=True)
+             .first() if lot_id else None)
+    proc = trading.locked(found) if found is not None else None
     lot = next((x for x in trading.lots(proc) if x.pk == lot_id), None) if proc is not None else None
     if lot is None:
         raise FieldErrors({"lot_id": "请选择您组织的采购项目中进行中的采购包。"})
+    lot.procurement = proc
     return lot
 
 
@@ -176,7 +179,9 @@ def result_save(actor, doc, data: dict, version) -> Result:
         if not rights.is_organizer_of(actor, proc):
             raise NotAllowed("只有组织该采购项目的代理机构（或自行组织的采购单位经办岗）可以录入评审结果。")
     else:
-        lot, proc = doc.lot, doc.procurement
+        proc = trading.locked(doc.procurement_id)  # as at 新增: the rule below holds under the lock
+        lot = doc.lot
+        lot.procurement = proc
         if data.get("lot_id") not in (None, doc.lot_id):
             errors["lot_id"] = "采购包不能修改；请放弃本结果后重新录入。"
     if why := refusal(proc, lot):
@@ -220,8 +225,9 @@ def result_save(actor, doc, data: dict, version) -> Result:
 
 
 def result_submitted(result, actor) -> None:
-    """提交 (the flow's on_submit): every rule again, and the 评审报告 (not for 自行采购)."""
-    proc, lot = result.procurement, result.lot
+    """提交 (the flow's on_submit): every rule again under the procurement's lock, and the 评审报告 (not for
+    自行采购)."""
+    proc, lot = trading.locked(result.procurement_id), result.lot
     if why := refusal(proc, lot):
         raise BusinessError(why, code="result_refused")
     if other := open_result(lot, result.round, exclude_pk=result.pk):
@@ -437,6 +443,9 @@ def exception_clean(result, data: dict) -> dict:
     except FieldErrors as exc:
         errors.update(exc.errors)
         rows = []
+    if method != result.procurement_method:
+        if why := trading_services.method_change_refusal(result.procurement):
+            errors["procurement_method"] = why
     rank = data.get("winner_rank") or 1
     if rows and _winner_of(rows, rank) is None:
         errors["winner_rank"] = "请从候选人中选择中标（成交）供应商。"
@@ -458,7 +467,13 @@ def exception_apply(req, result, actor) -> None:
     rows = [{**r, "amount": Decimal(r["amount"]), "score": None if r["score"] is None else Decimal(r["score"])}
             for r in proposed["candidates"]]
     write_candidates(result, rows)
-    result.procurement_method = proposed["procurement_method"]
+    method = proposed["procurement_method"]
+    if method != result.procurement.procurement_method:  # the procurement's and the plan's method follow
+        note = f"预中标（成交）异常处理 {req.number}：{req.reason}"
+        proc = trading_services.procurement_method_change(actor=actor, procurement=result.procurement, method=method,
+                                                          reason=note)
+        plan_services.plan_method_change(actor=actor, plan=proc.plan, method=method, reason=note)
+    result.procurement_method = method
     result.winner_rank = int(proposed["winner_rank"])
     result.confirm_reason = proposed.get("winner_reason", "")
     cand = next(c for c in candidates(result) if c.rank == result.winner_rank)

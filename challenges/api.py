@@ -16,6 +16,7 @@ from workflow.kit.documents import ERRORS
 
 from . import selectors, services
 from .forms import (
+    NOT_REGISTERED,
     AnswerForm,
     ChallengeForm,
     ComplaintFilterForm,
@@ -103,7 +104,7 @@ def _complaint(c) -> dict:
             "reasons": c.reasons, "decided_at": c.decided_at}
 
 
-def _clean(request, form_class, *, drop=()) -> dict:
+def _clean(request, form_class, *, drop=(), **form_kwargs) -> dict:
     body = json_object(request)
     fields = [n for n in form_class.base_fields if n not in drop]
     data = {k: ("" if body.get(k) is None else body[k]) for k in fields if k in body}
@@ -112,7 +113,7 @@ def _clean(request, form_class, *, drop=()) -> dict:
             raise FieldErrors({k: "取值格式不正确。"})
         if isinstance(v, bool):
             data[k] = "on" if v else ""
-    form = form_class(data=data)
+    form = form_class(data=data, **form_kwargs)
     for name in drop:
         form.fields.pop(name, None)
     if not form.is_valid():
@@ -163,14 +164,14 @@ def challenge_create(request):
     user = actor(request)
     if not rights.may_file_challenges(user):
         raise NotAllowed("只有供应商可以提出质疑。")
-    d = _clean(request, ChallengeForm, drop=("evidence",))
+    d = _clean(request, ChallengeForm, drop=("evidence",), user=user)
     ids = d["_body"].get("attachment_ids") or []
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31
                                              for i in ids):
         raise FieldErrors({"attachment_ids": "附件编号应为整数列表。"})
     proc = selectors.procurement_for_filing(user, d["procurement_number"])
     if proc is None:
-        raise FieldErrors({"procurement_number": "未找到您本轮已报名的该采购编号项目。"})
+        raise FieldErrors({"procurement_number": NOT_REGISTERED})
     ch = services.challenge_create(actor=user, procurement=proc, subject=d["subject"], known_on=d["known_on"],
                                    claims=d["claims"], facts=d["facts"], attachment_ids=ids)
     return Http(201, _challenge(user, selectors.get_challenge(user, ch.pk)))

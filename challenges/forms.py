@@ -3,6 +3,7 @@
 from django import forms
 
 from core.forms import DateField, Form
+from trading import selectors as trading_selectors
 
 from .models import Outcome, Subject
 
@@ -13,14 +14,28 @@ def _area(label: str, help_text: str = "") -> forms.CharField:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 4}), help_text=help_text, **TEXT)
 
 
+NOT_REGISTERED = "未找到您本轮已报名的该采购编号项目。"
+
+
 class ChallengeForm(Form):
-    procurement_number = forms.CharField(label="采购编号", max_length=40, help_text="见采购公告；须为本轮已报名的项目。")
+    """`user`: the supplier filing; the 采购项目 is one of its unit's registered procurements of the current round
+    (trading.selectors.registered_procurements), named by its 采购编号 (the API's `procurement_number`)."""
+
+    procurement_number = forms.ChoiceField(label="采购项目", choices=[],
+                                           error_messages={"invalid_choice": NOT_REGISTERED},
+                                           help_text="本单位本轮已报名的采购项目。")
     subject = forms.ChoiceField(label="质疑事项", choices=[("", "请选择")] + Subject.choices)
     known_on = DateField(label="知道或应知权益受损之日", help_text="所质疑事项的公告、采购文件或结果的发布日期（政府采购法第五十二条）。",
                          widget=forms.DateInput(attrs={"type": "date"}))
     claims = _area("质疑请求", "明确的请求（实施条例第五十五条）。")
     facts = _area("事实依据", "事实、理由及必要的证明材料说明。")
     evidence = forms.FileField(label="证明材料", required=False, help_text="可选；PDF、图片、Office 文件。")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = trading_selectors.registered_procurements(user)[:500] if user is not None else []
+        self.fields["procurement_number"].choices = [("", "请选择"), *((p.number, f"{p.number} {p.name}")
+                                                                    for p in rows)]
 
 
 class AnswerForm(Form):

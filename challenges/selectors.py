@@ -72,15 +72,12 @@ def region_complaints(user) -> QuerySet:
 
 
 def procurement_for_filing(user, number: str):
-    """The procurement a supplier names by its 采购编号 on the 质疑 form: found only when the supplier's unit is
-    registered in its current round (anything else reads as 'not found')."""
+    """The procurement a supplier picked by its 采购编号 on the 质疑 form: one its unit is registered for in the
+    current round (anything else reads as 'not found')."""
     number = (number or "").strip()
     if not number or len(number) > 40:
         return None
-    proc = trading_selectors.Procurement.objects.select_related("unit", "unit__region").filter(number=number).first()
-    if proc is None or not trading_selectors.is_registered(user.unit_id, proc):
-        return None
-    return proc
+    return trading_selectors.registered_procurements(user).filter(number=number).first()
 
 
 def challenge_actions(user, ch: Challenge) -> dict:

@@ -17,6 +17,7 @@ from core.listing import Column, ListSpec, Tab, render_list
 
 from . import selectors, services
 from .forms import (
+    NOT_REGISTERED,
     AnswerForm,
     ChallengeForm,
     ComplaintFilterForm,
@@ -140,12 +141,12 @@ def complaints(request):
 
 @requires(rights.may_file_challenges)
 def new(request):
-    form = ChallengeForm(request.POST or None, request.FILES or None,
+    form = ChallengeForm(request.POST or None, request.FILES or None, user=request.user,
                          initial={"procurement_number": request.GET.get("procurement", "")[:40]})
     if request.method == "POST" and form.is_valid():
         proc = selectors.procurement_for_filing(request.user, form.cleaned_data["procurement_number"])
         if proc is None:
-            form.add_error("procurement_number", "未找到您本轮已报名的该采购编号项目。")
+            form.add_error("procurement_number", NOT_REGISTERED)
         else:
             ch = _apply(request, form, lambda d: services.challenge_create(
                 actor=request.user, procurement=proc, subject=d["subject"], known_on=d["known_on"],

@@ -83,4 +83,4 @@ HANDLING = DocumentType(
     save=services.handling_save, detail_template="failures/detail.html",
     detail_fields=["kind", "method_before", "new_method", "change_reason", "explanation", "purchaser_note",
                    "contact_name", "contact_phone", "amount"],
-    extra_context=_detail_context, example=_example)
+    extra_context=_detail_context, initial_from_query=("procurement",), example=_example)

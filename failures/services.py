@@ -328,13 +328,17 @@ def back_allowed(doc: FailureHandling) -> bool:
 
 
 def back_refusal(doc: FailureHandling) -> str | None:
-    """Why an approved handling can no longer go back to its first step: its next step has started."""
+    """Why an approved handling can no longer go back to its first step: its next step has started — for 终止,
+    the project was planned again or revoked (plans.services.plan_end_refusal); for 重新招标 / 变更, the next
+    round's announcement was published."""
     proc = trading_selectors.of_plan(doc.procurement.plan_id)
     if doc.kind == HandlingKind.TERMINATE:
         if doc.plan_ended and (why := plan_services.plan_end_refusal(proc.plan)):
             return why
-        # trading.services has no move from 已终止 back to 流标/废标 (reported): terminated lots stay so
-        return "采购包已终止，采购执行模块不能恢复已终止的采购包，终止的废标处理暂不能回第一步。"
+        lots = {lot.pk: lot for lot in trading_selectors.lots(proc)}
+        if any(lots[pk].status != TERMINATED for pk in doc.terminated_lots if pk in lots):
+            return "终止的采购包已不是“已终止”状态，不能回第一步。"
+        return None
     if proc.round != doc.next_round or proc.status != ACCEPTED:
         return "下一轮采购已开始（已发布采购公告或已有结果），不能回第一步。"
     return None
@@ -346,12 +350,18 @@ def back_to_first(doc: FailureHandling, actor, reason: str) -> None:
     if why := back_refusal(doc):
         raise BusinessError(why, code="next_step_started")
     proc = trading_selectors.of_plan(doc.procurement.plan_id)
-    # trading has no "undo next round": the reopened lots fail again (the round number stays advanced)
-    for lot in trading_selectors.lots(proc):
-        if lot.pk in doc.reopened_lots and lot.status == "open":
-            trading_services.lot_move(actor=actor, lot=lot, move="fail", note=f"回第一步：{reason}")
-    if doc.kind == HandlingKind.CHANGE_METHOD:
-        plan_services.plan_method_change(actor=actor, plan=proc.plan, method=doc.method_before,
-                                         reason=f"回第一步：{reason}")
+    note = f"回第一步：{reason}"
+    if doc.kind == HandlingKind.TERMINATE:
+        if doc.plan_ended:  # the plan is filed again and holds its project (refused once planned anew)
+            plan_services.plan_end_undo(actor=actor, plan=proc.plan)
+        for lot in trading_selectors.lots(proc):
+            if lot.pk in doc.terminated_lots:
+                trading_services.lot_move(actor=actor, lot=lot, move="restore", note=note)
+        doc.terminated_lots, doc.plan_ended = [], False
+    else:  # the next round taken back: round, method and the lots' failed state
+        trading_services.procurement_round_undo(actor=actor, procurement=proc, round=doc.round,
+                                                method=doc.method_before)
+        if doc.kind == HandlingKind.CHANGE_METHOD:
+            plan_services.plan_method_change(actor=actor, plan=proc.plan, method=doc.method_before, reason=note)
     doc.status, doc.current_node, doc.approved_at = Status.DRAFT, "", None
     doc.next_round, doc.reopened_lots = None, []

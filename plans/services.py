@@ -625,7 +625,7 @@ def plan_revoke(plan: Plan, actor) -> None:
 
 
 def _lock_filed(plan) -> Plan:
-    locked = Plan.objects.select_for_update().select_related("unit", "project").get(pk=plan.pk)
+    locked = Plan.objects.select_for_update(of=("self",)).select_related("unit", "project").get(pk=plan.pk)
     if locked.status != Status.APPROVED or locked.revoked_at is not None:
         raise BusinessError("只有已备案且未撤销的采购计划可以终止或变更采购方式。", code="plan_not_filed")
     return locked
@@ -664,7 +664,7 @@ def plan_end_refusal(plan) -> str | None:
 def plan_end_undo(*, actor, plan) -> Plan:
     """回第一步 of an approved 终止: the plan is filed again and holds its project again — refused once the
     project was planned anew or revoked."""
-    plan = Plan.objects.select_for_update().select_related("project").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("project").get(pk=plan.pk)
     if plan.ended_at is None:
         return plan
     if why := plan_end_refusal(plan):

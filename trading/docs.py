@@ -134,4 +134,4 @@ ANNOUNCEMENT = DocumentType(
                    "content", "intention_reason", "intention_explanation", "published_at"],
     save=notices.announcement_save, form_context=_form_context, extra_context=_detail_context,
     form_template="trading/announcement_form.html", detail_template="trading/announcement_detail.html",
-    example=_example)
+    initial_from_query=("procurement_id", "kind"), example=_example)

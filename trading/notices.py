@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -264,6 +265,7 @@ def _procurement_for(actor, pk) -> Procurement:
     return proc
 
 
+@transaction.atomic  # the procurement's row lock (_procurement_for) holds until the row is written
 def announcement_save(actor, doc, data: dict, version):
     """保存 (the kit's `save=`): a new announcement names its procurement and kind (fixed afterwards); the
     fields are checked against the method's periods; the uploaded 采购文件 are linked."""

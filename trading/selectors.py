@@ -1,7 +1,7 @@
 """Reads of 采购项目执行, always scoped: the purchaser's staff (and its competent unit, the regulator of its
 region) through `unit`; the agency that runs it through `organizer`."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from access.scope import Acting, get_or_404, scoped
 from plans import selectors as plan_selectors
@@ -52,6 +52,12 @@ def open_lots(procurement) -> list[Lot]:
     return list(procurement.lots.filter(status=LotStatus.OPEN))
 
 
+def locked(pk: int) -> Procurement:
+    """The procurement row-locked in the caller's transaction (select_for_update; SQLite has one writer at a time
+    anyway): a rule over its lots — one live result per lot and round — checked and written while it is held."""
+    return Procurement.objects.select_for_update(of=("self",)).select_related("unit", "unit__region").get(pk=pk)
+
+
 def of_plan(plan_id: int) -> Procurement | None:
     return Procurement.objects.filter(plan_id=plan_id).first()
 
@@ -68,6 +74,17 @@ def registered_supplier_ids(procurement, round_no: int | None = None) -> set[int
 
 def is_registered(supplier_unit_id: int, procurement) -> bool:
     return supplier_unit_id in registered_supplier_ids(procurement)
+
+
+def registered_procurements(user) -> QuerySet:
+    """The procurements the user's supplier unit is actively registered for in their current round (what it
+    may file a 质疑 on); nothing for a user without a unit."""
+    if not user.unit_id:
+        return Procurement.objects.none()
+    mine = Registration.objects.filter(supplier_id=user.unit_id, is_active=True, procurement_id=OuterRef("pk"),
+                                       round=OuterRef("round"))
+    return (Procurement.objects.filter(Exists(mine)).select_related("unit", "unit__region")
+            .order_by("-accepted_at", "-id"))
 
 
 # ---- 采购公告 / 更正公告 and 供应商报名 -------------------------------------------------------------------------
@@ -146,8 +163,12 @@ def announcement_panel(request, procurement) -> dict | None:
 
     if procurement.self_purchase:
         return None
+    from django.urls import reverse
+
     may_write = rights.is_organizer_of(request.user, procurement)
+    new = f"{reverse('announcements:new')}?procurement_id={procurement.pk}&kind="  # the kit's initial_from_query
     return {"announcements": announcements_of(procurement), "may_write": may_write,
+            "purchase_url": new + "purchase", "correction_url": new + "correction",
             "purchase_refusal": notices.procurement_refusal(procurement, "purchase"),
             "correction_refusal": notices.procurement_refusal(procurement, "correction"),
             "deadline": notices.deadline_of(procurement)}

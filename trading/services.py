@@ -127,13 +127,17 @@ _LOT_MOVES = {
     "fail": ({LotStatus.OPEN, LotStatus.AWARDED}, LotStatus.FAILED, "流标/废标"),
     "reopen": ({LotStatus.FAILED}, LotStatus.OPEN, "重新采购"),
     "terminate": ({LotStatus.FAILED, LotStatus.OPEN}, LotStatus.TERMINATED, "终止"),
+    # 回第一步 of an approved 终止: the lot is failed again, waiting for a new 废标处理
+    "restore": ({LotStatus.TERMINATED}, LotStatus.FAILED, "恢复为流标/废标"),
 }
 
 
 @transaction.atomic
 def lot_move(*, actor, lot: Lot, move: str, note: str = "") -> Lot:
     """A lot's outcome as the results and failures apps decide it: award (成交), fail (流标/废标), reopen (重新
-    采购 after an approved 废标处理), terminate. The caller decided the right; this keeps the states whole."""
+    采购 after an approved 废标处理), terminate, restore (回第一步 of a 终止: terminated → failed, only while the
+    plan is not ended — its undo, plans.services.plan_end_undo, comes first and is refused once the project was
+    planned again). The caller decided the right; this keeps the states whole."""
     proc = _lock(lot.procurement)
     lot = Lot.objects.select_for_update().get(pk=lot.pk)
     sources, target, label = _LOT_MOVES[move]
@@ -141,6 +145,8 @@ def lot_move(*, actor, lot: Lot, move: str, note: str = "") -> Lot:
         raise BusinessError(f"{lot}当前为“{lot.get_status_display()}”，不能{label}。", code="bad_lot_state")
     if move == "award" and (why := suspension_refusal(proc)):
         raise BusinessError(why, code="suspended")
+    if move == "restore" and proc.plan.ended_at is not None:
+        raise BusinessError("采购计划已终止，须先恢复采购计划才能恢复已终止的采购包。", code="plan_ended")
     before = {"status": lot.status}
     lot.status = target
     lot.save(update_fields=["status"])
@@ -181,6 +187,61 @@ def procurement_next_round(*, actor, procurement, method: str | None = None) -> 
     proc.save(update_fields=["round", "procurement_method", "status", "updated_at"])
     audit.record(actor=actor, action="procurement.next_round", obj=proc, before=before,
                  after={"round": proc.round, "procurement_method": proc.procurement_method})
+    return proc
+
+
+@transaction.atomic
+def procurement_round_undo(*, actor, procurement, round: int, method: str) -> Procurement:  # noqa: A002
+    """回第一步 of an approved 重新招标 / 变更采购方式: the next round is taken back — the procurement returns to
+    round `round` with `method`, and the lots reopened for the next round fail again. Refused once the next
+    round's announcement was published (the procurement is no longer 已受理 in round `round` + 1)."""
+    proc = _lock(procurement)
+    if proc.round != round + 1 or proc.status != ProcurementStatus.ACCEPTED:
+        raise BusinessError("下一轮采购已开始（已发布采购公告或已有结果），不能撤回。", code="next_round_started")
+    if not plan_selectors.method_label(method):
+        raise FieldErrors({"procurement_method": "请选择采购方式。"})
+    before = {"round": proc.round, "procurement_method": proc.procurement_method}
+    failed = []
+    for lot in proc.lots.select_for_update().filter(status=LotStatus.OPEN):
+        lot.status = LotStatus.FAILED
+        lot.save(update_fields=["status"])
+        failed.append(lot.pk)
+    proc.round, proc.procurement_method = round, method
+    proc.save(update_fields=["round", "procurement_method", "updated_at"])
+    _refresh_status(proc)
+    audit.record(actor=actor, action="procurement.round_undo", obj=proc, before=before,
+                 after={"round": proc.round, "procurement_method": proc.procurement_method, "failed_lots": failed,
+                        "status": proc.status})
+    return proc
+
+
+ENDED = {ProcurementStatus.TERMINATED: "采购已终止", ProcurementStatus.FAILED: "采购项目有流标/废标的采购包，变更采购方式须经废标处理"}
+
+
+def method_change_refusal(procurement) -> str | None:
+    """Why the method in force may not change outside a new round now (procurement_method_change's rule)."""
+    if procurement.status in ENDED:
+        return f"{ENDED[procurement.status]}，不能变更采购方式。"
+    return None
+
+
+@transaction.atomic
+def procurement_method_change(*, actor, procurement, method: str, reason: str) -> Procurement:
+    """The method in force changes outside a new round (an approved 预中标（成交）异常处理 that changes it). Refused
+    when the procurement was terminated, and while it is failed (its 废标处理 changes the method with the next
+    round). An awarded procurement (已完成) may still change: the exception concerns a confirmed result."""
+    proc = _lock(procurement)
+    if why := method_change_refusal(proc):
+        raise BusinessError(why, code="procurement_closed")
+    if not plan_selectors.method_label(method):
+        raise FieldErrors({"procurement_method": "请选择采购方式。"})
+    if method == proc.procurement_method:
+        return proc
+    before = {"procurement_method": proc.procurement_method}
+    proc.procurement_method = method
+    proc.save(update_fields=["procurement_method", "updated_at"])
+    audit.record(actor=actor, action="procurement.method_change", obj=proc, before=before,
+                 after={"procurement_method": method, "reason": (reason or "").strip()})
     return proc
 
 

@@ -235,6 +235,44 @@ def test_a_corrected_score_needs_only_the_purchaser(tr):
     assert selectors.candidates(reload(result))[0].score == Decimal("95.5")
 
 
+def test_a_method_change_moves_the_procurement_and_the_plan_after_the_regulator(tr):
+    from audit.models import AuditLog
+    from trading import selectors as trading_selectors
+
+    result = reload(confirmed(tr))
+    proc = trading_selectors.of_plan(result.procurement.plan_id)
+    assert proc.procurement_method == "inquiry" and proc.status == "finished"
+    req = _exception(tr, result, _rows_of(result), method="negotiation")
+    assert services.is_substantive(req)
+    req = engine.approve(req, tr.reviewer)
+    assert req.current_node == "regulator"
+    assert trading_selectors.of_plan(proc.plan_id).procurement_method == "inquiry"  # nothing before approval
+    engine.approve(req, tr.w.fz_reg, opinion="同意")
+    proc = trading_selectors.of_plan(proc.plan_id)
+    assert reload(result).procurement_method == "negotiation" and proc.procurement_method == "negotiation"
+    assert type(proc.plan).objects.get(pk=proc.plan_id).procurement_method == "negotiation"
+    log = AuditLog.objects.get(action="procurement.method_change")
+    assert log.before == {"procurement_method": "inquiry"} and req.number in log.after["reason"]
+    assert AuditLog.objects.filter(action="plan.method_change").count() == 1
+
+
+def test_a_method_change_refused_while_another_lot_failed(tr):
+    from failures import services as failure_services
+
+    plan = filed_plan(tr.clerk, tr.reviewer, "300000", entrusted=tr.agency,
+                      lines=[("A02020200", "200000"), ("A02020200", "100000")])
+    proc = accepted(tr.agency_user, plan, lots=[{"name": "甲", "lines": [1]}, {"name": "乙", "lines": [2]}])
+    proc = trading_services.procurement_announced(actor=tr.agency_user, procurement=proc)
+    result = reload(confirmed(tr, proc))
+    second = proc.lots.order_by("seq").last()
+    failure_services.failure_declare(actor=tr.agency_user, procurement=proc, lot_ids=[second.pk],
+                                     reason="few_responsive", explanation="供应商不足三家。")
+    with pytest.raises(FieldErrors) as info:
+        _exception(tr, result, _rows_of(result), method="negotiation")
+    assert "废标处理" in info.value.errors["procurement_method"]
+    _exception(tr, result, _rows_of(result))  # the same method: allowed
+
+
 def test_exception_refused_before_confirmation_and_for_others(tr):
     result = recorded(tr)
     assert RESULT.requests.allowed(tr.agency_user, result) == []

@@ -54,11 +54,13 @@ def test_the_whole_path_through_the_api(tr, ch):
      "procurement_number"),
     ({"procurement_number": "CG-NONE", "subject": "result", "known_on": "2025-09-26", "claims": "a", "facts": "b"},
      "procurement_number"),
-    ({"procurement_number": "x", "subject": "result", "known_on": "2025-09-26", "claims": "a", "facts": "b",
+    ({"procurement_number": "MINE", "subject": "result", "known_on": "2025-09-26", "claims": "a", "facts": "b",
       "attachment_ids": ["a"]}, "attachment_ids"),
 ])
 def test_bad_input_is_422_beside_the_field(tr, ch, body, field):
     ch.clock(D(2025, 9, 30))
+    if body.get("procurement_number") == "MINE":  # a registered procurement: the error is the other field's
+        body = {**body, "procurement_number": ch.proc.number}
     resp = api_call(tr.supplier_user, "post", "/api/challenges", body)
     assert resp.status_code == 422 and field in resp.json()["errors"], resp.content
 

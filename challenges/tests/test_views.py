@@ -157,3 +157,21 @@ def test_a_list_without_row_actions_draws_no_empty_operations_column(ch):
     assert "<th>操作</th>" not in notices
     awaiting = client_for(ch.tr.agency_user).get("/trading/accept/").content.decode()
     assert "<th>操作</th>" in awaiting
+
+
+def test_the_form_offers_only_the_suppliers_registered_procurements(tr, ch):
+    from trading import services as trading
+
+    from .support import procurement
+
+    other = procurement(tr)  # announced, tr.supplier not registered
+    page = client_for(tr.supplier_user).get(f"/challenges/new/?procurement={ch.proc.number}").content.decode()
+    assert '<select name="procurement_number"' in page
+    assert f'<option value="{ch.proc.number}" selected>' in page and other.number not in page
+    trading.registration_create(actor=tr.supplier_user, procurement=other, contact_name="张三",
+                                contact_phone="13800000000")
+    assert other.number in client_for(tr.supplier_user).get("/challenges/new/").content.decode()
+    resp = client_for(tr.supplier2_user).post("/challenges/new/", {
+        "procurement_number": other.number, "subject": "documents", "known_on": "2025-09-26", "claims": "请求",
+        "facts": "事实"})  # supplier2 is not registered for it
+    assert resp.status_code == 200 and "未找到您本轮已报名的该采购编号项目" in resp.content.decode()

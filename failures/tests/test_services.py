@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from failures import services
@@ -14,6 +15,7 @@ from plans.tests.support import reload as plan_reload
 from projects import services as project_services
 from trading import selectors as trading_selectors
 from trading import services as trading_services
+from trading.tests.support import accepted, filed_plan
 from workflow import engine
 
 from .support import announced, failed, handling, purchaser_fill, reload, reload_proc
@@ -262,13 +264,14 @@ def test_back_to_first_before_the_next_announcement_undoes_the_effect(tr):
     doc, proc = reload(doc), reload_proc(proc)
     assert doc.status == "draft" and doc.next_round is None and doc.is_editable
     assert proc.status == "failed" and {lot.status for lot in trading_selectors.lots(proc)} == {"failed"}
+    assert proc.round == 1 and proc.procurement_method == "open_tender"  # the next round taken back
     assert plan_reload(proc.plan).procurement_method == "open_tender"
     # the organizer edits it again: a 重新招标 now, approved by the reviewer
     doc = services.handling_save(tr.agency_user, doc, {"kind": "rebid", "explanation": "重新招标。"}, doc.version)
     engine.submit(doc, tr.agency_user)
     engine.approve(reload(doc), tr.reviewer)
     proc = reload_proc(proc)
-    assert proc.status == "accepted" and proc.procurement_method == "open_tender"
+    assert proc.status == "accepted" and proc.procurement_method == "open_tender" and proc.round == 2
 
 
 def test_back_to_first_after_the_next_announcement_is_refused_with_the_reason(tr):
@@ -289,18 +292,65 @@ def test_back_to_first_only_of_an_approved_handling(tr):
     assert info.value.code == "bad_state"
 
 
-def test_back_to_first_of_a_termination_says_why_not(tr):
+def _approved_termination(tr):
     proc = failed(tr)
     doc = purchaser_fill(tr, handling(tr, proc, "terminate"))
     engine.approve(doc, tr.reviewer)
+    return reload(doc), reload_proc(proc)
+
+
+def test_back_to_first_of_a_termination_restores_the_lots_and_the_plan(tr):
+    doc, proc = _approved_termination(tr)
+    assert proc.status == "terminated" and doc.plan_ended
+    assert "back_to_first" in engine.available_actions(tr.w.fz_reg, doc)
+    engine.direct(doc, tr.w.fz_reg, "back_to_first", reason="终止理由不充分")
+    doc, proc = reload(doc), reload_proc(proc)
+    assert doc.status == "draft" and doc.terminated_lots == [] and not doc.plan_ended
+    assert proc.status == "failed" and {lot.status for lot in trading_selectors.lots(proc)} == {"failed"}
+    plan = plan_reload(proc.plan)
+    assert plan.ended_at is None and project_services.uses_of(plan.project) == [f"plans.plan:{plan.pk}"]
+    # the organizer proposes a 重新招标 instead, approved by the reviewer: the next round opens
+    doc = services.handling_save(tr.agency_user, doc, {"kind": "rebid", "explanation": "重新招标。"}, doc.version)
+    engine.submit(doc, tr.agency_user)
+    engine.approve(reload(doc), tr.reviewer)
+    proc = reload_proc(proc)
+    assert proc.status == "accepted" and proc.round == 2
+
+
+def test_back_to_first_of_a_termination_refused_once_the_project_is_planned_again(tr):
+    doc, proc = _approved_termination(tr)
+    plan = plan_reload(proc.plan)
+    plan_services.plan_start(actor=tr.clerk, plan_type="general", project=plan.project)
     with pytest.raises(BusinessError) as info:
         engine.direct(reload(doc), tr.w.fz_reg, "back_to_first", reason="原因")
-    assert "已终止" in info.value.message
-    plan = plan_reload(reload_proc(proc).plan)
-    plan_services.plan_start(actor=tr.clerk, plan_type="general", project=plan.project)
-    with pytest.raises(BusinessError) as info:  # once the project is planned again, that is the reason
+    assert info.value.code == "next_step_started" and "重新申报" in info.value.message
+    assert reload(doc).status == "approved" and reload_proc(proc).status == "terminated"
+
+
+def test_back_to_first_of_a_termination_refused_once_the_project_is_revoked(tr):
+    doc, proc = _approved_termination(tr)
+    project = plan_reload(proc.plan).project
+    type(project).objects.filter(pk=project.pk).update(revoked_at=timezone.now())  # as if revoked meanwhile
+    with pytest.raises(BusinessError) as info:
         engine.direct(reload(doc), tr.w.fz_reg, "back_to_first", reason="原因")
-    assert "重新申报" in info.value.message
+    assert "已撤销" in info.value.message and reload_proc(proc).status == "terminated"
+
+
+def test_back_to_first_of_a_partial_termination_restores_only_its_lots(tr):
+    plan = filed_plan(tr.clerk, tr.reviewer, "300000", method="consultation", entrusted=tr.agency,
+                      lines=[("A02020200", "200000"), ("A02020200", "100000")], sme_micro_pct="100")
+    proc = accepted(tr.agency_user, plan, lots=[{"name": "甲", "lines": [1]}, {"name": "乙", "lines": [2]}])
+    trading_services.procurement_announced(actor=tr.agency_user, procurement=proc)
+    first, second = trading_selectors.lots(proc)
+    services.failure_declare(actor=tr.agency_user, procurement=proc, lot_ids=[first.pk],
+                             reason=FailureReason.FEW_RESPONSIVE, explanation="供应商不足三家。")
+    doc = purchaser_fill(tr, handling(tr, reload_proc(proc), "terminate"))
+    engine.approve(doc, tr.reviewer)
+    doc, proc = reload(doc), reload_proc(proc)
+    assert not doc.plan_ended and proc.status == "in_progress"
+    engine.direct(doc, tr.w.fz_reg, "back_to_first", reason="原因")
+    lots = {lot.pk: lot.status for lot in trading_selectors.lots(reload_proc(proc))}
+    assert lots == {first.pk: "failed", second.pk: "open"} and reload_proc(proc).status == "failed"
 
 
 def test_self_organized_handling_is_the_clerks_with_its_purchaser_part(tr):

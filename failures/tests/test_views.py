@@ -40,7 +40,9 @@ def test_declare_from_the_procurement_page(tr):
     assert "请选择废标原因" in bad.content.decode() and Failure.objects.count() == 0
     resp = client_for(tr.agency_user).post(url, body, follow=True)
     assert resp.status_code == 200 and Failure.objects.count() == 1
-    assert "发起废标处理" in resp.content.decode()
+    assert f'href="/failures/new/?procurement={proc.pk}">发起废标处理' in resp.content.decode()
+    form = client_for(tr.agency_user).get(f"/failures/new/?procurement={proc.pk}").content.decode()
+    assert f'<option value="{proc.pk}" selected>' in form  # the kit's initial_from_query
 
 
 def test_agency_list_new_and_scope(tr):

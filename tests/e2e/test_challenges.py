@@ -26,7 +26,7 @@ def test_a_challenge_is_answered_and_a_complaint_suspends_until_the_decision(tr,
     supplier = new_page("tr_supplier")
     supplier.goto(supplier.base + "/challenges/")
     supplier.click("text=提出质疑")
-    supplier.fill("input[name=procurement_number]", proc.number)
+    supplier.select_option("select[name=procurement_number]", proc.number)
     supplier.select_option("select[name=subject]", "documents")
     supplier.fill("input[name=known_on]", f"{timezone.localdate():%Y-%m-%d}")
     supplier.fill("textarea[name=claims]", "请求删除本地服务网点的资格条件")

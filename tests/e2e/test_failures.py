@@ -22,8 +22,8 @@ def test_failure_becomes_a_method_change_approved_by_the_regulator_and_another_g
     agency.goto(agency.base + f"/trading/{proc.pk}/")
     assert "符合专业条件的供应商" in agency.locator("#panel-failures").inner_text()
     agency.locator("#panel-failures a:text-is('发起废标处理')").click()
-    agency.wait_for_url("**/failures/new/")
-    agency.select_option("select[name=procurement]", str(proc.pk))
+    agency.wait_for_url(f"**/failures/new/?procurement={proc.pk}")
+    assert agency.input_value("select[name=procurement]") == str(proc.pk)  # preselected by the link
     agency.select_option("select[name=kind]", "change_method")
     agency.select_option("select[name=new_method]", "negotiation")
     agency.fill("textarea[name=change_reason]", "两次公告合格供应商不足三家，拟采用竞争性谈判。")

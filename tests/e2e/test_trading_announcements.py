@@ -32,7 +32,8 @@ def test_agency_accepts_announces_purchaser_confirms_suppliers_register(tr, new_
     assert proc.number in agency.content()
 
     agency.click("text=新增采购公告")
-    agency.select_option("select[name=procurement_id]", str(proc.pk))
+    agency.wait_for_url(f"**/announcements/new/?procurement_id={proc.pk}&kind=purchase")
+    assert agency.input_value("select[name=procurement_id]") == str(proc.pk)  # preselected by the link
     start = workdays.add_working_days(dt.date.today(), 1)
     agency.fill("input[name=docs_start]", start.isoformat())
     agency.fill("input[name=docs_end]", workdays.add_working_days(start, 5).isoformat())

@@ -163,3 +163,20 @@ def test_every_request_kinds_example_validates_against_its_openapi_body(db):
                 assert validator.is_valid(example["value"]), (path, method, code)
                 checked += 1
     assert checked >= 2 * (len(SAMPLE.requests.kinds) + 6)  # the sample's kinds and 立项's six, 新增 and 修改
+
+
+def test_a_hidden_field_renders_without_a_label_row():
+    """partials/form_field.html (the kit's 新增/编辑 form): a hidden widget is its input only — no empty label row in
+    基本信息; a visible field keeps its label, required mark and help."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class F(forms.Form):
+        ids = forms.CharField(label="附件", widget=forms.HiddenInput, required=False)
+        name = forms.CharField(label="名称", help_text="说明")
+
+    form = F(initial={"ids": "7"})
+    hidden = render_to_string("partials/form_field.html", {"field": form["ids"]})
+    assert hidden.strip() == '<input type="hidden" name="ids" value="7" id="id_ids">'
+    shown = render_to_string("partials/form_field.html", {"field": form["name"]})
+    assert '<label class="field">' in shown and '<i class="req">*</i>名称' in shown and "说明" in shown

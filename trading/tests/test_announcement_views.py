@@ -190,3 +190,28 @@ def test_a_central_procurement_agency_submits_as_agency(tr):
 
     assert notices.submit_role(doc) == Role.AGENCY
     assert notices.submit_role(type("D", (), {"organizer": tr.unit})()) == Role.CLERK
+
+
+def test_the_procurement_page_links_preselect_the_procurement_and_the_kind(tr):
+    proc = entrusted_procurement(tr)
+    c = client_for(tr.agency_user)
+    page = c.get(f"/trading/{proc.pk}/").content.decode()
+    purchase = f"{ANNOUNCEMENT.url('new')}?procurement_id={proc.pk}&amp;kind=purchase"
+    assert purchase in page and "kind=correction" not in page  # no 更正公告 before the 采购公告 is published
+    form = c.get(f"{ANNOUNCEMENT.url('new')}?procurement_id={proc.pk}&kind=purchase").content.decode()
+    assert f'<option value="{proc.pk}" selected>' in form
+    published(tr, proc)
+    page = c.get(f"/trading/{proc.pk}/").content.decode()
+    assert f"{ANNOUNCEMENT.url('new')}?procurement_id={proc.pk}&amp;kind=correction" in page
+    form = c.get(f"{ANNOUNCEMENT.url('new')}?procurement_id={proc.pk}&kind=correction").content.decode()
+    assert f'<option value="{proc.pk}" selected>' in form and '<option value="correction" selected>' in form
+    for who in (tr.clerk, tr.reviewer, tr.w.fz_reg):  # they see the page, not the links
+        assert "procurement_id=" not in client_for(who).get(f"/trading/{proc.pk}/").content.decode()
+
+
+def test_the_hidden_attachment_field_has_no_label_row(tr):
+    entrusted_procurement(tr)
+    html = client_for(tr.agency_user).get(ANNOUNCEMENT.url("new")).content.decode()
+    basics = html.split("<h2>基本信息</h2>")[1].split("</section>")[0]
+    assert "<span>采购文件</span>" not in basics and "<span></span>" not in basics
+    assert 'name="procurement_id"' in basics
