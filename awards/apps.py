@@ -14,7 +14,7 @@ class AwardsConfig(AppConfig):
     verbose_name = "评审结果"
     number_prefixes = {"award_result": "PS", "award_notice": "ZB", "self_award_notice": "ZXZB",
                        "award_exception": "YCCL"}
-    rule_parameters = {"award_confirm_workdays": "int", "award_publish_workdays": "int"}
+    rule_parameters = {"award_confirm_workdays": "int", "award_publish_workdays": "int", "contract_sign_days": "int"}
     periodic_jobs = [
         {"name": "award_deadlines", "every": dt.timedelta(hours=6), "path": "awards.services.run_scan",
          "label": "评审结果确认与结果公告期限预警"},

@@ -14,6 +14,10 @@ PARAMETERS = [
      "region_code": "", "level": "", "effective_from": "2015-03-01", "kind": "int", "value": "2", "unit": "工作日",
      "source": ART43 + "第二款（自中标、成交供应商确定之日起2个工作日内发出通知书并公告）；财政部令第87号第六十九条",
      "confidence": "L"},
+    # the award notice tells the winner the period; the contracts issue warns when it is exceeded
+    {"name": "contract_sign_days", "label": "中标（成交）通知书发出后签订政府采购合同的期限",
+     "region_code": "", "level": "", "effective_from": "2015-03-01", "kind": "int", "value": "30", "unit": "日",
+     "source": "政府采购法第四十六条第一款：自中标、成交通知书发出之日起三十日内签订政府采购合同", "confidence": "L"},
 ]
 
 

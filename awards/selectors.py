@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from access import rights
 from access.scope import Acting, get_or_404, scoped
@@ -96,8 +97,12 @@ def notice_context(user, pk) -> dict:
     result = get(user, pk)
     if not result.notice_number:
         raise Http404("通知书尚未发出")
+    from .services import PARAMS
+
+    issued = timezone.localdate(result.notice_issued_at) if result.notice_issued_at else None
     return {"r": result, "words": amount_in_words(result.winner_amount),
-            "method_text": method_label(result.procurement_method)}
+            "method_text": method_label(result.procurement_method),
+            "sign_days": PARAMS.contract_sign_days(region_code=result.unit.region.code, on=issued)}
 
 
 def panel_context(request, procurement) -> dict | None:

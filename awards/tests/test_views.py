@@ -63,6 +63,7 @@ def test_the_notice_prints_with_the_amount_in_words_and_the_public_page(tr):
     result = engine.advance(reload(result), tr.agency_user, "issue_notice")
     page = client_for(tr.clerk).get(f"/awards/{result.pk}/notice/").content.decode()
     assert reload(result).notice_number in page and "大写金额" in page and "元" in page and "整" in page
+    assert "自本通知书发出之日起30日内" in page  # the contract_sign_days parameter (法 46)
     assert client_for(tr.agency2_user).get(f"/awards/{result.pk}/notice/").status_code == 404
     assert client_for(None).get(f"/portal/awards/{result.pk}/").status_code == 404  # not published yet
     engine.advance(reload(result), tr.agency_user, "publish")

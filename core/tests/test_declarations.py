@@ -78,7 +78,7 @@ def test_every_declared_parameter_is_seeded_with_its_declared_kind(world):
     from django.apps import apps
 
     declared = {name: kind for config in apps.get_app_configs() for name, kind in params.declared(config.label).items()}
-    assert len(declared) == 39  # a typo'd or missing declaration changes the count
+    assert len(declared) == 40  # a typo'd or missing declaration changes the count
     for name, kind in declared.items():
         kinds = set(RuleParameter.objects.filter(name=name).values_list("kind", flat=True))
         assert kinds == {kind}, name
