@@ -87,6 +87,8 @@ def detail_context(user, result) -> dict:
     deadline = services.confirm_deadline(result) if not result.self_purchase else None
     return {"candidates": cands, "attachments": attachments_for(user, result),
             "confirm_deadline": deadline, "publish_deadline": services.publish_deadline(result),
+            "confirm_days": services.PARAMS.award_confirm_workdays(region_code=result.unit.region.code,
+                                                                    on=result.report_date) if deadline else None,
             "method_text": method_label(result.procurement_method),
             "can_confirm": "approve" in engine.available_actions(user, result),
             "line_tables": []}

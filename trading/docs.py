@@ -68,7 +68,7 @@ class AnnouncementForm(Form):
     affects_bids = forms.BooleanField(label="更正内容影响投标（响应）文件编制", required=False)
     intention_reason = forms.ChoiceField(label="意向未满30天的理由", required=False,
                                          choices=[("", "请选择"), *IntentionReason.choices],
-                                         help_text="采购意向未公开或公开不足30日即发布采购公告时必填。")
+                                         help_text="采购意向未公开或公开时间不足规定天数（规则参数 intention_min_days）即发布采购公告时必填。")
     intention_explanation = forms.CharField(label="理由说明", required=False, max_length=2000,
                                             widget=forms.Textarea(attrs={"rows": 2}))
     attachment_ids = IdListField(label="采购文件", required=False)

@@ -194,7 +194,7 @@ def purchase_errors(proc: Procurement, v: dict, on: dt.date) -> dict:
         if not v.get("intention_reason"):
             errors["intention_reason"] = f"{why}，请选择意向未满30天的理由。"
         if not (v.get("intention_explanation") or "").strip():
-            errors["intention_explanation"] = "请说明意向公开不足30日即发布采购公告的具体原因。"
+            errors["intention_explanation"] = "请说明采购意向未公开或公开时间不足即发布采购公告的具体原因。"
     return errors
 
 
