@@ -66,6 +66,8 @@ class AnnouncementForm(Form):
                               widget=forms.Textarea(attrs={"rows": 6}),
                               help_text="采购需求、供应商资格要求、获取采购文件的方式等；更正公告填写更正事项和内容。")
     affects_bids = forms.BooleanField(label="更正内容影响投标（响应）文件编制", required=False)
+    framework_months = forms.IntegerField(label="框架协议期限（月）", required=False, min_value=1, max_value=120,
+                                          help_text="采购方式为框架协议时必填（财政部令第110号：期限不得超过规则参数规定的月数）。")
     intention_reason = forms.ChoiceField(label="意向未满30天的理由", required=False,
                                          choices=[("", "请选择"), *IntentionReason.choices],
                                          help_text="采购意向未公开或公开时间不足规定天数（规则参数 intention_min_days）即发布采购公告时必填。")

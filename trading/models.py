@@ -179,6 +179,7 @@ class Announcement(Reviewable):
     opening_at = models.DateTimeField("开标（响应文件开启）时间", null=True, blank=True)
     content = models.TextField("公告内容", blank=True, default="")
     affects_bids = models.BooleanField("更正内容影响投标（响应）文件编制", default=False)
+    framework_months = models.PositiveIntegerField("框架协议期限（月）", null=True, blank=True)  # 框架协议 only
     intention_reason = models.CharField("意向未满30天的理由", max_length=16, blank=True, default="",
                                         choices=IntentionReason.choices)
     intention_explanation = models.TextField("理由说明", blank=True, default="")

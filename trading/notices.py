@@ -176,6 +176,12 @@ def purchase_errors(proc: Procurement, v: dict, on: dt.date) -> dict:
             last = workdays.add_working_days(start - dt.timedelta(days=1), n)
             errors["docs_end"] = (f"{rule.label}文件提供期限自开始发出之日起不得少于{n}个工作日（{rule.docs_source}），"
                                   f"获取截止日期最早为 {last:%Y-%m-%d}。")
+    if proc.procurement_method == "framework":
+        months, most = v.get("framework_months"), PARAMS.framework_term_months_max(region_code=region, on=on)
+        if not months:
+            errors["framework_months"] = "框架协议采购请填写框架协议期限（月）。"
+        elif months > most:
+            errors["framework_months"] = f"框架协议期限不得超过{most}个月（财政部令第110号）。"
     if not deadline:
         errors["bid_deadline"] = "请填写投标（响应）截止时间。"
     elif start:
@@ -234,7 +240,7 @@ def rule_errors(proc: Procurement, kind: str, v: dict, now: dt.datetime | None =
 # ---- the kit's hooks -------------------------------------------------------------------------------------
 
 FIELDS = ["title", "docs_start", "docs_end", "bid_deadline", "opening_at", "content", "affects_bids",
-          "intention_reason", "intention_explanation"]
+          "framework_months", "intention_reason", "intention_explanation"]
 
 
 def _values(doc_or_data) -> dict:
@@ -284,6 +290,8 @@ def announcement_save(actor, doc, data: dict, version):
     v["content"] = (v["content"] or "").strip()
     v["intention_explanation"] = (v["intention_explanation"] or "").strip()
     v["affects_bids"] = bool(v["affects_bids"]) and kind == AnnouncementKind.CORRECTION
+    if kind == AnnouncementKind.CORRECTION or proc.procurement_method != "framework":
+        v["framework_months"] = None
     if kind == AnnouncementKind.CORRECTION:
         v.update(docs_start=None, docs_end=None, intention_reason="", intention_explanation="")
     elif v.get("bid_deadline") and not v.get("opening_at"):

@@ -57,6 +57,19 @@ def test_the_response_period_of_each_method(proc, method, deadline, refused):
     assert ("最早为" in errors.get("bid_deadline", "")) is refused, errors
 
 
+@pytest.mark.parametrize("months, message", [
+    (None, "请填写框架协议期限"), (25, "不得超过24个月"), (24, None), (12, None)])
+def test_a_framework_agreement_term_within_the_parameter(proc, months, message):
+    """框架协议 (财政部令第110号): the agreement's term is asked and may not exceed framework_term_months_max."""
+    proc.procurement_method = "framework"
+    errors = notices.purchase_errors(proc, fields("2025-09-30", "2025-10-09", "2025-10-20", framework_months=months),
+                                     D("2025-09-29"))
+    assert (message in errors.get("framework_months", "")) if message else "framework_months" not in errors, errors
+    proc.procurement_method = "inquiry"  # other methods do not ask
+    assert "framework_months" not in notices.purchase_errors(proc, fields("2025-09-30", "2025-10-09", "2025-10-20"),
+                                                             D("2025-09-29"))
+
+
 def test_the_message_names_the_earliest_working_day(proc):
     errors = notices.purchase_errors(proc, fields("2025-09-30", "2025-10-09", "2025-10-10"), D("2025-09-29"))
     assert errors["bid_deadline"].endswith("截止日期最早为 2025-10-11。") and "3个工作日" in errors["bid_deadline"]
