@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -214,6 +215,11 @@ class DocumentType:
     # ---- writing -------------------------------------------------------------------------------------------
 
     def save_doc(self, user, doc, data: dict, version):
+        """保存: the document's own rules (`clean`, whose row locks need it) and the write, in one transaction."""
+        with transaction.atomic():
+            return self._save_doc(user, doc, data, version)
+
+    def _save_doc(self, user, doc, data: dict, version):
         if self.save is not None:
             return self.save(user, doc, data, version)
         if self.clean is not None:
