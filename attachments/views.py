@@ -40,7 +40,11 @@ def upload(request):
 @requires(rights.is_authenticated)
 @require_GET
 def download(request, pk: int):
-    att = selectors.get_for_download(request.user, pk)
+    return file_response(selectors.get_for_download(request.user, pk))
+
+
+def file_response(att):
+    """The stored file of an attachment the caller has already read in scope (or that is public), as a download."""
     try:
         fh = att.file.open("rb")
     except FileNotFoundError as exc:

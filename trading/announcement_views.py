@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from access import rights
 from access.decorators import requires
-from attachments.views import CONTENT_TYPES
+from attachments.views import file_response
 from core.errors import BusinessError, FieldErrors, NotAllowed
 from core.forms import Form
 from core.listing import Column, ListSpec, Tab, render_list
@@ -171,30 +171,19 @@ def region_registrations(request):
 # ---- 采购文件 ------------------------------------------------------------------------------------------------
 
 
-def _file_response(att):
-    try:
-        fh = att.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("附件文件不存在") from exc
-    resp = FileResponse(fh, as_attachment=True, filename=att.original_name,
-                        content_type=CONTENT_TYPES.get(att.kind, "application/octet-stream"))
-    resp["Cache-Control"] = "private, no-store"
-    return resp
-
-
 @login_required
 @require_GET
 def announcement_file(request, att_pk: int):
     """A 采购文件 for whoever sees its announcement (the purchaser confirming it, the regulator, the organizer)."""
     doc = ANNOUNCEMENT.get(request.user, selectors.announcement_id_of_file(att_pk))
-    return _file_response(selectors.announcement_file(doc, att_pk))
+    return file_response(selectors.announcement_file(doc, att_pk))
 
 
 @require_GET
 def public_file(request, att_pk: int):
     """The 采购文件 of a published announcement, for everyone."""
     doc = selectors.published_announcement(selectors.announcement_id_of_file(att_pk))
-    return _file_response(selectors.announcement_file(doc, att_pk))
+    return file_response(selectors.announcement_file(doc, att_pk))
 
 
 # ---- public: /portal/trading/ ----------------------------------------------------------------------------------
